@@ -1,0 +1,187 @@
+"""Stage 8, boilerplate: site furniture, from built-in patterns and from the corpus itself.
+
+Two sources of evidence, both per paragraph (one line of extracted text, as a rule):
+
+- **Built-in patterns** (``dedup/data/patterns/<lang>.txt``, see :mod:`dedup.patterns`):
+  comment prompts, "Lire aussi", share buttons, newsletter calls, photo credits,
+  "Publié le … Mis à jour le …", © lines, and the like, in French and English. A *prefix*
+  pattern (a dateline glued to the first paragraph) marks only the start of its line.
+- **Learned templates**: lines that repeat across the articles of one source (outlet). A line
+  yields up to three keys: its whole text with digits masked, its first three words, its last
+  three words (the last two only for short lines, so "Pour en savoir plus sur …, consultez X"
+  is one template whatever fills it). Keys remember *where* they occur (the first or last
+  ``edge_lines`` lines of an article, or anywhere for whole-line keys), and a key is a
+  template when it occurs in at least ``min_docs`` distinct articles of the source and in at
+  least ``min_fraction`` of them. Articles of one duplicate cluster count once, so a
+  syndicated story published twice by one outlet does not teach its own lines as furniture.
+
+A line is never boilerplate when it is long (``max_tokens``: site furniture is short) or when
+it is the article's title; a quote that two outlets both carry is never learned, since
+learning is per source (boilerplate is *site* furniture).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedup.config import BoilerplateConfig
+from dedup.fingerprint import Words, fold
+
+_DIGITS = str.maketrans("0123456789", "0000000000")
+#: The tokenizer's notion of a word (see :mod:`dedup.fingerprint`), for display.
+WORD = re.compile(r"[0-9A-Za-z\u0080-\U0010ffff]+")
+
+KEY_EXACT, KEY_PREFIX, KEY_SUFFIX = 1, 2, 3
+KEY_NAMES = {KEY_EXACT: "line", KEY_PREFIX: "prefix", KEY_SUFFIX: "suffix"}
+POS_ANY, POS_HEAD, POS_TAIL = 0, 1, 2
+#: Prefix and suffix templates only for lines up to this many words.
+TEMPLATE_MAX_TOKENS = 15
+TEMPLATE_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphKeys:
+    """Per-paragraph template keys (0 = none), computed in the workers."""
+
+    exact: np.ndarray  # uint64, digits masked
+    prefix: np.ndarray  # uint64
+    suffix: np.ndarray  # uint64
+
+
+def paragraph_keys(norms: Sequence[str], words: Words) -> ParagraphKeys:
+    """Template keys of every normalized paragraph of a batch."""
+    exact = np.array(
+        [
+            int.from_bytes(
+                hashlib.blake2b(t.translate(_DIGITS).encode(), digest_size=8).digest(), "little"
+            )
+            if t
+            else 0
+            for t in norms
+        ],
+        dtype=np.uint64,
+    )
+    counts = words.counts
+    first = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+    eligible = (counts > TEMPLATE_WORDS) & (counts <= TEMPLATE_MAX_TOKENS)
+    prefix = np.zeros(len(norms), dtype=np.uint64)
+    suffix = np.zeros(len(norms), dtype=np.uint64)
+    idx = np.flatnonzero(eligible)
+    if idx.size:
+        w = words.hashes
+        start, end = first[idx], first[idx] + counts[idx]
+        prefix[idx] = fold([w[start + k] for k in range(TEMPLATE_WORDS)]) | np.uint64(1)
+        suffix[idx] = fold([w[end - TEMPLATE_WORDS + k] for k in range(TEMPLATE_WORDS)]) | (
+            np.uint64(1)
+        )
+    return ParagraphKeys(exact, prefix, suffix)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A learned template: where it applies and how it was keyed."""
+
+    source: int
+    key_type: int
+    position: int
+    key: int
+    documents: int  # distinct articles (clusters) of the source it occurs in
+
+    @property
+    def rule(self) -> str:
+        where = {POS_ANY: "", POS_HEAD: "@head", POS_TAIL: "@tail"}[self.position]
+        return f"learned/{KEY_NAMES[self.key_type]}{where}"
+
+
+def learn_templates(
+    *,
+    keys: ParagraphKeys,
+    source: np.ndarray,
+    cluster: np.ndarray,
+    tokens: np.ndarray,
+    is_title: np.ndarray,
+    from_start: np.ndarray,
+    from_end: np.ndarray,
+    config: BoilerplateConfig,
+) -> tuple[np.ndarray, list[Template]]:
+    """Learn templates per source and return, for each paragraph, the index of the template
+    it matches (-1 for none) and the templates.
+
+    Args:
+        keys: per-paragraph keys.
+        source: source id of each paragraph's article.
+        cluster: duplicate-cluster id of each paragraph's article (its own index if unique).
+        tokens: words per paragraph.
+        is_title: the paragraph is its article's title.
+        from_start, from_end: 0-based position of the paragraph among its article's body
+            paragraphs, from the start and from the end.
+        config: thresholds.
+    """
+    n = tokens.size
+    match = np.full(n, -1, dtype=np.int64)
+    if not config.learn or n == 0:
+        return match, []
+    usable = (tokens >= 1) & (tokens <= config.max_tokens) & ~is_title
+    head = usable & (from_start < config.edge_lines)
+    tail = usable & (from_end < config.edge_lines)
+    emitted: list[tuple[np.ndarray, int, int, np.ndarray]] = [
+        (np.flatnonzero(usable & (keys.exact != 0)), KEY_EXACT, POS_ANY, keys.exact),
+    ]
+    for where, pos in ((head, POS_HEAD), (tail, POS_TAIL)):
+        for key_type, values in ((KEY_PREFIX, keys.prefix), (KEY_SUFFIX, keys.suffix)):
+            emitted.append((np.flatnonzero(where & (values != 0)), key_type, pos, values))
+
+    # Source sizes, counted in distinct clusters.
+    pairs = np.unique(np.stack((source, cluster), axis=1), axis=0)
+    n_sources = int(source.max()) + 1
+    source_docs = np.bincount(pairs[:, 0], minlength=n_sources)
+    needed = np.maximum(config.min_docs, np.ceil(config.min_fraction * source_docs - 1e-9))
+
+    templates: list[Template] = []
+    for para, key_type, pos, values in emitted:
+        if para.size == 0:
+            continue
+        combined = fold(
+            [values[para], source[para].astype(np.uint64), np.full(para.size, key_type * 4 + pos,
+                                                                    dtype=np.uint64)]
+        )
+        distinct = np.unique(np.stack((combined, cluster[para].astype(np.uint64)), axis=1),
+                             axis=0)
+        keys_u, counts = np.unique(distinct[:, 0], return_counts=True)
+        order = np.argsort(combined, kind="stable")
+        sorted_keys = combined[order]
+        first = np.searchsorted(sorted_keys, keys_u, "left")
+        key_source = source[para[order[first]]]
+        qualifying = np.flatnonzero(counts >= needed[key_source])
+        for q in qualifying.tolist():
+            lo = int(first[q])
+            hi = int(np.searchsorted(sorted_keys, keys_u[q], "right"))
+            members = para[order[lo:hi]]
+            free = members[match[members] < 0]
+            if free.size == 0:
+                continue
+            match[free] = len(templates)
+            templates.append(
+                Template(int(key_source[q]), key_type, pos, int(keys_u[q]), int(counts[q]))
+            )
+    return match, templates
+
+
+def template_text(norm: str, key_type: int) -> str:
+    """How a template is shown: the line, or its first/last words with an ellipsis.
+
+    >>> template_text("pour en savoir plus sur x, consultez y.", KEY_PREFIX)
+    'pour en savoir …'
+    """
+    words = WORD.findall(norm)
+    if key_type == KEY_PREFIX:
+        return " ".join(words[:TEMPLATE_WORDS]) + " …"
+    if key_type == KEY_SUFFIX:
+        return "… " + " ".join(words[-TEMPLATE_WORDS:])
+    return norm
+

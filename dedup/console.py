@@ -1,0 +1,112 @@
+"""Terminal rendering for the CLI (rich). The core never imports this module.
+
+Corpus text is untrusted and full of ``[...]``, which rich reads as markup: every piece of
+corpus text or path is passed as a :class:`rich.text.Text` (never parsed for markup), and
+markup is used only in literals written here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from dedup.records import InputWarning
+from dedup.report import KINDS, Finding, ScanReport
+
+TITLES = {
+    "exact_document": "Exact duplicate articles",
+    "near_document": "Near-duplicate articles (copies, rewrites, briefs)",
+    "exact_paragraph": "Repeated paragraphs",
+    "near_paragraph": "Near-repeated paragraphs",
+    "boilerplate": "Boilerplate",
+}
+
+
+def output_console() -> Console:
+    return Console(highlight=False, markup=False, emoji=False)
+
+
+def error_console() -> Console:
+    return Console(stderr=True, highlight=False, markup=False, emoji=False)
+
+
+@contextmanager
+def progress(err: Console, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A transient progress bar on stderr, only on a terminal and outside CI."""
+    if not enabled or not err.is_terminal or os.environ.get("CI"):
+        yield None
+        return
+    bar = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=err, transient=True)
+    task = bar.add_task("scan", total=None)
+    with bar:
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def print_warnings(err: Console, warnings: Sequence[InputWarning]) -> None:
+    for warning in warnings:
+        err.print(Text("warning: ", style="yellow") + Text(str(warning)), soft_wrap=True)
+
+
+def print_timings(err: Console, timings: dict[str, float]) -> None:
+    if timings:
+        parts = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in timings.items())
+        err.print(Text(f"time: {parts}", style="dim"), soft_wrap=True)
+
+
+def render_report(out: Console, report: ScanReport) -> None:
+    """Summary, then findings grouped by kind, with excerpts printed literally."""
+    counts = report.counts()
+    summary = Table(title="dedup scan", show_header=False, title_justify="left")
+    summary.add_column("what")
+    summary.add_column("count", justify="right")
+    for label, value in (
+        ("inputs", report.inputs),
+        ("articles", report.articles),
+        ("paragraphs", report.paragraphs),
+        ("skipped inputs", report.skipped),
+        *((TITLES[k].split(" (")[0].lower(), counts[k]) for k in KINDS),
+    ):
+        summary.add_row(Text(label), Text(str(value)))
+    out.print(summary)
+    for kind in KINDS:
+        group = [f for f in report.findings if f.kind == kind]
+        if not group:
+            continue
+        out.print()
+        out.print(Text(f"{TITLES[kind]} ({len(group)})", style="bold"))
+        for finding in group:
+            _render_finding(out, finding)
+    if not report.findings:
+        out.print(Text("No duplicates or boilerplate found.", style="green"))
+
+
+def _render_finding(out: Console, finding: Finding) -> None:
+    head = Text("• ")
+    if finding.kind == "boilerplate":
+        head += Text(f"{finding.rule}", style="cyan")
+        if finding.template:
+            head += Text("  ") + Text(finding.template, style="italic")
+    else:
+        scores = finding.scores
+        head += Text(f"{len(finding.locations)} places", style="cyan")
+        if scores is not None:
+            head += Text(
+                f"  jaccard {scores.jaccard:.2f}  containment {scores.containment:.2f}"
+                f"  cosine {scores.cosine:.2f}",
+                style="dim",
+            )
+    out.print(head, soft_wrap=True)
+    for location in finding.locations:
+        mark = "  kept  " if location == finding.canonical else "  also  "
+        out.print(Text(mark, style="dim") + Text(str(location)), soft_wrap=True)
+    out.print(Text("  “") + Text(finding.excerpt) + Text("”"), soft_wrap=True)

@@ -1,0 +1,31 @@
+"""Typed errors. The CLI maps every :class:`DedupError` to exit code 2 and one line on stderr."""
+
+from __future__ import annotations
+
+
+class DedupError(Exception):
+    """Base class of every error dedup raises on purpose."""
+
+
+class InputError(DedupError):
+    """An input could not be read or parsed.
+
+    The message names the path and, when known, the 1-based line.
+    """
+
+    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.reason = reason
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {reason}")
+
+
+class ConfigError(DedupError):
+    """A configuration value is out of range or of the wrong type."""
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field}={value!r}: {reason}")

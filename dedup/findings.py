@@ -1,0 +1,126 @@
+"""Build :class:`~dedup.report.Finding` records from the stages' indices.
+
+This is where documents and paragraphs (dedup's indices) become locations in the user's
+files (paths as given, 1-based lines) with excerpts of the original text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from dedup.boilerplate import Template, template_text
+from dedup.cluster import Cluster
+from dedup.normalize import normalize_text
+from dedup.patterns import PatternSet
+from dedup.records import Location
+from dedup.report import Finding, Ref
+from dedup.segment import split_lines
+from dedup.verify import Scores
+
+if TYPE_CHECKING:
+    from dedup.pipeline import Corpus
+
+EXCERPT_CHARS = 240
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of ``text`` on one line, cut at a word boundary.
+
+    >>> excerpt("un  deux\\ntrois quatre", 12)
+    'un deux …'
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def _document_ref(corpus: Corpus, doc: int) -> tuple[Ref, Location, str]:
+    document = corpus.document(doc)
+    lines = split_lines(document.text)
+    while len(lines) > 1 and not lines[-1].strip():
+        lines.pop()
+    ref = Ref(doc, 1, max(1, len(lines)))
+    body = [s for s in corpus.segments(doc, "auto") if not s.is_title] or corpus.segments(
+        doc, "auto"
+    )
+    text = " ".join(s.text for s in body[:2])
+    return ref, document.location(ref.start, ref.end), text
+
+
+def document_findings(corpus: Corpus, exact: Sequence[Cluster], near: Sequence[Cluster],
+                      scores: dict[tuple[int, int], Scores]) -> list[Finding]:
+    """One finding per exact group and per near cluster."""
+    out = []
+    for kind, clusters in (("exact_document", exact), ("near_document", near)):
+        for c in clusters:
+            refs, locations = [], []
+            for m in c.members:
+                ref, loc, _ = _document_ref(corpus, m)
+                refs.append(ref)
+                locations.append(loc)
+            canonical_ref, canonical, text = _document_ref(corpus, c.representative)
+            member_scores: tuple[Scores | None, ...] = tuple(
+                scores.get((c.representative, m)) if m != c.representative else None
+                for m in c.members
+            ) if kind == "near_document" else ()
+            out.append(Finding(kind, tuple(locations), canonical, excerpt(text), tuple(refs),
+                               canonical_ref, member_scores))
+    return out
+
+
+def paragraph_finding(corpus: Corpus, kind: str, members: Sequence[int],
+                      member_scores: Sequence[Scores | None] | None) -> Finding:
+    """A finding over paragraphs (global paragraph indices); the first one is canonical."""
+    arrays = corpus.arrays
+    refs = tuple(
+        Ref(int(arrays["par_doc"][p]), int(arrays["par_start"][p]), int(arrays["par_end"][p]))
+        for p in members
+    )
+    locations = tuple(corpus.documents[r.doc].location(r.start, r.end) for r in refs)
+    first = refs[0]
+    text = "\n".join(split_lines(corpus.document(first.doc).text)[first.start - 1 : first.end])
+    return Finding(kind, locations, locations[0], excerpt(text), refs, first,
+                   tuple(member_scores) if member_scores else ())
+
+
+def boilerplate_findings(corpus: Corpus, template: np.ndarray, templates: Sequence[Template],
+                         pattern: np.ndarray, patterns: PatternSet, mode: str
+                         ) -> list[Finding]:
+    """One finding per learned template and per built-in pattern that matched."""
+    out: list[Finding] = []
+    names = sorted({d.source for d in corpus.documents})
+    for index, t in enumerate(templates):
+        members = np.flatnonzero(template == index).tolist()
+        finding = paragraph_finding(corpus, "boilerplate", members, None)
+        first = finding.canonical_ref
+        norm = normalize_text(finding_text(corpus, first))
+        out.append(_with(finding, rule=t.rule, template=template_text(norm, t.key_type),
+                         source=names[t.source]))
+    learned = template >= 0
+    for index in np.unique(pattern[(pattern >= 0) & ~learned]).tolist():
+        p = patterns.patterns[index]
+        members = np.flatnonzero((pattern == index) & ~learned).tolist()
+        finding = paragraph_finding(corpus, "boilerplate", members, None)
+        extra: dict[str, str | None] = {}
+        if p.prefix:
+            norm = normalize_text(finding_text(corpus, finding.canonical_ref))
+            match = patterns.match(norm)
+            extra = {"part": "prefix", "prefix_text": norm[: match.end] if match else None}
+        out.append(_with(finding, rule=p.rule_id, template=p.template, **extra))
+    return out
+
+
+def finding_text(corpus: Corpus, ref: Ref) -> str:
+    """Original text of the lines of ``ref``."""
+    return "\n".join(split_lines(corpus.document(ref.doc).text)[ref.start - 1 : ref.end])
+
+
+def _with(finding: Finding, **changes: object) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, **changes)  # type: ignore[arg-type]

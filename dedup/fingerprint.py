@@ -1,0 +1,326 @@
+"""Stage 4, fingerprint: normalized paragraphs -> word hashes, shingles, MinHash signatures.
+
+Everything here works on a whole batch of paragraphs at once, with numpy, never with a
+Python loop per word or per shingle:
+
+1. **Words.** The batch is joined into one UTF-8 buffer. A word is a run of ASCII letters and
+   digits or non-ASCII bytes (accented letters; typographic punctuation was mapped to ASCII by
+   the normalizer). Each word is hashed with a polynomial hash computed from prefix sums over
+   the buffer (``sum c_i P^i mod 2^64``, shifted to the word's start by the inverse of ``P``),
+   then avalanched with the MurmurHash3 64-bit finalizer.
+2. **Shingles** are runs of ``ngram_size`` consecutive words inside one paragraph, folded into
+   one 64-bit hash. A paragraph shorter than ``ngram_size`` words is one shingle (the policy
+   of text-dedup); a paragraph with no word has no shingle and an *empty* signature, which
+   never matches anything.
+3. **MinHash** follows datasketch's ``affine32`` scheme exactly (datasketch >= 2.0): the low 32
+   bits of the shingle hash are the input hash, pre-mixed with the 32-bit MurmurHash3
+   finalizer, then permuted by ``a * h + b mod 2^32`` with datasketch's own permutation
+   parameters for ``(num_perm, seed)``. A signature from here equals
+   ``datasketch.MinHash(num_perm, seed, hashfunc=shingle_hash32)`` updated shingle by shingle
+   (see ``tests/test_fingerprint.py``), so it can be handed to ``MinHashLSH`` or stored.
+4. A **document's** signature is the element-wise minimum of its body paragraphs' signatures:
+   the MinHash of the union of their shingles, for free.
+5. **Band keys** hash each band of ``r`` rows to 64 bits, for LSH as a group-by.
+
+References: Broder, "On the resemblance and containment of documents" (1997); Leskovec,
+Rajaraman and Ullman, *Mining of Massive Datasets*, ch. 3 (banding).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from dedup.config import MinHashConfig
+
+U64 = np.uint64
+U32 = np.uint32
+MAX32 = np.uint32(0xFFFFFFFF)
+
+#: Odd multiplier of the polynomial word hash (the 64-bit FNV prime).
+_P = 0x100000001B3
+_P_INV = pow(_P, -1, 1 << 64)
+#: Multiplier that folds word hashes into shingle hashes and rows into band keys.
+_FOLD = U64(0x9E3779B97F4A7C15)
+
+_WORD_BYTES = np.zeros(256, dtype=bool)
+for _c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
+    _WORD_BYTES[_c] = True
+_WORD_BYTES[0x80:] = True
+
+
+def fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finalizer (a bijection), element-wise on a uint64 array."""
+    h = h ^ (h >> U64(33))
+    h = h * U64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> U64(33))
+    h = h * U64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> U64(33))
+
+
+def fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, as datasketch applies it before permuting."""
+    h = h ^ (h >> U32(16))
+    h = h * U32(0x85EBCA6B)
+    h = h ^ (h >> U32(13))
+    h = h * U32(0xC2B2AE35)
+    return h ^ (h >> U32(16))
+
+
+class _Powers:
+    """Grow-on-demand tables of ``P^i`` and ``P^-i`` modulo 2^64."""
+
+    def __init__(self) -> None:
+        self.pos = np.ones(1, dtype=U64)
+        self.neg = np.ones(1, dtype=U64)
+
+    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.pos) < n:
+            size = max(n, 2 * len(self.pos))
+            with np.errstate(over="ignore"):
+                self.pos = np.cumprod(np.full(size, _P, dtype=U64), dtype=U64)
+                self.neg = np.cumprod(np.full(size, _P_INV, dtype=U64), dtype=U64)
+                self.pos = np.concatenate(([U64(1)], self.pos[:-1]))
+                self.neg = np.concatenate(([U64(1)], self.neg[:-1]))
+        return self.pos[:n], self.neg[:n]
+
+
+_POWERS = _Powers()
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The words of a batch of paragraphs: 64-bit hashes and the paragraph each belongs to."""
+
+    hashes: np.ndarray  # uint64, one per word, in text order
+    paragraph: np.ndarray  # int64, paragraph index of each word (non-decreasing)
+    counts: np.ndarray  # int64, words per paragraph
+
+
+def word_hashes(texts: Sequence[str]) -> Words:
+    """Hash every word of every text (normalized paragraphs, no ``\\n`` inside).
+
+    >>> w = word_hashes(["le chat", "", "le"])
+    >>> w.counts.tolist(), w.paragraph.tolist(), bool(w.hashes[0] == w.hashes[2])
+    ([2, 0, 1], [0, 0, 2], True)
+    """
+    n_texts = len(texts)
+    buffer = np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8)
+    if buffer.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Words(np.zeros(0, dtype=U64), empty, np.zeros(n_texts, dtype=np.int64))
+    is_word = _WORD_BYTES[buffer].view(np.int8)
+    edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    pos, neg = _POWERS.get(buffer.size)
+    with np.errstate(over="ignore"):
+        prefix = np.empty(buffer.size + 1, dtype=U64)
+        prefix[0] = 0
+        np.cumsum(buffer.astype(U64) * pos, dtype=U64, out=prefix[1:])
+        raw = (prefix[ends] - prefix[starts]) * neg[starts]
+        raw ^= (ends - starts).astype(U64) * _FOLD
+    newlines = np.flatnonzero(buffer == 10)
+    paragraph = np.searchsorted(newlines, starts).astype(np.int64)
+    counts = np.bincount(paragraph, minlength=n_texts).astype(np.int64)
+    return Words(fmix64(raw), paragraph, counts)
+
+
+def word_hash(word: str) -> int:
+    """Pure-Python reference of one word's hash (for tests and documentation).
+
+    >>> word_hash("chat") == int(word_hashes(["chat"]).hashes[0])
+    True
+    """
+    data = word.encode("utf-8")
+    mask = (1 << 64) - 1
+    raw = sum(c * pow(_P, i, 1 << 64) for i, c in enumerate(data)) & mask
+    raw ^= (len(data) * int(_FOLD)) & mask
+    return int(fmix64(np.array([raw], dtype=U64))[0])
+
+
+def fold(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """Fold equal-length uint64 arrays into one hash per position (order matters)."""
+    with np.errstate(over="ignore"):
+        h = columns[0].astype(U64, copy=True)
+        for col in columns[1:]:
+            h = h * _FOLD + col.astype(U64)
+    return fmix64(h)
+
+
+@dataclass(frozen=True, slots=True)
+class Shingles:
+    """Shingle hashes of a batch, grouped by paragraph (``paragraph`` is non-decreasing)."""
+
+    hashes: np.ndarray  # uint64
+    paragraph: np.ndarray  # int64
+
+
+def shingles(words: Words, ngram_size: int) -> Shingles:
+    """Word ``ngram_size``-grams inside each paragraph; a shorter paragraph is one shingle."""
+    w, para, counts = words.hashes, words.paragraph, words.counts
+    n = ngram_size
+    if w.size >= n:
+        valid = para[: w.size - n + 1] == para[n - 1 :]
+        grams = fold([w[k : w.size - n + 1 + k] for k in range(n)])[valid]
+        gram_para = para[: w.size - n + 1][valid]
+    else:
+        grams = np.zeros(0, dtype=U64)
+        gram_para = np.zeros(0, dtype=np.int64)
+    short = np.flatnonzero((counts > 0) & (counts < n))
+    if short.size == 0:
+        return Shingles(grams, gram_para)
+    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    extra = np.array(
+        [fold([w[first[p] + k : first[p] + k + 1] for k in range(counts[p])])[0] for p in short],
+        dtype=U64,
+    )
+    hashes = np.concatenate((grams, extra))
+    paragraph = np.concatenate((gram_para, short.astype(np.int64)))
+    order = np.argsort(paragraph, kind="stable")
+    return Shingles(hashes[order], paragraph[order])
+
+
+def shingle_hash32(shingle_hash: int) -> int:
+    """The 32-bit input hash datasketch sees for a shingle: the low half of its 64-bit hash."""
+    return shingle_hash & 0xFFFFFFFF
+
+
+@lru_cache(maxsize=8)
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's ``affine32`` permutation parameters ``(a, b)`` for ``(num_perm, seed)``.
+
+    Reproduces ``MinHash(num_perm, seed).permutations`` without importing datasketch, which
+    costs more than half a second at start-up (the hot path and the pre-commit hook need only
+    these two arrays); ``tests/test_fingerprint.py`` checks that they are equal.
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=U32) * U32(2) + U32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=U32)
+    return a, b
+
+
+def signatures(sh: Shingles, n_rows: int, num_perm: int, seed: int,
+               chunk_elements: int = 1 << 18) -> np.ndarray:
+    """MinHash signatures, one row per paragraph: ``uint32[n_rows, num_perm]``.
+
+    A row with no shingle keeps the all-``MAX32`` sentinel (an *empty* signature).
+    """
+    a, b = permutations(num_perm, seed)
+    out = np.full((n_rows, num_perm), MAX32, dtype=U32)
+    if sh.hashes.size == 0:
+        return out
+    hv = fmix32((sh.hashes & U64(0xFFFFFFFF)).astype(U32))
+    step = max(1, chunk_elements // num_perm)
+    buf = np.empty((step, num_perm), dtype=U32)
+    with np.errstate(over="ignore"):
+        for lo in range(0, hv.size, step):
+            hi = min(lo + step, hv.size)
+            block = buf[: hi - lo]
+            np.multiply(hv[lo:hi, None], a[None, :], out=block)
+            block += b
+            local = sh.paragraph[lo:hi]
+            starts = np.flatnonzero(np.concatenate(([True], local[1:] != local[:-1])))
+            rows = local[starts]
+            np.minimum(out[rows], np.minimum.reduceat(block, starts, axis=0), out=block[: rows.size])
+            out[rows] = block[: rows.size]
+    return out
+
+
+def reduce_rows(rows: np.ndarray, groups: np.ndarray, n_groups: int,
+                include: np.ndarray | None = None) -> np.ndarray:
+    """Element-wise minimum of signature rows per group (``groups`` non-decreasing).
+
+    Rows where ``include`` is False are left out; a group with no row is empty (all MAX32).
+    """
+    out = np.full((n_groups, rows.shape[1]), MAX32, dtype=U32)
+    if include is not None:
+        rows, groups = rows[include], groups[include]
+    if groups.size == 0:
+        return out
+    starts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
+    out[groups[starts]] = np.minimum.reduceat(rows, starts, axis=0)
+    return out
+
+
+def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """``uint64[n, bands]``: one key per band of ``rows`` signature values.
+
+    Empty signatures get key 0 in every band, which the candidate stage ignores.
+    """
+    keys = np.empty((sigs.shape[0], bands), dtype=U64)
+    for j in range(bands):
+        block = sigs[:, j * rows : (j + 1) * rows]
+        keys[:, j] = fold([block[:, k] for k in range(rows)]) | U64(1)
+    empty = (sigs == MAX32).all(axis=1)
+    keys[empty] = 0
+    return keys
+
+
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands and rows for ``threshold``: datasketch's own optimiser (``MinHashLSH.b, .r``)."""
+    return _lsh_params(round(threshold, 6), num_perm)
+
+
+@lru_cache(maxsize=16)
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    from datasketch import MinHashLSH  # imported here: 0.6 s, and only banding needs it
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return int(lsh.b), int(lsh.r)
+
+
+def exact_hash(text: str) -> int:
+    """A 64-bit BLAKE2b hash of a normalized text, for exact-duplicate grouping.
+
+    A keyed cryptographic hash rather than the fast polynomial one: corpus text is untrusted,
+    and an engineered collision here would make the cleaner drop a paragraph.
+    """
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFingerprints:
+    """Fingerprints of a batch of documents and of their paragraphs."""
+
+    words: Words
+    doc_sig: np.ndarray  # uint32[n_docs, num_perm]
+    doc_bands: np.ndarray  # uint64[n_docs, b]
+    doc_hash: np.ndarray  # uint64[n_docs], 0 for a document with no body text
+    doc_tokens: np.ndarray  # int64[n_docs], words in the body
+    par_hash: np.ndarray  # uint64[n_par]
+    par_bands: np.ndarray  # uint64[n_par, b]
+
+
+def fingerprint_paragraphs(norms: Sequence[str], par_doc: np.ndarray, par_title: np.ndarray,
+                           n_docs: int, config: MinHashConfig) -> BatchFingerprints:
+    """Fingerprint a batch: ``norms[i]`` is paragraph ``i`` of document ``par_doc[i]``.
+
+    Titles take part in paragraph matching but not in the document's fingerprint, so that a
+    syndicated copy under a new headline is still the same document.
+    """
+    words = word_hashes(norms)
+    sh = shingles(words, config.ngram_size)
+    par_sig = signatures(sh, len(norms), config.num_perm, config.seed)
+    body = ~par_title
+    doc_sig = reduce_rows(par_sig, par_doc, n_docs, include=body)
+    doc_tokens = np.bincount(par_doc[body], weights=words.counts[body],
+                             minlength=n_docs).astype(np.int64)
+    bodies: list[list[str]] = [[] for _ in range(n_docs)]
+    for text, doc, title in zip(norms, par_doc.tolist(), par_title.tolist(), strict=True):
+        if not title and text:
+            bodies[doc].append(text)
+    doc_hash = np.array([exact_hash("\n".join(b)) if b else 0 for b in bodies], dtype=U64)
+    return BatchFingerprints(
+        words=words,
+        doc_sig=doc_sig,
+        doc_bands=band_keys(doc_sig, *lsh_params(config.doc_threshold, config.num_perm)),
+        doc_hash=doc_hash,
+        doc_tokens=doc_tokens,
+        par_hash=np.array([exact_hash(t) if t else 0 for t in norms], dtype=U64),
+        par_bands=band_keys(par_sig, *lsh_params(config.paragraph_threshold, config.num_perm)),
+    )

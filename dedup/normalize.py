@@ -1,0 +1,57 @@
+"""Stage 2, normalize: map a paragraph to the form every comparison is made on.
+
+Consumes one paragraph of original text, produces its normalized text. Findings never show
+normalized text: they point at the original file and lines, so the normalizer is free to be
+aggressive about typography and conservative about letters.
+
+Steps, in order (the order matters):
+
+1. Unicode NFKC: ligatures (``ﬁ`` -> ``fi``), no-break and narrow no-break spaces,
+   full-width forms, the ellipsis character (``…`` -> ``...``).
+2. Case folding (``str.casefold``), then NFKC again: folding can produce sequences that are
+   not in normal form, and normalizing twice is what makes the whole function idempotent.
+3. Typography: every apostrophe and single quote (’ ‘ ʼ ‛ ′ ´) becomes ``'``; every double
+   quote and guillemet (« » “ ” „ ‟ ″ ‹ ›) becomes ``"``; dashes and the minus sign become
+   ``-``; bullets become spaces; zero-width characters and soft hyphens are removed.
+4. Whitespace: runs of white space collapse to one space, and the ends are stripped.
+
+Accents are kept: ``é`` and ``e`` stay different letters (NFKC composes them, it never
+strips them), because in French they distinguish words (``côte``, ``cote``, ``côté``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SINGLE_QUOTES = "\u2019\u2018\u02bc\u201b\u2032\u00b4\u0060"
+_DOUBLE_QUOTES = "\u00ab\u00bb\u201c\u201d\u201e\u201f\u2033\u2039\u203a"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_BULLETS = "\u2022\u00b7\u2023\u2043\u25e6\u25aa\u25ab\u25a0\u25a1\u25ba\u25b6\u2219\u27a2"
+_REMOVED = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+_TABLE: dict[int, str | None] = {
+    **{ord(c): "'" for c in _SINGLE_QUOTES},
+    **{ord(c): '"' for c in _DOUBLE_QUOTES},
+    **{ord(c): "-" for c in _DASHES},
+    **{ord(c): " " for c in _BULLETS},
+    **{ord(c): None for c in _REMOVED},
+}
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """Return the normalized form of ``text`` (see the module docstring for the steps).
+
+    >>> normalize_text("Poutine prêt pour une rencontre “inconditionnelle”")
+    'poutine prêt pour une rencontre "inconditionnelle"'
+    >>> normalize_text("l’armée\u00a0: « pure invention »")
+    'l\\'armée : " pure invention "'
+    >>> normalize_text("Une ﬁn  — enﬁn…")
+    'une fin - enfin...'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text.casefold())
+    text = text.translate(_TABLE)
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,568 @@
+"""Where the stages meet: ``scan(paths, config=...) -> ScanResult``.
+
+The per-article stages (load, normalize, segment, fingerprint, boilerplate keys) run as a map
+over shards, in worker processes; what comes back is compact numpy arrays. The corpus-wide
+stages then run once, on those arrays, in this order:
+
+    candidates -> verify -> cluster        (documents)
+    boilerplate                            (needs the document clusters)
+    candidates -> verify -> cluster        (paragraphs: the same machinery)
+    report
+
+Each stage is timed under its name in ``ScanReport.timings``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import numpy as np
+
+from dedup import boilerplate as bp
+from dedup import candidates, fingerprint, load, verify
+from dedup.cluster import Cluster, clusters_from_pairs
+from dedup.config import ScanConfig
+from dedup.normalize import normalize_text
+from dedup.patterns import PatternSet
+from dedup.records import Document, InputWarning, Segment
+from dedup.findings import boilerplate_findings, document_findings, paragraph_finding
+from dedup.report import Finding, ScanReport
+from dedup.segment import split_paragraphs
+
+Progress = Callable[[int, int], None]
+
+
+# --------------------------------------------------------------------------- per-shard map
+
+
+@dataclass
+class ShardOutput:
+    """What one worker sends back for one shard: no text but compressed originals."""
+
+    documents: list[Document]
+    packed: list[bytes]
+    warnings: list[InputWarning]
+    skipped: int
+    par_doc: np.ndarray
+    par_start: np.ndarray
+    par_end: np.ndarray
+    par_title: np.ndarray
+    par_tokens: np.ndarray
+    par_hash: np.ndarray
+    par_bands: np.ndarray
+    par_pattern: np.ndarray
+    par_pattern_end: np.ndarray
+    keys: bp.ParagraphKeys
+    doc_sig: np.ndarray
+    doc_bands: np.ndarray
+    doc_hash: np.ndarray
+    doc_tokens: np.ndarray
+    df_index: np.ndarray
+    df_count: np.ndarray
+
+
+@lru_cache(maxsize=4)
+def _patterns(langs: tuple[str, ...]) -> tuple[PatternSet, dict[object, int]]:
+    patterns = PatternSet.load(langs)
+    return patterns, {p: i for i, p in enumerate(patterns.patterns)}
+
+
+def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
+    """Load, segment, normalize and fingerprint one shard (runs in a worker)."""
+    result = load.read_shard(shard, config.load)
+    docs = result.documents
+    segs = [split_paragraphs(d, config.load.segment) for d in docs]
+    counts = np.array([len(s) for s in segs], dtype=np.int64)
+    flat = [s for ss in segs for s in ss]
+    norms = [normalize_text(s.text) for s in flat]
+    par_doc = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
+    par_title = np.array([s.is_title for s in flat], dtype=bool)
+    fp = fingerprint.fingerprint_paragraphs(norms, par_doc, par_title, len(docs), config.minhash)
+    patterns, index = _patterns(config.boilerplate.patterns)
+    pattern = np.full(len(flat), -1, dtype=np.int32)
+    pattern_end = np.zeros(len(flat), dtype=np.int32)
+    for i, text in enumerate(norms):
+        match = patterns.match(text) if text else None
+        if match is not None:
+            pattern[i] = index[match.pattern]
+            pattern_end[i] = match.end
+    df = verify.document_frequencies(fp.words.hashes, par_doc[fp.words.paragraph])
+    df_index = np.flatnonzero(df).astype(np.int32)
+    return ShardOutput(
+        documents=[replace(d, text="") for d in docs],
+        packed=[zlib.compress(d.text.encode("utf-8"), 1) for d in docs],
+        warnings=result.warnings,
+        skipped=result.skipped,
+        par_doc=par_doc,
+        par_start=np.array([s.start for s in flat], dtype=np.int32),
+        par_end=np.array([s.end for s in flat], dtype=np.int32),
+        par_title=par_title,
+        par_tokens=fp.words.counts,
+        par_hash=fp.par_hash,
+        par_bands=fp.par_bands,
+        par_pattern=pattern,
+        par_pattern_end=pattern_end,
+        keys=bp.paragraph_keys(norms, fp.words),
+        doc_sig=fp.doc_sig,
+        doc_bands=fp.doc_bands,
+        doc_hash=fp.doc_hash,
+        doc_tokens=fp.doc_tokens,
+        df_index=df_index,
+        df_count=df[df_index].astype(np.int32),
+    )
+
+
+_WORKER_CONFIG: ScanConfig | None = None
+
+
+def _init_worker(config: ScanConfig) -> None:
+    global _WORKER_CONFIG
+    _WORKER_CONFIG = config
+
+
+def _process_in_worker(shard: load.Shard) -> ShardOutput:
+    if _WORKER_CONFIG is None:  # pragma: no cover - set by the pool's initializer
+        raise RuntimeError("worker not initialised")
+    return process_shard(shard, _WORKER_CONFIG)
+
+
+def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[ShardOutput]:
+    """Run :func:`process_shard` over ``shards``, in order, on up to ``workers`` processes."""
+    workers = min(config.effective_workers, len(shards))
+    if workers <= 1:
+        for shard in shards:
+            yield process_shard(shard, config)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["dedup.pipeline"])
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(config,)) as pool:
+        yield from pool.map(_process_in_worker, shards)
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+@dataclass
+class Corpus:
+    """Everything the corpus-wide stages need, concatenated over shards."""
+
+    documents: list[Document] = field(default_factory=list)
+    packed: list[bytes] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
+    skipped: int = 0
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    keys: bp.ParagraphKeys | None = None
+    df: np.ndarray = field(default_factory=lambda: np.zeros(verify.N_FEATURES, np.int64))
+
+    @classmethod
+    def gather(cls, outputs: Iterable[ShardOutput], on_progress: Progress | None,
+               total: int) -> Corpus:
+        corpus = cls()
+        parts: dict[str, list[np.ndarray]] = {}
+        key_parts: list[bp.ParagraphKeys] = []
+        done = 0
+        for out in outputs:
+            base = len(corpus.documents)
+            corpus.documents.extend(out.documents)
+            corpus.packed.extend(out.packed)
+            corpus.warnings.extend(out.warnings)
+            corpus.skipped += out.skipped
+            for name in ("par_start", "par_end", "par_title", "par_tokens", "par_hash",
+                         "par_bands", "par_pattern", "par_pattern_end", "doc_sig",
+                         "doc_bands", "doc_hash", "doc_tokens"):
+                parts.setdefault(name, []).append(getattr(out, name))
+            parts.setdefault("par_doc", []).append(out.par_doc + base)
+            key_parts.append(out.keys)
+            np.add.at(corpus.df, out.df_index, out.df_count)
+            done += len(out.documents) + out.skipped
+            if on_progress is not None:
+                on_progress(done, total)
+        corpus.arrays = {name: np.concatenate(p) for name, p in parts.items()}
+        if key_parts:
+            corpus.keys = bp.ParagraphKeys(*(np.concatenate([getattr(k, f) for k in key_parts])
+                                             for f in ("exact", "prefix", "suffix")))
+        return corpus
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.__dict__["arrays"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def document(self, index: int) -> Document:
+        """The document with its original text."""
+        text = zlib.decompress(self.packed[index]).decode("utf-8")
+        return replace(self.documents[index], text=text)
+
+    def segments(self, index: int, mode: str) -> list[Segment]:
+        return split_paragraphs(self.document(index), mode)
+
+
+# --------------------------------------------------------------------------- scan
+
+
+@dataclass
+class ScanResult:
+    """The report, plus what a cleaner needs: documents, clusters and paragraph indices."""
+
+    report: ScanReport
+    corpus: Corpus
+    documents: DocumentClusters
+    boilerplate: Boilerplate
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def scan(paths: Sequence[str], *, config: ScanConfig, stdin_text: str | None = None,
+         stdin_name: str = load.STDIN, on_progress: Progress | None = None) -> ScanResult:
+    """Scan ``paths`` for repeated paragraphs, syndicated articles and boilerplate."""
+    timer = _Timer()
+    with timer("load"):
+        files, warnings = load.expand_paths(paths)
+        shards = list(load.plan_shards(files, config.batch_size, stdin_text, stdin_name))
+    if config.load.strict and warnings:
+        from dedup.errors import InputError
+
+        raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
+    with timer("fingerprint"):
+        corpus = Corpus.gather(map_shards(shards, config), on_progress, _total(shards))
+    with timer("documents"):
+        docs = _document_clusters(corpus, config)
+    with timer("boilerplate"):
+        boiler = _boilerplate(corpus, config, docs)
+    with timer("paragraphs"):
+        paragraphs, paragraph_pairs = _paragraph_findings(corpus, config, docs, boiler)
+    with timer("report"):
+        findings = [
+            *document_findings(corpus, docs.exact, docs.near, docs.scores),
+            *paragraphs,
+            *boilerplate_findings(corpus, boiler.template, boiler.templates, boiler.pattern,
+                                  _patterns(config.boilerplate.patterns)[0], config.load.segment),
+        ]
+        findings.sort(key=Finding.sort_key)
+    report = ScanReport(
+        inputs=len(files),
+        articles=len(corpus.documents),
+        paragraphs=int(corpus.arrays["par_doc"].size),
+        skipped=corpus.skipped + len(warnings),
+        clusters=len(docs.exact) + len(docs.near),
+        candidate_pairs={"documents": docs.candidate_pairs, "paragraphs": paragraph_pairs},
+        warnings=warnings + corpus.warnings,
+        findings=findings,
+        timings=timer.timings,
+        config=config.to_dict(),
+    )
+    return ScanResult(report, corpus, docs, boiler)
+
+
+def _total(shards: Sequence[load.Shard]) -> int:
+    return sum(len(s.files) or s.count or 1 for s in shards)
+
+
+# --------------------------------------------------------------------------- features
+
+
+@dataclass
+class Features:
+    """Exact comparison material for some items (documents or paragraphs), computed lazily."""
+
+    shingle_sets: dict[int, np.ndarray] = field(default_factory=dict)
+    bags: dict[int, np.ndarray] = field(default_factory=dict)
+    tokens: dict[int, int] = field(default_factory=dict)
+
+
+def _features(texts: dict[int, list[str]], ngram_size: int, into: Features) -> None:
+    """Shingle sets and word bags of each item, from its normalized paragraphs."""
+    items = [k for k in texts if k not in into.shingle_sets]
+    if not items:
+        return
+    norms: list[str] = []
+    owner: list[int] = []
+    for pos, item in enumerate(items):
+        norms.extend(texts[item])
+        owner.extend([pos] * len(texts[item]))
+    owners = np.array(owner, dtype=np.int64)
+    words = fingerprint.word_hashes(norms)
+    sh = fingerprint.shingles(words, ngram_size)
+    sh_owner = owners[sh.paragraph] if sh.paragraph.size else sh.paragraph
+    w_owner = owners[words.paragraph] if words.paragraph.size else words.paragraph
+    cuts = np.arange(1, len(items))
+    for item, sets, bag in zip(
+        items,
+        np.split(sh.hashes, np.searchsorted(sh_owner, cuts)),
+        np.split(words.hashes, np.searchsorted(w_owner, cuts)),
+        strict=True,
+    ):
+        into.shingle_sets[item] = np.unique(sets)
+        into.bags[item] = bag
+        into.tokens[item] = int(bag.size)
+
+
+def _score(pairs: np.ndarray, feats: Features, tfidf: verify.TfidfCosine) -> list[verify.Scores]:
+    if pairs.size == 0:
+        return []
+    items = sorted({int(x) for x in pairs.ravel()})
+    index = {item: i for i, item in enumerate(items)}
+    cos = tfidf.cosine([feats.bags[i] for i in items],
+                       np.array([[index[int(a)], index[int(b)]] for a, b in pairs]))
+    out = []
+    for (a, b), c in zip(pairs.tolist(), cos.tolist(), strict=True):
+        j, k = verify.exact_jaccard(feats.shingle_sets[a], feats.shingle_sets[b])
+        out.append(verify.Scores(j, k, float(c)))
+    return out
+
+
+def _doc_texts(corpus: Corpus, docs: Iterable[int], mode: str) -> dict[int, list[str]]:
+    return {
+        d: [normalize_text(s.text) for s in corpus.segments(d, mode) if not s.is_title]
+        for d in docs
+    }
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _doc_rank(corpus: Corpus) -> Callable[[int], tuple[object, ...]]:
+    """Which copy is canonical: earliest date, then the most complete text, then path order."""
+    docs, tokens = corpus.documents, corpus.arrays["doc_tokens"]
+
+    def rank(d: int) -> tuple[object, ...]:
+        date = docs[d].date
+        return (date is None, date or "", -int(tokens[d]), d)
+
+    return rank
+
+
+@dataclass
+class DocumentClusters:
+    """Result of the document stages.
+
+    ``exact`` groups identical bodies; ``near`` clusters one representative per exact group.
+    ``cluster_of[d]`` is the representative of the cluster ``d`` ends up in (itself if none),
+    ``dropped[d]`` says ``d`` is a non-canonical copy, and ``scores[(rep, member)]`` compares
+    each near-cluster member with its representative.
+    """
+
+    exact: list[Cluster]
+    near: list[Cluster]
+    scores: dict[tuple[int, int], verify.Scores]
+    cluster_of: np.ndarray
+    dropped: np.ndarray
+    candidate_pairs: int
+
+
+def _document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
+    """Exact groups, then near clusters among one representative per exact group."""
+    n = len(corpus.documents)
+    rank = _doc_rank(corpus)
+    hashes, tokens = corpus.arrays["doc_hash"], corpus.arrays["doc_tokens"]
+    exact = [Cluster(min(g.tolist(), key=rank), tuple(sorted(g.tolist())))
+             for g in candidates.groups(hashes)]
+    unit = np.arange(n)
+    for c in exact:
+        unit[list(c.members)] = c.representative
+    is_unit = (unit == np.arange(n)) & (tokens > 0)
+    pair_array = _document_candidates(corpus, config, unit, is_unit)
+
+    feats = Features()
+    tfidf = verify.TfidfCosine().fit(corpus.df, n)
+    mode, ngram = config.load.segment, config.minhash.ngram_size
+    _features(_doc_texts(corpus, np.unique(pair_array).tolist(), mode), ngram, feats)
+    scores = dict(zip(map(tuple, pair_array.tolist()), _score(pair_array, feats, tfidf),
+                      strict=True))
+
+    def score_pair(a: int, b: int) -> verify.Scores:
+        key = (min(a, b), max(a, b))
+        if key not in scores:
+            _features(_doc_texts(corpus, key, mode), ngram, feats)
+            scores[key] = _score(np.array([key]), feats, tfidf)[0]
+        return scores[key]
+
+    def close(a: int, b: int) -> bool:
+        small = min(feats.tokens.get(a, 0), feats.tokens.get(b, 0))
+        return verify.is_near_document(score_pair(a, b), small, config.verify)
+
+    near = clusters_from_pairs([p for p in scores if close(*p)], rank, close)
+    near_rep = np.arange(n)
+    for c in near:
+        near_rep[list(c.members)] = c.representative
+    cluster_of = near_rep[unit]
+    return DocumentClusters(
+        exact=exact,
+        near=near,
+        scores={(c.representative, m): score_pair(c.representative, m)
+                for c in near for m in c.members if m != c.representative},
+        cluster_of=cluster_of,
+        dropped=cluster_of != np.arange(n),
+        candidate_pairs=int(pair_array.shape[0]),
+    )
+
+
+def _document_candidates(corpus: Corpus, config: ScanConfig, unit: np.ndarray,
+                         is_unit: np.ndarray) -> np.ndarray:
+    """LSH pairs among exact-group representatives, plus pairs sharing a long paragraph.
+
+    A brief made of the first paragraphs of a longer story has a Jaccard low enough for
+    banding to miss it, but it shares whole paragraphs with the story.
+    """
+    ids = np.flatnonzero(is_unit)
+    max_bucket = config.minhash.max_bucket
+    lsh = candidates.lsh_pairs(corpus.arrays["doc_bands"][ids], max_bucket, ids)
+    long_par = np.flatnonzero(
+        (corpus.arrays["par_tokens"] > config.boilerplate.max_tokens) & ~corpus.arrays["par_title"]
+    )
+    par_doc = corpus.arrays["par_doc"]
+    shared = candidates.pairs_in_groups(
+        (np.unique(unit[par_doc[g]]) for g in
+         candidates.groups(corpus.arrays["par_hash"][long_par], long_par)),
+        max_bucket,
+    )
+    pairs = candidates.unique_pairs([lsh, shared])
+    return pairs[is_unit[pairs[:, 0]] & is_unit[pairs[:, 1]]]
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+
+@dataclass
+class Boilerplate:
+    """Per paragraph: the learned template (``template``) or built-in pattern (``pattern``)
+    it matches, -1 for none; ``whole`` says the whole line is furniture."""
+
+    template: np.ndarray
+    pattern: np.ndarray
+    whole: np.ndarray
+    templates: list[bp.Template]
+
+
+def _boilerplate(corpus: Corpus, config: ScanConfig, docs: DocumentClusters) -> Boilerplate:
+    par_doc, title = corpus.arrays["par_doc"], corpus.arrays["par_title"]
+    names = sorted({d.source for d in corpus.documents})
+    source_id = {name: i for i, name in enumerate(names)}
+    doc_source = np.array([source_id[d.source] for d in corpus.documents], dtype=np.int64)
+    body = (~title).astype(np.int64)
+    ordinal = np.cumsum(body) - body  # body paragraphs before this one, corpus-wide
+    first = np.searchsorted(par_doc, np.arange(len(corpus.documents)))
+    before_doc = ordinal[np.minimum(first, par_doc.size - 1)] if par_doc.size else ordinal
+    from_start = ordinal - before_doc[par_doc]
+    body_count = np.bincount(par_doc, weights=body, minlength=len(corpus.documents))
+    from_end = body_count[par_doc].astype(np.int64) - 1 - from_start
+    keys = corpus.keys or bp.paragraph_keys([], fingerprint.word_hashes([]))
+    template, templates = bp.learn_templates(
+        keys=keys,
+        source=doc_source[par_doc],
+        cluster=docs.cluster_of[par_doc],
+        tokens=corpus.arrays["par_tokens"],
+        is_title=title,
+        from_start=from_start,
+        from_end=from_end,
+        config=config.boilerplate,
+    )
+    patterns, _ = _patterns(config.boilerplate.patterns)
+    pattern = corpus.arrays["par_pattern"].astype(np.int64)
+    # One extra False at the end, so that index -1 (no pattern) reads as "not a prefix".
+    prefix = np.array([p.prefix for p in patterns.patterns] + [False], dtype=bool)
+    whole = (template >= 0) | ((pattern >= 0) & ~prefix[pattern])
+    return Boilerplate(template, pattern, whole, templates)
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+
+def _paragraph_findings(corpus: Corpus, config: ScanConfig, docs: DocumentClusters,
+                        boiler: Boilerplate) -> tuple[list[Finding], int]:
+    """Exact and near repeats of paragraphs, inside an article or across articles.
+
+    Copies that the document stage already reported are left out: paragraphs of a dropped
+    exact copy, and pairs across two articles of one duplicate cluster.
+    """
+    arrays, cfg = corpus.arrays, config.verify
+    par_doc, tokens = arrays["par_doc"], arrays["par_tokens"]
+    usable = ~boiler.whole & ~_exact_copy(docs)[par_doc]
+    cluster = docs.cluster_of[par_doc]
+
+    def reportable(a: int, b: int) -> bool:
+        return par_doc[a] == par_doc[b] or cluster[a] != cluster[b]
+
+    findings: list[Finding] = []
+    exact_ids = np.flatnonzero(usable & (tokens >= cfg.min_exact_paragraph_tokens))
+    for group in candidates.groups(arrays["par_hash"][exact_ids], exact_ids):
+        members = [int(m) for m in group
+                   if any(reportable(int(m), int(o)) for o in group if o != m)]
+        if len(members) >= 2:
+            findings.append(paragraph_finding(corpus, "exact_paragraph", members, None))
+
+    near_ids = np.flatnonzero(usable & (tokens >= cfg.min_paragraph_tokens))
+    pairs = candidates.lsh_pairs(arrays["par_bands"][near_ids], config.minhash.max_bucket,
+                                 near_ids)
+    hashes = arrays["par_hash"]
+    keep = [i for i, (a, b) in enumerate(pairs.tolist())
+            if hashes[a] != hashes[b] and reportable(a, b)]
+    pairs = pairs[keep] if keep else np.zeros((0, 2), dtype=np.int64)
+    feats = Features()
+    tfidf = verify.TfidfCosine().fit(corpus.df, len(corpus.documents))
+    mode = config.load.segment
+    _features(_paragraph_texts(corpus, np.unique(pairs).tolist(), mode),
+              config.minhash.ngram_size, feats)
+    scores = dict(zip(map(tuple, pairs.tolist()), _score(pairs, feats, tfidf), strict=True))
+
+    def score_pair(a: int, b: int) -> verify.Scores:
+        key = (min(a, b), max(a, b))
+        if key not in scores:
+            _features(_paragraph_texts(corpus, key, mode), config.minhash.ngram_size, feats)
+            scores[key] = _score(np.array([key]), feats, tfidf)[0]
+        return scores[key]
+
+    def close(a: int, b: int) -> bool:
+        return reportable(a, b) and verify.is_near_paragraph(score_pair(a, b), cfg)
+
+    def rank(p: int) -> tuple[object, ...]:
+        return (int(par_doc[p]), p)
+
+    for c in clusters_from_pairs([p for p in scores if close(*p)], rank, close):
+        member_scores = [None if m == c.representative else score_pair(c.representative, m)
+                         for m in c.members]
+        findings.append(paragraph_finding(corpus, "near_paragraph", list(c.members),
+                                          member_scores))
+    return findings, int(pairs.shape[0])
+
+
+def _exact_copy(docs: DocumentClusters) -> np.ndarray:
+    """Documents that are a non-canonical member of an exact group."""
+    out = np.zeros(docs.dropped.size, dtype=bool)
+    for c in docs.exact:
+        out[[m for m in c.members if m != c.representative]] = True
+    return out
+
+
+def _paragraph_texts(corpus: Corpus, paragraphs: Iterable[int], mode: str
+                     ) -> dict[int, list[str]]:
+    """Normalized text of each paragraph (by global index), reading each document once."""
+    arrays = corpus.arrays
+    by_doc: dict[int, list[int]] = {}
+    for p in paragraphs:
+        by_doc.setdefault(int(arrays["par_doc"][p]), []).append(int(p))
+    first = np.searchsorted(arrays["par_doc"], np.arange(len(corpus.documents)))
+    out: dict[int, list[str]] = {}
+    for doc, pars in by_doc.items():
+        segments = corpus.segments(doc, mode)
+        for p in pars:
+            out[p] = [normalize_text(segments[p - int(first[doc])].text)]
+    return out

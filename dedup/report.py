@@ -1,0 +1,160 @@
+"""Stage 10, report: findings and counters as data (the CLI renders them).
+
+The JSON form is versioned (:data:`SCHEMA_VERSION`) and documented in the README. Fields may
+be added within a version, never renamed or removed. Output is deterministic: findings are
+sorted, numbers rounded, and timings (the one thing that varies between runs) are included
+only on request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dedup import __version__
+from dedup.records import InputWarning, Location
+from dedup.verify import Scores
+
+SCHEMA_VERSION = 1
+
+KINDS = ("exact_document", "near_document", "exact_paragraph", "near_paragraph", "boilerplate")
+DOCUMENT_KINDS = KINDS[:2]
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Where a location is, in dedup's terms: document index and text lines."""
+
+    doc: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One finding: a group of places that hold the same (or nearly the same) text.
+
+    ``locations`` lists every place, ``canonical`` included (the copy a cleaner keeps);
+    ``member_scores[i]`` compares ``locations[i]`` with the canonical one (``None`` for the
+    canonical itself and for exact findings, where every score is 1). ``scores`` is the
+    weakest of them. Boilerplate findings carry the ``rule`` that matched and, for learned
+    templates, the ``source`` they were learned from; ``part`` is ``prefix`` when only the
+    start of the line is furniture (a dateline).
+    """
+
+    kind: str
+    locations: tuple[Location, ...]
+    canonical: Location
+    excerpt: str
+    refs: tuple[Ref, ...] = field(compare=False)
+    canonical_ref: Ref = field(compare=False)
+    member_scores: tuple[Scores | None, ...] = ()
+    rule: str | None = None
+    template: str | None = None
+    source: str | None = None
+    part: str = "line"
+    prefix_text: str | None = None
+
+    @property
+    def scores(self) -> Scores | None:
+        present = [s for s in self.member_scores if s is not None]
+        if not present:
+            return None
+        return Scores(
+            min(s.jaccard for s in present),
+            min(s.containment for s in present),
+            min(s.cosine for s in present),
+        )
+
+    @property
+    def id(self) -> str:
+        c = self.canonical
+        suffix = f"#{c.id}" if c.id is not None else ""
+        rule = f"[{self.rule}]" if self.kind == "boilerplate" and self.rule else ""
+        return f"{self.kind}{rule}:{c.path}:{c.start_line}{suffix}"
+
+    def sort_key(self) -> tuple[Any, ...]:
+        c = self.canonical
+        return (
+            KINDS.index(self.kind),
+            c.path,
+            c.start_line,
+            c.text_lines or (0, 0),
+            self.rule or "",
+            [(loc.path, loc.start_line, loc.text_lines or (0, 0)) for loc in self.locations],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        locations = []
+        for loc, scores in zip(self.locations, self.member_scores or [None] * len(self.locations),
+                               strict=True):
+            item = loc.to_dict()
+            if scores is not None:
+                item["scores"] = scores.to_dict()
+            locations.append(item)
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "id": self.id,
+            "locations": locations,
+            "canonical": self.canonical.to_dict(),
+            "scores": self.scores.to_dict() if self.scores is not None else {},
+            "excerpt": self.excerpt,
+        }
+        if self.kind == "boilerplate":
+            out["rule"] = self.rule
+            out["part"] = self.part
+            if self.template is not None:
+                out["template"] = self.template
+            if self.source is not None:
+                out["source"] = self.source
+            if self.prefix_text is not None:
+                out["prefix"] = self.prefix_text
+        return out
+
+
+@dataclass
+class ScanReport:
+    """Counters, findings and timings of one scan.
+
+    ``return_code(check)`` is the process exit status: 0 when the scan ran (findings or
+    not) without ``--check``; with ``check``, 1 when there is any finding and 0 when there is
+    none. Errors that stop a run are exceptions, mapped to 2 by the CLI.
+    """
+
+    inputs: int = 0
+    articles: int = 0
+    paragraphs: int = 0
+    skipped: int = 0
+    clusters: int = 0
+    candidate_pairs: dict[str, int] = field(default_factory=dict)
+    warnings: list[InputWarning] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return {kind: sum(1 for f in self.findings if f.kind == kind) for kind in KINDS}
+
+    def return_code(self, check: bool) -> int:
+        return 1 if check and self.findings else 0
+
+    def to_dict(self, timings: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "dedup_version": __version__,
+            "config": self.config,
+            "stats": {
+                "inputs": self.inputs,
+                "articles": self.articles,
+                "paragraphs": self.paragraphs,
+                "skipped": self.skipped,
+                "warnings": [w.to_dict() for w in self.warnings],
+                "clusters": self.clusters,
+                "candidate_pairs": dict(self.candidate_pairs),
+                "findings": self.counts(),
+            },
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if timings:
+            out["timings_s"] = {k: round(v, 3) for k, v in self.timings.items()}
+        return out

@@ -1,0 +1,129 @@
+"""Stage 6, verify: candidate pairs -> scored pairs that pass the duplicate rules.
+
+MinHash LSH proposes; this stage decides, on exact measures:
+
+- **Jaccard** of the word n-gram sets, ``|A ∩ B| / |A ∪ B|``;
+- **containment**, ``|A ∩ B| / min(|A|, |B|)``: a brief inside a longer article scores high
+  here while its Jaccard stays low (Broder 1997);
+- **cosine** of TF-IDF word vectors (scikit-learn's ``TfidfTransformer``), with document
+  frequencies counted over the whole corpus: a rewrite keeps the words of the story (names,
+  numbers, rare terms) while reordering and rephrasing destroys most of its n-grams.
+
+The rules that combine them are in :class:`~dedup.config.VerifyConfig`. Vectors use the same
+64-bit word hashes as the fingerprints, folded into ``2**20`` features (the hashing trick, as
+scikit-learn's ``HashingVectorizer``), so document frequencies can be summed shard by shard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedup.config import VerifyConfig
+
+N_FEATURES = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Similarity of a pair; each in [0, 1]."""
+
+    jaccard: float
+    containment: float
+    cosine: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {
+            "jaccard": round(self.jaccard, 4),
+            "containment": round(self.containment, 4),
+            "cosine": round(self.cosine, 4),
+        }
+
+
+def exact_jaccard(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Jaccard and containment of two sets of hashes (unique arrays).
+
+    Two empty sets score 0, never 1: emptiness is not similarity.
+
+    >>> exact_jaccard(np.array([1, 2, 3, 4]), np.array([3, 4]))
+    (0.5, 1.0)
+    """
+    if a.size == 0 or b.size == 0:
+        return 0.0, 0.0
+    inter = np.intersect1d(a, b, assume_unique=True).size
+    union = a.size + b.size - inter
+    return inter / union, inter / min(a.size, b.size)
+
+
+def token_buckets(word_hashes: np.ndarray) -> np.ndarray:
+    """Feature index of each word hash (the hashing trick)."""
+    return (word_hashes % np.uint64(N_FEATURES)).astype(np.int64)
+
+
+def document_frequencies(word_hashes: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """How many owners (documents) contain each feature: ``int64[N_FEATURES]``."""
+    if word_hashes.size == 0:
+        return np.zeros(N_FEATURES, dtype=np.int64)
+    keys = np.unique(owner.astype(np.int64) * N_FEATURES + token_buckets(word_hashes))
+    return np.bincount(keys % N_FEATURES, minlength=N_FEATURES).astype(np.int64)
+
+
+class TfidfCosine:
+    """TF-IDF cosine between bags of word hashes, with corpus-wide document frequencies.
+
+    Follows scikit-learn's conventions: configuration in ``__init__``, learned state
+    (``transformer_``) set by :meth:`fit` only.
+    """
+
+    def __init__(self, sublinear_tf: bool = True) -> None:
+        self.sublinear_tf = sublinear_tf
+
+    def fit(self, df: np.ndarray, n_documents: int) -> TfidfCosine:
+        """Set the IDF from document frequencies (smooth IDF, as scikit-learn computes it)."""
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        idf = np.log((1.0 + n_documents) / (1.0 + df)) + 1.0
+        transformer = TfidfTransformer(norm="l2", sublinear_tf=self.sublinear_tf)
+        transformer.idf_ = idf
+        self.transformer_ = transformer
+        return self
+
+    def vectors(self, bags: Sequence[np.ndarray]):  # type: ignore[no-untyped-def]
+        """L2-normalized TF-IDF rows (scipy CSR), one per bag of word hashes."""
+        from scipy.sparse import csr_matrix
+
+        lengths = np.array([bag.size for bag in bags], dtype=np.int64)
+        rows = np.repeat(np.arange(len(bags)), lengths)
+        cols = token_buckets(np.concatenate(bags)) if len(bags) else np.zeros(0, np.int64)
+        counts = csr_matrix(
+            (np.ones(rows.size, dtype=np.float64), (rows, cols)),
+            shape=(len(bags), N_FEATURES),
+        )
+        counts.sum_duplicates()
+        return self.transformer_.transform(counts)
+
+    def cosine(self, bags: Sequence[np.ndarray], pairs: np.ndarray) -> np.ndarray:
+        """Cosine for each pair of bag indices (rows of ``pairs``)."""
+        if pairs.size == 0:
+            return np.zeros(0)
+        matrix = self.vectors(bags)
+        left, right = matrix[pairs[:, 0]], matrix[pairs[:, 1]]
+        return np.asarray(left.multiply(right).sum(axis=1)).ravel().clip(0.0, 1.0)
+
+
+def is_near_document(s: Scores, small_tokens: int, config: VerifyConfig) -> bool:
+    """The document rules of :class:`~dedup.config.VerifyConfig`."""
+    if s.jaccard >= config.doc_jaccard:
+        return True
+    if s.containment >= config.doc_containment and small_tokens >= config.min_doc_tokens:
+        return True
+    return s.cosine >= config.doc_cosine and s.jaccard >= config.doc_rewrite_jaccard
+
+
+def is_near_paragraph(s: Scores, config: VerifyConfig) -> bool:
+    """The paragraph rules of :class:`~dedup.config.VerifyConfig`."""
+    if s.jaccard >= config.paragraph_jaccard:
+        return True
+    return s.cosine >= config.paragraph_cosine and s.jaccard >= config.paragraph_rewrite_jaccard
