@@ -147,11 +147,13 @@ def learn_templates(
         if para.size == 0:
             continue
         combined = fold(
-            [values[para], source[para].astype(np.uint64), np.full(para.size, key_type * 4 + pos,
-                                                                    dtype=np.uint64)]
+            [
+                values[para],
+                source[para].astype(np.uint64),
+                np.full(para.size, key_type * 4 + pos, dtype=np.uint64),
+            ]
         )
-        distinct = np.unique(np.stack((combined, cluster[para].astype(np.uint64)), axis=1),
-                             axis=0)
+        distinct = np.unique(np.stack((combined, cluster[para].astype(np.uint64)), axis=1), axis=0)
         keys_u, counts = np.unique(distinct[:, 0], return_counts=True)
         order = np.argsort(combined, kind="stable")
         sorted_keys = combined[order]
@@ -184,4 +186,3 @@ def template_text(norm: str, key_type: int) -> str:
     if key_type == KEY_SUFFIX:
         return "… " + " ".join(words[-TEMPLATE_WORDS:])
     return norm
-

@@ -74,8 +74,7 @@ def unique_pairs(chunks: list[np.ndarray]) -> np.ndarray:
     return np.unique(pairs, axis=0)
 
 
-def lsh_pairs(band_keys: np.ndarray, max_bucket: int, ids: np.ndarray | None = None
-              ) -> np.ndarray:
+def lsh_pairs(band_keys: np.ndarray, max_bucket: int, ids: np.ndarray | None = None) -> np.ndarray:
     """Candidate pairs from banded keys ``uint64[n, bands]`` (a pair per shared bucket)."""
     chunks = [
         pairs_in_groups(groups(band_keys[:, band], ids), max_bucket)

@@ -28,6 +28,7 @@ from dedup.config import (
     read_pyproject,
 )
 from dedup.errors import ConfigError, DedupError
+from dedup.records import InputWarning
 
 FORMATS = ("text", "json", "jsonl")
 
@@ -59,8 +60,9 @@ def _load_config_file(ctx: click.Context, _param: click.Parameter, value: str | 
     for key, item in table.items():
         name = key.replace("-", "_")
         if name not in known or name in ("paths", "config"):
-            raise click.BadParameter(f"{path}: unknown key [tool.dedup] {key}", ctx=ctx,
-                                     param_hint="--config")
+            raise click.BadParameter(
+                f"{path}: unknown key [tool.dedup] {key}", ctx=ctx, param_hint="--config"
+            )
         defaults[name] = item
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     return value
@@ -70,62 +72,163 @@ def _scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by commands that scan (thresholds, fields, formats)."""
     d_min, d_ver, d_bp, d_load = MinHashConfig(), VerifyConfig(), BoilerplateConfig(), LoadConfig()
     options = [
-        click.option("--config", type=click.Path(dir_okay=False), is_eager=True,
-                     expose_value=False, callback=_load_config_file,
-                     help="pyproject.toml to read [tool.dedup] from (default: the nearest)."),
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
-                     show_default=True, help="Output format on stdout."),
+        click.option(
+            "--config",
+            type=click.Path(dir_okay=False),
+            is_eager=True,
+            expose_value=False,
+            callback=_load_config_file,
+            help="pyproject.toml to read [tool.dedup] from (default: the nearest).",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="text",
+            show_default=True,
+            help="Output format on stdout.",
+        ),
         click.option("--check", is_flag=True, help="Exit 1 if there is any finding."),
         click.option("--strict", is_flag=True, help="Stop at the first unreadable input."),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings."),
         click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
-        click.option("--timings", is_flag=True,
-                     help="Add per-stage timings to JSON output (makes it vary between runs)."),
-        click.option("--stdin-filename", default="-", show_default=True,
-                     help="Name to report for an article read from '-'."),
-        click.option("--segment", type=click.Choice(["auto", "line", "block"]),
-                     default=d_load.segment, show_default=True,
-                     help="Paragraphs: one per line, or blocks separated by blank lines."),
-        click.option("--ngram-size", type=int, default=d_min.ngram_size, show_default=True,
-                     help="Words per shingle."),
-        click.option("--num-perm", type=int, default=d_min.num_perm, show_default=True,
-                     help="MinHash permutations."),
-        click.option("--seed", type=int, default=d_min.seed, show_default=True,
-                     help="MinHash seed."),
-        click.option("--doc-threshold", type=float, default=d_min.doc_threshold,
-                     show_default=True, help="LSH threshold for document candidates."),
-        click.option("--paragraph-threshold", type=float, default=d_min.paragraph_threshold,
-                     show_default=True, help="LSH threshold for paragraph candidates."),
-        click.option("--jaccard", type=float, default=d_ver.doc_jaccard, show_default=True,
-                     help="Documents: Jaccard at or above which a pair is a duplicate."),
-        click.option("--containment", type=float, default=d_ver.doc_containment,
-                     show_default=True, help="Documents: containment for a brief in a story."),
-        click.option("--cosine", type=float, default=d_ver.doc_cosine, show_default=True,
-                     help="Documents: TF-IDF cosine for a rewrite."),
-        click.option("--rewrite-jaccard", type=float, default=d_ver.doc_rewrite_jaccard,
-                     show_default=True, help="Documents: Jaccard floor for the cosine rule."),
-        click.option("--paragraph-jaccard", type=float, default=d_ver.paragraph_jaccard,
-                     show_default=True, help="Paragraphs: Jaccard for a near repeat."),
-        click.option("--paragraph-cosine", type=float, default=d_ver.paragraph_cosine,
-                     show_default=True, help="Paragraphs: TF-IDF cosine for a reworded repeat."),
-        click.option("--min-paragraph-tokens", type=int, default=d_ver.min_paragraph_tokens,
-                     show_default=True, help="Shorter paragraphs are compared exactly only."),
-        click.option("--patterns", default=",".join(d_bp.patterns), show_default=True,
-                     help="Built-in boilerplate pattern lists (comma-separated; '' for none)."),
-        click.option("--learn/--no-learn", default=d_bp.learn, show_default=True,
-                     help="Learn boilerplate templates from lines repeated within a source."),
-        click.option("--min-docs", type=int, default=d_bp.min_docs, show_default=True,
-                     help="Boilerplate: articles of one source a template must occur in."),
-        click.option("--min-fraction", type=float, default=d_bp.min_fraction,
-                     show_default=True, help="Boilerplate: ...and this fraction of them."),
+        click.option(
+            "--timings",
+            is_flag=True,
+            help="Add per-stage timings to JSON output (makes it vary between runs).",
+        ),
+        click.option(
+            "--stdin-filename",
+            default="-",
+            show_default=True,
+            help="Name to report for an article read from '-'.",
+        ),
+        click.option(
+            "--segment",
+            type=click.Choice(["auto", "line", "block"]),
+            default=d_load.segment,
+            show_default=True,
+            help="Paragraphs: one per line, or blocks separated by blank lines.",
+        ),
+        click.option(
+            "--ngram-size",
+            type=int,
+            default=d_min.ngram_size,
+            show_default=True,
+            help="Words per shingle.",
+        ),
+        click.option(
+            "--num-perm",
+            type=int,
+            default=d_min.num_perm,
+            show_default=True,
+            help="MinHash permutations.",
+        ),
+        click.option(
+            "--seed", type=int, default=d_min.seed, show_default=True, help="MinHash seed."
+        ),
+        click.option(
+            "--doc-threshold",
+            type=float,
+            default=d_min.doc_threshold,
+            show_default=True,
+            help="LSH threshold for document candidates.",
+        ),
+        click.option(
+            "--paragraph-threshold",
+            type=float,
+            default=d_min.paragraph_threshold,
+            show_default=True,
+            help="LSH threshold for paragraph candidates.",
+        ),
+        click.option(
+            "--jaccard",
+            type=float,
+            default=d_ver.doc_jaccard,
+            show_default=True,
+            help="Documents: Jaccard at or above which a pair is a duplicate.",
+        ),
+        click.option(
+            "--containment",
+            type=float,
+            default=d_ver.doc_containment,
+            show_default=True,
+            help="Documents: containment for a brief in a story.",
+        ),
+        click.option(
+            "--cosine",
+            type=float,
+            default=d_ver.doc_cosine,
+            show_default=True,
+            help="Documents: TF-IDF cosine for a rewrite.",
+        ),
+        click.option(
+            "--rewrite-jaccard",
+            type=float,
+            default=d_ver.doc_rewrite_jaccard,
+            show_default=True,
+            help="Documents: Jaccard floor for the cosine rule.",
+        ),
+        click.option(
+            "--paragraph-jaccard",
+            type=float,
+            default=d_ver.paragraph_jaccard,
+            show_default=True,
+            help="Paragraphs: Jaccard for a near repeat.",
+        ),
+        click.option(
+            "--paragraph-cosine",
+            type=float,
+            default=d_ver.paragraph_cosine,
+            show_default=True,
+            help="Paragraphs: TF-IDF cosine for a reworded repeat.",
+        ),
+        click.option(
+            "--min-paragraph-tokens",
+            type=int,
+            default=d_ver.min_paragraph_tokens,
+            show_default=True,
+            help="Shorter paragraphs are compared exactly only.",
+        ),
+        click.option(
+            "--patterns",
+            default=",".join(d_bp.patterns),
+            show_default=True,
+            help="Built-in boilerplate pattern lists (comma-separated; '' for none).",
+        ),
+        click.option(
+            "--learn/--no-learn",
+            default=d_bp.learn,
+            show_default=True,
+            help="Learn boilerplate templates from lines repeated within a source.",
+        ),
+        click.option(
+            "--min-docs",
+            type=int,
+            default=d_bp.min_docs,
+            show_default=True,
+            help="Boilerplate: articles of one source a template must occur in.",
+        ),
+        click.option(
+            "--min-fraction",
+            type=float,
+            default=d_bp.min_fraction,
+            show_default=True,
+            help="Boilerplate: ...and this fraction of them.",
+        ),
         click.option("--id-field", default=d_load.id_field, show_default=True),
         click.option("--text-field", default=d_load.text_field, show_default=True),
         click.option("--title-field", default=d_load.title_field, show_default=True),
         click.option("--url-field", default=d_load.url_field, show_default=True),
         click.option("--source-field", default=d_load.source_field, show_default=True),
         click.option("--date-field", default=d_load.date_field, show_default=True),
-        click.option("--workers", type=int, default=0, show_default=True,
-                     help="Worker processes (0: one per CPU core)."),
+        click.option(
+            "--workers",
+            type=int,
+            default=0,
+            show_default=True,
+            help="Worker processes (0: one per CPU core).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -137,22 +240,35 @@ def build_config(o: dict[str, Any]) -> ScanConfig:
     langs = tuple(x.strip() for x in str(o["patterns"]).split(",") if x.strip())
     return ScanConfig(
         load=LoadConfig(
-            id_field=o["id_field"], text_field=o["text_field"], title_field=o["title_field"],
-            url_field=o["url_field"], source_field=o["source_field"],
-            date_field=o["date_field"], segment=o["segment"], strict=o["strict"],
+            id_field=o["id_field"],
+            text_field=o["text_field"],
+            title_field=o["title_field"],
+            url_field=o["url_field"],
+            source_field=o["source_field"],
+            date_field=o["date_field"],
+            segment=o["segment"],
+            strict=o["strict"],
         ),
         minhash=MinHashConfig(
-            ngram_size=o["ngram_size"], num_perm=o["num_perm"], seed=o["seed"],
-            doc_threshold=o["doc_threshold"], paragraph_threshold=o["paragraph_threshold"],
+            ngram_size=o["ngram_size"],
+            num_perm=o["num_perm"],
+            seed=o["seed"],
+            doc_threshold=o["doc_threshold"],
+            paragraph_threshold=o["paragraph_threshold"],
         ),
         verify=VerifyConfig(
-            doc_jaccard=o["jaccard"], doc_containment=o["containment"], doc_cosine=o["cosine"],
-            doc_rewrite_jaccard=o["rewrite_jaccard"], paragraph_jaccard=o["paragraph_jaccard"],
+            doc_jaccard=o["jaccard"],
+            doc_containment=o["containment"],
+            doc_cosine=o["cosine"],
+            doc_rewrite_jaccard=o["rewrite_jaccard"],
+            paragraph_jaccard=o["paragraph_jaccard"],
             paragraph_cosine=o["paragraph_cosine"],
             min_paragraph_tokens=o["min_paragraph_tokens"],
         ),
         boilerplate=BoilerplateConfig(
-            patterns=langs, learn=o["learn"], min_docs=o["min_docs"],
+            patterns=langs,
+            learn=o["learn"],
+            min_docs=o["min_docs"],
             min_fraction=o["min_fraction"],
         ),
         workers=o["workers"],
@@ -181,16 +297,21 @@ def scan(paths: tuple[str, ...], **options: Any) -> None:
         raise click.BadParameter(str(exc)) from None
     err = console.error_console()
     stdin_text = None
-    early = []
+    early: list[InputWarning] = []
     if STDIN in paths:
         stdin_text, early = read_stdin_text(sys.stdin.buffer.read(), options["stdin_filename"])
     try:
         with console.progress(err, enabled=not options["quiet"]) as on_progress:
-            result = run_scan(paths, config=config, stdin_text=stdin_text,
-                              stdin_name=options["stdin_filename"], on_progress=on_progress)
+            result = run_scan(
+                paths,
+                config=config,
+                stdin_text=stdin_text,
+                stdin_name=options["stdin_filename"],
+                on_progress=on_progress,
+            )
     except DedupError as exc:
         _fail(exc, debug)
-    except Exception as exc:  # noqa: BLE001 - the boundary: one line, traceback on --debug
+    except Exception as exc:
         _fail(exc, debug)
     report = result.report
     report.warnings[:0] = early
@@ -198,8 +319,9 @@ def scan(paths: tuple[str, ...], **options: Any) -> None:
         console.print_warnings(err, report.warnings)
     fmt = options["fmt"]
     if fmt == "json":
-        sys.stdout.write(json.dumps(report.to_dict(options["timings"]), ensure_ascii=False,
-                                    indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(report.to_dict(options["timings"]), ensure_ascii=False, indent=2) + "\n"
+        )
     elif fmt == "jsonl":
         for finding in report.findings:
             sys.stdout.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")

@@ -99,7 +99,5 @@ def clusters_from_pairs(
             out.append(Cluster(rep, tuple(sorted(kept))))
         rest = set(group) - set(kept)
         if len(rest) >= 2:
-            todo.extend(
-                components((a, b) for a, b in edge_list if a in rest and b in rest)
-            )
+            todo.extend(components((a, b) for a, b in edge_list if a in rest and b in rest))
     return sorted(out, key=lambda c: c.id)

@@ -115,8 +115,8 @@ class VerifyConfig:
 
     doc_jaccard: float = 0.5
     doc_containment: float = 0.8
-    doc_cosine: float = 0.8
-    doc_rewrite_jaccard: float = 0.15
+    doc_cosine: float = 0.6
+    doc_rewrite_jaccard: float = 0.1
     min_doc_tokens: int = 30
     paragraph_jaccard: float = 0.5
     paragraph_cosine: float = 0.85

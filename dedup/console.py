@@ -42,10 +42,17 @@ def progress(err: Console, enabled: bool) -> Iterator[Callable[[int, int], None]
     if not enabled or not err.is_terminal or os.environ.get("CI"):
         yield None
         return
-    bar = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=err, transient=True)
+    bar = Progress(
+        TextColumn("scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
     task = bar.add_task("scan", total=None)
     with bar:
+
         def update(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 

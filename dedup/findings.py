@@ -52,8 +52,12 @@ def _document_ref(corpus: Corpus, doc: int) -> tuple[Ref, Location, str]:
     return ref, document.location(ref.start, ref.end), text
 
 
-def document_findings(corpus: Corpus, exact: Sequence[Cluster], near: Sequence[Cluster],
-                      scores: dict[tuple[int, int], Scores]) -> list[Finding]:
+def document_findings(
+    corpus: Corpus,
+    exact: Sequence[Cluster],
+    near: Sequence[Cluster],
+    scores: dict[tuple[int, int], Scores],
+) -> list[Finding]:
     """One finding per exact group and per near cluster."""
     out = []
     for kind, clusters in (("exact_document", exact), ("near_document", near)):
@@ -64,17 +68,31 @@ def document_findings(corpus: Corpus, exact: Sequence[Cluster], near: Sequence[C
                 refs.append(ref)
                 locations.append(loc)
             canonical_ref, canonical, text = _document_ref(corpus, c.representative)
-            member_scores: tuple[Scores | None, ...] = tuple(
-                scores.get((c.representative, m)) if m != c.representative else None
-                for m in c.members
-            ) if kind == "near_document" else ()
-            out.append(Finding(kind, tuple(locations), canonical, excerpt(text), tuple(refs),
-                               canonical_ref, member_scores))
+            member_scores: tuple[Scores | None, ...] = (
+                tuple(
+                    scores.get((c.representative, m)) if m != c.representative else None
+                    for m in c.members
+                )
+                if kind == "near_document"
+                else ()
+            )
+            out.append(
+                Finding(
+                    kind,
+                    tuple(locations),
+                    canonical,
+                    excerpt(text),
+                    tuple(refs),
+                    canonical_ref,
+                    member_scores,
+                )
+            )
     return out
 
 
-def paragraph_finding(corpus: Corpus, kind: str, members: Sequence[int],
-                      member_scores: Sequence[Scores | None] | None) -> Finding:
+def paragraph_finding(
+    corpus: Corpus, kind: str, members: Sequence[int], member_scores: Sequence[Scores | None] | None
+) -> Finding:
     """A finding over paragraphs (global paragraph indices); the first one is canonical."""
     arrays = corpus.arrays
     refs = tuple(
@@ -84,13 +102,25 @@ def paragraph_finding(corpus: Corpus, kind: str, members: Sequence[int],
     locations = tuple(corpus.documents[r.doc].location(r.start, r.end) for r in refs)
     first = refs[0]
     text = "\n".join(split_lines(corpus.document(first.doc).text)[first.start - 1 : first.end])
-    return Finding(kind, locations, locations[0], excerpt(text), refs, first,
-                   tuple(member_scores) if member_scores else ())
+    return Finding(
+        kind,
+        locations,
+        locations[0],
+        excerpt(text),
+        refs,
+        first,
+        tuple(member_scores) if member_scores else (),
+    )
 
 
-def boilerplate_findings(corpus: Corpus, template: np.ndarray, templates: Sequence[Template],
-                         pattern: np.ndarray, patterns: PatternSet, mode: str
-                         ) -> list[Finding]:
+def boilerplate_findings(
+    corpus: Corpus,
+    template: np.ndarray,
+    templates: Sequence[Template],
+    pattern: np.ndarray,
+    patterns: PatternSet,
+    mode: str,
+) -> list[Finding]:
     """One finding per learned template and per built-in pattern that matched."""
     out: list[Finding] = []
     names = sorted({d.source for d in corpus.documents})
@@ -99,8 +129,14 @@ def boilerplate_findings(corpus: Corpus, template: np.ndarray, templates: Sequen
         finding = paragraph_finding(corpus, "boilerplate", members, None)
         first = finding.canonical_ref
         norm = normalize_text(finding_text(corpus, first))
-        out.append(_with(finding, rule=t.rule, template=template_text(norm, t.key_type),
-                         source=names[t.source]))
+        out.append(
+            _with(
+                finding,
+                rule=t.rule,
+                template=template_text(norm, t.key_type),
+                source=names[t.source],
+            )
+        )
     learned = template >= 0
     for index in np.unique(pattern[(pattern >= 0) & ~learned]).tolist():
         p = patterns.patterns[index]

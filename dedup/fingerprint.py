@@ -204,8 +204,9 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def signatures(sh: Shingles, n_rows: int, num_perm: int, seed: int,
-               chunk_elements: int = 1 << 18) -> np.ndarray:
+def signatures(
+    sh: Shingles, n_rows: int, num_perm: int, seed: int, chunk_elements: int = 1 << 18
+) -> np.ndarray:
     """MinHash signatures, one row per paragraph: ``uint32[n_rows, num_perm]``.
 
     A row with no shingle keeps the all-``MAX32`` sentinel (an *empty* signature).
@@ -226,13 +227,16 @@ def signatures(sh: Shingles, n_rows: int, num_perm: int, seed: int,
             local = sh.paragraph[lo:hi]
             starts = np.flatnonzero(np.concatenate(([True], local[1:] != local[:-1])))
             rows = local[starts]
-            np.minimum(out[rows], np.minimum.reduceat(block, starts, axis=0), out=block[: rows.size])
+            np.minimum(
+                out[rows], np.minimum.reduceat(block, starts, axis=0), out=block[: rows.size]
+            )
             out[rows] = block[: rows.size]
     return out
 
 
-def reduce_rows(rows: np.ndarray, groups: np.ndarray, n_groups: int,
-                include: np.ndarray | None = None) -> np.ndarray:
+def reduce_rows(
+    rows: np.ndarray, groups: np.ndarray, n_groups: int, include: np.ndarray | None = None
+) -> np.ndarray:
     """Element-wise minimum of signature rows per group (``groups`` non-decreasing).
 
     Rows where ``include`` is False are left out; a group with no row is empty (all MAX32).
@@ -296,8 +300,13 @@ class BatchFingerprints:
     par_bands: np.ndarray  # uint64[n_par, b]
 
 
-def fingerprint_paragraphs(norms: Sequence[str], par_doc: np.ndarray, par_title: np.ndarray,
-                           n_docs: int, config: MinHashConfig) -> BatchFingerprints:
+def fingerprint_paragraphs(
+    norms: Sequence[str],
+    par_doc: np.ndarray,
+    par_title: np.ndarray,
+    n_docs: int,
+    config: MinHashConfig,
+) -> BatchFingerprints:
     """Fingerprint a batch: ``norms[i]`` is paragraph ``i`` of document ``par_doc[i]``.
 
     Titles take part in paragraph matching but not in the document's fingerprint, so that a
@@ -308,8 +317,9 @@ def fingerprint_paragraphs(norms: Sequence[str], par_doc: np.ndarray, par_title:
     par_sig = signatures(sh, len(norms), config.num_perm, config.seed)
     body = ~par_title
     doc_sig = reduce_rows(par_sig, par_doc, n_docs, include=body)
-    doc_tokens = np.bincount(par_doc[body], weights=words.counts[body],
-                             minlength=n_docs).astype(np.int64)
+    doc_tokens = np.bincount(par_doc[body], weights=words.counts[body], minlength=n_docs).astype(
+        np.int64
+    )
     bodies: list[list[str]] = [[] for _ in range(n_docs)]
     for text, doc, title in zip(norms, par_doc.tolist(), par_title.tolist(), strict=True):
         if not title and text:

@@ -100,9 +100,7 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[InputWarning]]:
         elif os.path.exists(raw):
             files.append(raw)
         elif glob.has_magic(raw):
-            matched = sorted(
-                p for p in glob.glob(raw, recursive=True) if os.path.isfile(p)
-            )
+            matched = sorted(p for p in glob.glob(raw, recursive=True) if os.path.isfile(p))
             if not matched:
                 warnings.append(InputWarning(raw, None, "the pattern matches no file"))
             files.extend(matched)
@@ -111,8 +109,9 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[InputWarning]]:
     return list(dict.fromkeys(files)), warnings
 
 
-def plan_shards(files: Iterable[str], batch_size: int, stdin_text: str | None = None,
-                stdin_name: str = STDIN) -> Iterator[Shard]:
+def plan_shards(
+    files: Iterable[str], batch_size: int, stdin_text: str | None = None, stdin_name: str = STDIN
+) -> Iterator[Shard]:
     """Cut the input files into shards of about ``batch_size`` articles each."""
     pending: list[str] = []
     for path in files:
@@ -138,9 +137,8 @@ def _jsonl_shards(path: str, batch_size: int) -> Iterator[Shard]:
         return
     with handle:
         offset = 0
-        start_offset, start_line, count, line_no = 0, 1, 0, 0
-        for raw in handle:
-            line_no += 1
+        start_offset, start_line, count = 0, 1, 0
+        for line_no, raw in enumerate(handle, start=1):
             if count == 0:
                 start_offset, start_line = offset, line_no
             count += 1
@@ -168,8 +166,11 @@ def read_shard(shard: Shard, config: LoadConfig) -> ShardResult:
     return ShardResult(docs, out.warnings, out.skipped)
 
 
-def read_documents(paths: Iterable[str], config: LoadConfig, stdin_text: str | None = None,
-                   ) -> tuple[list[Document], list[InputWarning], int]:
+def read_documents(
+    paths: Iterable[str],
+    config: LoadConfig,
+    stdin_text: str | None = None,
+) -> tuple[list[Document], list[InputWarning], int]:
     """Read every document of ``paths`` in one process (for small inputs and tests)."""
     files, warnings = expand_paths(paths)
     if config.strict and warnings:
@@ -210,8 +211,9 @@ def _read_text(path: str, out: _Collector) -> str | None:
     return decode(data, path, out)
 
 
-def _parse_file(path: str, text: str, config: LoadConfig, out: _Collector,
-                parent: str | None = None) -> list[Document]:
+def _parse_file(
+    path: str, text: str, config: LoadConfig, out: _Collector, parent: str | None = None
+) -> list[Document]:
     folder = parent if parent is not None else Path(path).parent.name
     lower = path.lower()
     if lower.endswith(JSONL_SUFFIXES):
@@ -224,8 +226,17 @@ def _parse_file(path: str, text: str, config: LoadConfig, out: _Collector,
         return docs
     if lower.endswith(MARKDOWN_SUFFIXES):
         return [_parse_markdown(path, text, folder, out)]
-    return [Document(path=path, format="txt", id=path, text=text, source=folder,
-                     title=_first_line(text), title_in_text=True)]
+    return [
+        Document(
+            path=path,
+            format="txt",
+            id=path,
+            text=text,
+            source=folder,
+            title=_first_line(text),
+            title_in_text=True,
+        )
+    ]
 
 
 def _first_line(text: str) -> str | None:
@@ -249,13 +260,21 @@ def _parse_markdown(path: str, text: str, folder: str, out: _Collector) -> Docum
         else:
             meta = _parse_front_matter(path, "\n".join(lines[1:end]), out)
             first_line = end + 2
-            text = "\n".join(lines[end + 1:])
+            text = "\n".join(lines[end + 1 :])
     title = _meta_str(meta, "title")
     url = _meta_str(meta, "url")
     return Document(
-        path=path, format="md", id=_meta_str(meta, "id") or path, text=text,
-        first_line=first_line, source=_source(meta, "source", url, folder), title=title,
-        url=url, date=_meta_str(meta, "date"), title_in_text=title is None, meta=meta,
+        path=path,
+        format="md",
+        id=_meta_str(meta, "id") or path,
+        text=text,
+        first_line=first_line,
+        source=_source(meta, "source", url, folder),
+        title=title,
+        url=url,
+        date=_meta_str(meta, "date"),
+        title_in_text=title is None,
+        meta=meta,
     )
 
 
@@ -332,8 +351,9 @@ def _read_jsonl_range(shard: Shard, config: LoadConfig, out: _Collector) -> list
     return docs
 
 
-def _parse_record(path: str, line: str, number: int, offset: int, config: LoadConfig,
-                  out: _Collector) -> Document | None:
+def _parse_record(
+    path: str, line: str, number: int, offset: int, config: LoadConfig, out: _Collector
+) -> Document | None:
     if not line.strip():
         return None
     try:
@@ -354,9 +374,16 @@ def _parse_record(path: str, line: str, number: int, offset: int, config: LoadCo
     url = _meta_str(record, config.url_field)
     title = _meta_str(record, config.title_field)
     return Document(
-        path=path, format="jsonl", id=doc_id, text=text, first_line=number,
-        source=_source(record, config.source_field, url, Path(path).stem), title=title,
-        url=url, date=_meta_str(record, config.date_field), title_in_text=False,
+        path=path,
+        format="jsonl",
+        id=doc_id,
+        text=text,
+        first_line=number,
+        source=_source(record, config.source_field, url, Path(path).stem),
+        title=title,
+        url=url,
+        date=_meta_str(record, config.date_field),
+        title_in_text=False,
         offset=offset,
     )
 
@@ -366,4 +393,3 @@ def read_stdin_text(data: bytes, name: str = STDIN) -> tuple[str, list[InputWarn
     out = _Collector(strict=False)
     text = decode(data, name, out)
     return text or "", out.warnings
-

@@ -29,10 +29,10 @@ from dedup import boilerplate as bp
 from dedup import candidates, fingerprint, load, verify
 from dedup.cluster import Cluster, clusters_from_pairs
 from dedup.config import ScanConfig
+from dedup.findings import boilerplate_findings, document_findings, paragraph_finding
 from dedup.normalize import normalize_text
 from dedup.patterns import PatternSet
 from dedup.records import Document, InputWarning, Segment
-from dedup.findings import boilerplate_findings, document_findings, paragraph_finding
 from dedup.report import Finding, ScanReport
 from dedup.segment import split_paragraphs
 
@@ -142,8 +142,9 @@ def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[Sha
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["dedup.pipeline"])
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(config,)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(config,)
+    ) as pool:
         yield from pool.map(_process_in_worker, shards)
 
 
@@ -163,8 +164,9 @@ class Corpus:
     df: np.ndarray = field(default_factory=lambda: np.zeros(verify.N_FEATURES, np.int64))
 
     @classmethod
-    def gather(cls, outputs: Iterable[ShardOutput], on_progress: Progress | None,
-               total: int) -> Corpus:
+    def gather(
+        cls, outputs: Iterable[ShardOutput], on_progress: Progress | None, total: int
+    ) -> Corpus:
         corpus = cls()
         parts: dict[str, list[np.ndarray]] = {}
         key_parts: list[bp.ParagraphKeys] = []
@@ -175,9 +177,20 @@ class Corpus:
             corpus.packed.extend(out.packed)
             corpus.warnings.extend(out.warnings)
             corpus.skipped += out.skipped
-            for name in ("par_start", "par_end", "par_title", "par_tokens", "par_hash",
-                         "par_bands", "par_pattern", "par_pattern_end", "doc_sig",
-                         "doc_bands", "doc_hash", "doc_tokens"):
+            for name in (
+                "par_start",
+                "par_end",
+                "par_title",
+                "par_tokens",
+                "par_hash",
+                "par_bands",
+                "par_pattern",
+                "par_pattern_end",
+                "doc_sig",
+                "doc_bands",
+                "doc_hash",
+                "doc_tokens",
+            ):
                 parts.setdefault(name, []).append(getattr(out, name))
             parts.setdefault("par_doc", []).append(out.par_doc + base)
             key_parts.append(out.keys)
@@ -187,8 +200,12 @@ class Corpus:
                 on_progress(done, total)
         corpus.arrays = {name: np.concatenate(p) for name, p in parts.items()}
         if key_parts:
-            corpus.keys = bp.ParagraphKeys(*(np.concatenate([getattr(k, f) for k in key_parts])
-                                             for f in ("exact", "prefix", "suffix")))
+            corpus.keys = bp.ParagraphKeys(
+                *(
+                    np.concatenate([getattr(k, f) for k in key_parts])
+                    for f in ("exact", "prefix", "suffix")
+                )
+            )
         return corpus
 
     def __getattr__(self, name: str) -> np.ndarray:
@@ -230,8 +247,14 @@ class _Timer:
         self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def scan(paths: Sequence[str], *, config: ScanConfig, stdin_text: str | None = None,
-         stdin_name: str = load.STDIN, on_progress: Progress | None = None) -> ScanResult:
+def scan(
+    paths: Sequence[str],
+    *,
+    config: ScanConfig,
+    stdin_text: str | None = None,
+    stdin_name: str = load.STDIN,
+    on_progress: Progress | None = None,
+) -> ScanResult:
     """Scan ``paths`` for repeated paragraphs, syndicated articles and boilerplate."""
     timer = _Timer()
     with timer("load"):
@@ -253,8 +276,14 @@ def scan(paths: Sequence[str], *, config: ScanConfig, stdin_text: str | None = N
         findings = [
             *document_findings(corpus, docs.exact, docs.near, docs.scores),
             *paragraphs,
-            *boilerplate_findings(corpus, boiler.template, boiler.templates, boiler.pattern,
-                                  _patterns(config.boilerplate.patterns)[0], config.load.segment),
+            *boilerplate_findings(
+                corpus,
+                boiler.template,
+                boiler.templates,
+                boiler.pattern,
+                _patterns(config.boilerplate.patterns)[0],
+                config.load.segment,
+            ),
         ]
         findings.sort(key=Finding.sort_key)
     report = ScanReport(
@@ -320,8 +349,9 @@ def _score(pairs: np.ndarray, feats: Features, tfidf: verify.TfidfCosine) -> lis
         return []
     items = sorted({int(x) for x in pairs.ravel()})
     index = {item: i for i, item in enumerate(items)}
-    cos = tfidf.cosine([feats.bags[i] for i in items],
-                       np.array([[index[int(a)], index[int(b)]] for a, b in pairs]))
+    cos = tfidf.cosine(
+        [feats.bags[i] for i in items], np.array([[index[int(a)], index[int(b)]] for a, b in pairs])
+    )
     out = []
     for (a, b), c in zip(pairs.tolist(), cos.tolist(), strict=True):
         j, k = verify.exact_jaccard(feats.shingle_sets[a], feats.shingle_sets[b])
@@ -373,8 +403,10 @@ def _document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
     n = len(corpus.documents)
     rank = _doc_rank(corpus)
     hashes, tokens = corpus.arrays["doc_hash"], corpus.arrays["doc_tokens"]
-    exact = [Cluster(min(g.tolist(), key=rank), tuple(sorted(g.tolist())))
-             for g in candidates.groups(hashes)]
+    exact = [
+        Cluster(min(g.tolist(), key=rank), tuple(sorted(g.tolist())))
+        for g in candidates.groups(hashes)
+    ]
     unit = np.arange(n)
     for c in exact:
         unit[list(c.members)] = c.representative
@@ -385,8 +417,9 @@ def _document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
     tfidf = verify.TfidfCosine().fit(corpus.df, n)
     mode, ngram = config.load.segment, config.minhash.ngram_size
     _features(_doc_texts(corpus, np.unique(pair_array).tolist(), mode), ngram, feats)
-    scores = dict(zip(map(tuple, pair_array.tolist()), _score(pair_array, feats, tfidf),
-                      strict=True))
+    scores = dict(
+        zip(map(tuple, pair_array.tolist()), _score(pair_array, feats, tfidf), strict=True)
+    )
 
     def score_pair(a: int, b: int) -> verify.Scores:
         key = (min(a, b), max(a, b))
@@ -407,20 +440,27 @@ def _document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
     return DocumentClusters(
         exact=exact,
         near=near,
-        scores={(c.representative, m): score_pair(c.representative, m)
-                for c in near for m in c.members if m != c.representative},
+        scores={
+            (c.representative, m): score_pair(c.representative, m)
+            for c in near
+            for m in c.members
+            if m != c.representative
+        },
         cluster_of=cluster_of,
         dropped=cluster_of != np.arange(n),
         candidate_pairs=int(pair_array.shape[0]),
     )
 
 
-def _document_candidates(corpus: Corpus, config: ScanConfig, unit: np.ndarray,
-                         is_unit: np.ndarray) -> np.ndarray:
-    """LSH pairs among exact-group representatives, plus pairs sharing a long paragraph.
+def _document_candidates(
+    corpus: Corpus, config: ScanConfig, unit: np.ndarray, is_unit: np.ndarray
+) -> np.ndarray:
+    """LSH pairs among exact-group representatives, plus pairs that share a long paragraph.
 
-    A brief made of the first paragraphs of a longer story has a Jaccard low enough for
-    banding to miss it, but it shares whole paragraphs with the story.
+    A brief made of the first paragraphs of a longer story, or a rewrite that keeps a few
+    paragraphs nearly intact, has a document Jaccard low enough for banding to miss it; but
+    its paragraphs collide with the story's in the paragraph bands. Only paragraphs longer
+    than any boilerplate line (``max_tokens``) count, so furniture cannot link articles.
     """
     ids = np.flatnonzero(is_unit)
     max_bucket = config.minhash.max_bucket
@@ -428,12 +468,8 @@ def _document_candidates(corpus: Corpus, config: ScanConfig, unit: np.ndarray,
     long_par = np.flatnonzero(
         (corpus.arrays["par_tokens"] > config.boilerplate.max_tokens) & ~corpus.arrays["par_title"]
     )
-    par_doc = corpus.arrays["par_doc"]
-    shared = candidates.pairs_in_groups(
-        (np.unique(unit[par_doc[g]]) for g in
-         candidates.groups(corpus.arrays["par_hash"][long_par], long_par)),
-        max_bucket,
-    )
+    par_pairs = candidates.lsh_pairs(corpus.arrays["par_bands"][long_par], max_bucket, long_par)
+    shared = unit[corpus.arrays["par_doc"][par_pairs]]
     pairs = candidates.unique_pairs([lsh, shared])
     return pairs[is_unit[pairs[:, 0]] & is_unit[pairs[:, 1]]]
 
@@ -486,8 +522,9 @@ def _boilerplate(corpus: Corpus, config: ScanConfig, docs: DocumentClusters) -> 
 # --------------------------------------------------------------------------- paragraphs
 
 
-def _paragraph_findings(corpus: Corpus, config: ScanConfig, docs: DocumentClusters,
-                        boiler: Boilerplate) -> tuple[list[Finding], int]:
+def _paragraph_findings(
+    corpus: Corpus, config: ScanConfig, docs: DocumentClusters, boiler: Boilerplate
+) -> tuple[list[Finding], int]:
     """Exact and near repeats of paragraphs, inside an article or across articles.
 
     Copies that the document stage already reported are left out: paragraphs of a dropped
@@ -504,23 +541,25 @@ def _paragraph_findings(corpus: Corpus, config: ScanConfig, docs: DocumentCluste
     findings: list[Finding] = []
     exact_ids = np.flatnonzero(usable & (tokens >= cfg.min_exact_paragraph_tokens))
     for group in candidates.groups(arrays["par_hash"][exact_ids], exact_ids):
-        members = [int(m) for m in group
-                   if any(reportable(int(m), int(o)) for o in group if o != m)]
+        members = [
+            int(m) for m in group if any(reportable(int(m), int(o)) for o in group if o != m)
+        ]
         if len(members) >= 2:
             findings.append(paragraph_finding(corpus, "exact_paragraph", members, None))
 
     near_ids = np.flatnonzero(usable & (tokens >= cfg.min_paragraph_tokens))
-    pairs = candidates.lsh_pairs(arrays["par_bands"][near_ids], config.minhash.max_bucket,
-                                 near_ids)
+    pairs = candidates.lsh_pairs(arrays["par_bands"][near_ids], config.minhash.max_bucket, near_ids)
     hashes = arrays["par_hash"]
-    keep = [i for i, (a, b) in enumerate(pairs.tolist())
-            if hashes[a] != hashes[b] and reportable(a, b)]
+    keep = [
+        i for i, (a, b) in enumerate(pairs.tolist()) if hashes[a] != hashes[b] and reportable(a, b)
+    ]
     pairs = pairs[keep] if keep else np.zeros((0, 2), dtype=np.int64)
     feats = Features()
     tfidf = verify.TfidfCosine().fit(corpus.df, len(corpus.documents))
     mode = config.load.segment
-    _features(_paragraph_texts(corpus, np.unique(pairs).tolist(), mode),
-              config.minhash.ngram_size, feats)
+    _features(
+        _paragraph_texts(corpus, np.unique(pairs).tolist(), mode), config.minhash.ngram_size, feats
+    )
     scores = dict(zip(map(tuple, pairs.tolist()), _score(pairs, feats, tfidf), strict=True))
 
     def score_pair(a: int, b: int) -> verify.Scores:
@@ -537,10 +576,10 @@ def _paragraph_findings(corpus: Corpus, config: ScanConfig, docs: DocumentCluste
         return (int(par_doc[p]), p)
 
     for c in clusters_from_pairs([p for p in scores if close(*p)], rank, close):
-        member_scores = [None if m == c.representative else score_pair(c.representative, m)
-                         for m in c.members]
-        findings.append(paragraph_finding(corpus, "near_paragraph", list(c.members),
-                                          member_scores))
+        member_scores = [
+            None if m == c.representative else score_pair(c.representative, m) for m in c.members
+        ]
+        findings.append(paragraph_finding(corpus, "near_paragraph", list(c.members), member_scores))
     return findings, int(pairs.shape[0])
 
 
@@ -552,8 +591,7 @@ def _exact_copy(docs: DocumentClusters) -> np.ndarray:
     return out
 
 
-def _paragraph_texts(corpus: Corpus, paragraphs: Iterable[int], mode: str
-                     ) -> dict[int, list[str]]:
+def _paragraph_texts(corpus: Corpus, paragraphs: Iterable[int], mode: str) -> dict[int, list[str]]:
     """Normalized text of each paragraph (by global index), reading each document once."""
     arrays = corpus.arrays
     by_doc: dict[int, list[int]] = {}

@@ -86,8 +86,9 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         locations = []
-        for loc, scores in zip(self.locations, self.member_scores or [None] * len(self.locations),
-                               strict=True):
+        for loc, scores in zip(
+            self.locations, self.member_scores or [None] * len(self.locations), strict=True
+        ):
             item = loc.to_dict()
             if scores is not None:
                 item["scores"] = scores.to_dict()

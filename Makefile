@@ -1,0 +1,40 @@
+# Targets used by people and by CI alike. `make scan` and `make test` set up on their own.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install scan test lint format typecheck check bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## editable install with the dev and bench extras, in .venv
+
+scan: $(STAMP)  ## scan the seed articles
+	$(BIN)/dedup scan seeds/
+
+test: $(STAMP)  ## run the test suite (unit, end-to-end, doctests)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)  ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)  ## apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP)  ## mypy on the package
+	$(BIN)/mypy dedup
+
+check: lint typecheck test  ## everything CI runs
+
+bench: $(STAMP)  ## speed and quality benchmark at 10k and 100k generated articles
+	$(BIN)/python benchmarks/bench.py --sizes 10000,100000 --out benchmarks/RESULTS-bench.md
+
+clean:  ## remove caches and build artefacts
+	rm -rf build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis benchmarks/work

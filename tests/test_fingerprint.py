@@ -1,0 +1,93 @@
+import numpy as np
+import pytest
+from datasketch import MinHash, MinHashLSH
+
+from dedup import fingerprint as fp
+from dedup.normalize import normalize_text
+
+TEXTS = [
+    normalize_text(t)
+    for t in [
+        "Le président russe Vladimir Poutine a démenti les informations du Washington Post",
+        "",
+        "court",
+        "Trump a déclaré au cours de sa campagne qu’il pourrait ramener la paix en Ukraine",
+    ]
+]
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(16, 1), (128, 7)])
+def test_permutations_are_datasketchs(num_perm, seed):
+    a, b = fp.permutations(num_perm, seed)
+    m = MinHash(num_perm=num_perm, seed=seed)
+    assert (m.permutations[0] == a).all()
+    assert (m.permutations[1] == b).all()
+
+
+def test_signatures_equal_datasketch_minhash_updated_per_shingle():
+    words = fp.word_hashes(TEXTS)
+    sh = fp.shingles(words, 3)
+    sig = fp.signatures(sh, len(TEXTS), 64, 7)
+    for p in range(len(TEXTS)):
+        ref = MinHash(
+            num_perm=64, seed=7, hashfunc=lambda b: fp.shingle_hash32(int.from_bytes(b, "little"))
+        )
+        for h in sh.hashes[sh.paragraph == p].tolist():
+            ref.update(int(h).to_bytes(8, "little"))
+        assert (ref.hashvalues == sig[p]).all(), p
+
+
+def test_word_hash_matches_reference_and_ignores_position():
+    words = fp.word_hashes(["chat noir", "noir chat"])
+    assert words.counts.tolist() == [2, 2]
+    assert int(words.hashes[0]) == fp.word_hash("chat") == int(words.hashes[3])
+    assert int(words.hashes[1]) == fp.word_hash("noir")
+
+
+def test_short_paragraph_is_one_shingle_and_empty_has_none():
+    sh = fp.shingles(fp.word_hashes(["un deux", "", "a b c d"]), 3)
+    assert sh.paragraph.tolist() == [0, 2, 2]
+    sig = fp.signatures(sh, 3, 16, 1)
+    assert (sig[1] == fp.MAX32).all()
+    assert not (sig[0] == fp.MAX32).all()
+
+
+def test_empty_signatures_never_share_a_band_key():
+    sigs = np.full((2, 16), fp.MAX32, dtype=np.uint32)
+    assert (fp.band_keys(sigs, 4, 4) == 0).all()
+
+
+def test_document_signature_is_union_of_paragraphs():
+    words = fp.word_hashes(["a b c d e", "f g h i"])
+    sh = fp.shingles(words, 3)
+    rows = fp.signatures(sh, 2, 32, 1)
+    doc = fp.reduce_rows(rows, np.array([0, 0]), 1)
+    whole = fp.signatures(fp.Shingles(sh.hashes, np.zeros_like(sh.paragraph)), 1, 32, 1)
+    assert (doc == whole).all()
+
+
+def test_estimated_jaccard_tracks_exact_jaccard():
+    rng = np.random.default_rng(0)
+    vocab = [f"w{i}" for i in range(5000)]
+    base = list(rng.choice(vocab, 400))
+    for keep in (0.2, 0.5, 0.8):
+        other = [w if rng.random() < keep else str(rng.choice(vocab)) for w in base]
+        words = fp.word_hashes([" ".join(base), " ".join(other)])
+        sh = fp.shingles(words, 1)
+        sig = fp.signatures(sh, 2, 256, 1)
+        a = set(sh.hashes[sh.paragraph == 0].tolist())
+        b = set(sh.hashes[sh.paragraph == 1].tolist())
+        exact = len(a & b) / len(a | b)
+        estimate = float((sig[0] == sig[1]).mean())
+        assert abs(estimate - exact) < 0.1, (keep, exact, estimate)
+
+
+def test_lsh_params_come_from_datasketch():
+    lsh = MinHashLSH(threshold=0.3, num_perm=128)
+    assert fp.lsh_params(0.3, 128) == (lsh.b, lsh.r)
+
+
+def test_same_config_same_signature():
+    a = fp.signatures(fp.shingles(fp.word_hashes(TEXTS), 3), len(TEXTS), 128, 1)
+    b = fp.signatures(fp.shingles(fp.word_hashes(TEXTS), 3), len(TEXTS), 128, 1)
+    assert (a == b).all()

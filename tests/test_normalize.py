@@ -1,0 +1,50 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.normalize import normalize_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("l’armée", "l'armée"),
+        ("« pure invention »", '" pure invention "'),
+        ("“assez rapidement”", '"assez rapidement"'),
+        ("„Zitat“", '"zitat"'),
+        ("a\u00a0b\u202fc", "a b c"),
+        ("ﬁn de l’eﬀort", "fin de l'effort"),
+        ("2022 – 2024 — fin", "2022 - 2024 - fin"),
+        ("attendez…", "attendez..."),
+        ("Élysée CÔTE côte", "élysée côte côte"),
+        ("  • item\tun  ", "item un"),
+        ("soft\u00adhyphen zero\u200bwidth", "softhyphen zerowidth"),
+    ],
+    ids=[
+        "apostrophe",
+        "guillemets",
+        "curly-double",
+        "german-quotes",
+        "no-break-spaces",
+        "ligatures",
+        "dashes",
+        "ellipsis",
+        "accents-kept",
+        "bullets-whitespace",
+        "invisible",
+    ],
+)
+def test_normalize_text(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+def test_accents_are_not_dropped():
+    assert normalize_text("côte") != normalize_text("cote")
+    assert normalize_text("e\u0301") == normalize_text("é")  # composed, not stripped
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.text())
+def test_normalize_is_idempotent(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once

@@ -1,0 +1,78 @@
+"""End-to-end on constructed corpora with exact expected findings (datatrove style)."""
+
+import json
+
+from conftest import CORPORA, by_kind, id_sets, run_scan, write_jsonl
+
+SYNDICATION = CORPORA / "syndication.jsonl"
+
+
+def test_syndication_clusters_exactly():
+    report = run_scan([SYNDICATION])
+    assert id_sets(report, "exact_document") == [frozenset({"wire-story", "copy-verbatim"})]
+    # copy with site furniture, a rewrite (new headline, reworded, reordered) and a brief made
+    # of the first paragraphs; the unrelated story on the same storm stays out.
+    assert id_sets(report, "near_document") == [
+        frozenset({"wire-story", "copy-exact", "rewrite", "brief"})
+    ]
+    near = by_kind(report, "near_document")[0]
+    assert near.canonical.id == "wire-story"  # earliest date
+    scores = dict(zip([loc.id for loc in near.locations], near.member_scores, strict=True))
+    assert scores["brief"].containment == 1.0
+    assert scores["rewrite"].jaccard < 0.3 < scores["rewrite"].cosine
+
+
+def test_site_furniture_is_learned_per_source():
+    report = run_scan([SYNDICATION])
+    found = by_kind(report, "boilerplate")
+    assert sorted(f.template for f in found) == [
+        "leave a comment",
+        "share this article",
+        "sign up for our newsletter",
+    ]
+    assert {f.source for f in found} == {"dailynews"}
+    assert all(len(f.locations) == 4 for f in found)
+
+
+def test_related_stories_are_not_duplicates(tmp_path):
+    records = [json.loads(line) for line in SYNDICATION.read_text().splitlines()]
+    keep = {"wire-story", "unrelated-same-topic"}
+    path = write_jsonl(tmp_path / "two.jsonl", [r for r in records if r["id"] in keep])
+    report = run_scan([path])
+    assert not by_kind(report, "near_document") and not by_kind(report, "exact_document")
+
+
+def test_quote_carried_by_two_outlets_is_not_boilerplate(tmp_path):
+    quote = "“We will rebuild everything that was destroyed”, the prefect said."
+    leads = [
+        "Firefighters worked through the night to reach the villages cut off by the floods.",
+        "The mayor announced that the schools would stay closed until the end of the week.",
+        "Insurers expect claims to exceed the cost of the storm that hit the coast in 1999.",
+        "Volunteers from neighbouring towns brought food, blankets and drinking water.",
+    ]
+    records = [
+        {"id": f"{src}-{i}", "source": src, "text": f"{leads[2 * k + i]}\n{quote}"}
+        for k, src in enumerate(("a", "b"))
+        for i in range(2)
+    ]
+    report = run_scan([write_jsonl(tmp_path / "q.jsonl", records)])
+    assert not by_kind(report, "boilerplate")
+    assert id_sets(report, "exact_paragraph") == [frozenset({"a-0", "a-1", "b-0", "b-1"})]
+
+
+def test_empty_and_tiny_documents_never_cluster(tmp_path):
+    records = [
+        {"id": "e1", "text": ""},
+        {"id": "e2", "text": ""},
+        {"id": "t1", "text": "ok"},
+        {"id": "t2", "text": "fine"},
+    ]
+    report = run_scan([write_jsonl(tmp_path / "e.jsonl", records)])
+    assert report.findings == []
+    assert report.articles == 4
+
+
+def test_same_input_same_json(tmp_path):
+    first = run_scan([SYNDICATION]).to_dict()
+    second = run_scan([SYNDICATION]).to_dict()
+    assert json.dumps(first) == json.dumps(second)

@@ -1,0 +1,51 @@
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.config import VerifyConfig
+from dedup.verify import Scores, TfidfCosine, exact_jaccard, is_near_document, is_near_paragraph
+
+
+@settings(max_examples=200, derandomize=True)
+@given(st.sets(st.integers(0, 50)), st.sets(st.integers(0, 50)))
+def test_exact_jaccard_symmetric_bounded(a, b):
+    x, y = np.array(sorted(a)), np.array(sorted(b))
+    j1, c1 = exact_jaccard(x, y)
+    j2, c2 = exact_jaccard(y, x)
+    assert (j1, c1) == (j2, c2)
+    assert 0.0 <= j1 <= c1 <= 1.0
+    if a:
+        assert exact_jaccard(x, x) == (1.0, 1.0)
+
+
+def test_empty_sets_are_not_similar():
+    assert exact_jaccard(np.array([]), np.array([])) == (0.0, 0.0)
+
+
+def test_tfidf_cosine_uses_corpus_idf():
+    df = np.zeros(1 << 20, dtype=np.int64)
+    common, rare = 1, 2
+    df[common], df[rare] = 100, 1
+    t = TfidfCosine().fit(df, 100)
+    bags = [
+        np.array([common, rare], np.uint64),
+        np.array([common], np.uint64),
+        np.array([rare], np.uint64),
+    ]
+    cos = t.cosine(bags, np.array([[0, 1], [0, 2]]))
+    assert cos[1] > cos[0]  # sharing the rare word counts more
+
+
+def test_document_rules():
+    cfg = VerifyConfig()
+    assert is_near_document(Scores(0.6, 0.7, 0.5), 100, cfg)  # near copy
+    assert is_near_document(Scores(0.2, 0.95, 0.6), 100, cfg)  # brief in a story
+    assert not is_near_document(Scores(0.2, 0.95, 0.4), 10, cfg)  # too short to tell
+    assert is_near_document(Scores(0.3, 0.5, 0.85), 100, cfg)  # rewrite
+    assert not is_near_document(Scores(0.05, 0.2, 0.85), 100, cfg)  # same topic, other story
+
+
+def test_paragraph_rules():
+    cfg = VerifyConfig()
+    assert is_near_paragraph(Scores(0.75, 0.88, 0.95), cfg)
+    assert not is_near_paragraph(Scores(0.05, 0.1, 0.4), cfg)
