@@ -259,7 +259,10 @@ def scan(
     timer = _Timer()
     with timer("load"):
         files, warnings = load.expand_paths(paths)
-        shards = list(load.plan_shards(files, config.batch_size, stdin_text, stdin_name))
+        # An empty shard when nothing was found: the stages then run on empty arrays.
+        shards = list(load.plan_shards(files, config.batch_size, stdin_text, stdin_name)) or [
+            load.Shard()
+        ]
     if config.load.strict and warnings:
         from dedup.errors import InputError
 

@@ -1,0 +1,131 @@
+"""CLI: exit codes, clean machine output, errors on one line, literal corpus text."""
+
+import json
+
+from click.testing import CliRunner
+from conftest import SEEDS, write_jsonl
+
+from dedup.cli import main
+
+
+def run_cli(args, exit_code=0, input=None):
+    result = CliRunner().invoke(main, args, input=input)
+    assert result.exit_code == exit_code, (
+        f"dedup {' '.join(map(str, args))} exited {result.exit_code}\n"
+        f"stdout: {result.stdout}\nstderr: {result.stderr}\nexception: {result.exception!r}"
+    )
+    return result
+
+
+def test_version():
+    assert "dedup" in run_cli(["--version"]).stdout
+
+
+def test_json_is_clean_and_versioned():
+    out = json.loads(run_cli(["scan", str(SEEDS), "--format", "json", "-q"]).stdout)
+    assert out["schema_version"] == 1
+    assert out["stats"]["articles"] == 5
+    assert "timings_s" not in out
+    kinds = {f["kind"] for f in out["findings"]}
+    assert kinds == {"exact_paragraph", "near_paragraph", "boilerplate"}
+    for finding in out["findings"]:
+        assert {"kind", "locations", "scores", "canonical", "excerpt"} <= finding.keys()
+        assert all(loc["path"].startswith(str(SEEDS)) for loc in finding["locations"])
+
+
+def test_json_is_byte_identical_between_runs():
+    args = ["scan", str(SEEDS), "--format", "json", "-q"]
+    assert run_cli(args).stdout == run_cli(args).stdout
+
+
+def test_jsonl_one_finding_per_line():
+    lines = run_cli(["scan", str(SEEDS), "--format", "jsonl"]).stdout.splitlines()
+    assert lines and all(json.loads(line)["kind"] for line in lines)
+
+
+def test_check_exits_1_on_findings_and_0_when_clean(tmp_path):
+    run_cli(["scan", str(SEEDS), "--check", "-q", "--format", "json"], exit_code=1)
+    clean = tmp_path / "clean.txt"
+    clean.write_text("A title\nOne paragraph of an article that repeats nothing at all.\n")
+    run_cli(["scan", str(clean), "--check"], exit_code=0)
+
+
+def test_usage_error_exits_2():
+    run_cli(["scan"], exit_code=2)
+    run_cli(["scan", str(SEEDS), "--jaccard", "1.5"], exit_code=2)
+
+
+def test_bad_input_is_one_warning_line_and_the_run_goes_on(tmp_path):
+    path = write_jsonl(tmp_path / "c.jsonl", [{"id": "a", "text": "Bonjour tout le monde"}])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02")
+    result = run_cli(["scan", str(tmp_path), "--format", "json"])
+    out = json.loads(result.stdout)
+    assert out["stats"]["articles"] == 1
+    assert out["stats"]["skipped"] == 2
+    errors = result.stderr.strip().splitlines()
+    assert any(f"{path}:2: malformed JSON" in line for line in errors)
+    assert any("bin.txt: binary file" in line for line in errors)
+
+
+def test_strict_turns_bad_input_into_an_error(tmp_path):
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01")
+    result = run_cli(["scan", str(tmp_path), "--strict"], exit_code=2)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "bin.txt" in result.stderr
+
+
+def test_missing_path_is_a_warning(tmp_path):
+    result = run_cli(["scan", str(tmp_path / "nope.txt"), "--format", "json"])
+    assert "no such file" in result.stderr
+
+
+def test_cp1252_file_is_decoded_with_a_warning(tmp_path):
+    (tmp_path / "a.txt").write_bytes("Titre\nL'été à Noël, café crème.\n".encode("cp1252"))
+    result = run_cli(["scan", str(tmp_path), "--format", "json"])
+    assert "decoded as cp1252" in result.stderr
+
+
+def test_stdin_article(tmp_path):
+    text = "Titre\nUn paragraphe répété ici même, mot pour mot.\nUn paragraphe répété ici même, mot pour mot.\n"
+    result = run_cli(["scan", "-", "--stdin-filename", "new.txt", "--format", "json"], input=text)
+    out = json.loads(result.stdout)
+    [finding] = out["findings"]
+    assert finding["kind"] == "exact_paragraph"
+    assert [loc["path"] for loc in finding["locations"]] == ["new.txt", "new.txt"]
+
+
+def test_text_report_prints_brackets_literally(tmp_path):
+    line = "Le ministre [bold]a dit[/bold] : [...] rien de plus, selon nos informations exclusives."
+    (tmp_path / "a.txt").write_text(f"Titre\n{line}\n{line}\n", encoding="utf-8")
+    result = run_cli(["scan", str(tmp_path)])
+    assert "[bold]a dit[/bold]" in result.stdout
+    assert "[...]" in result.stdout
+
+
+def test_pyproject_tool_dedup_sets_defaults(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("[tool.dedup]\nmin-docs = 0\n")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(["scan", str(SEEDS)], exit_code=2)
+    assert "min_docs" in result.stderr
+    (tmp_path / "pyproject.toml").write_text("[tool.dedup]\nunknown-key = 1\n")
+    assert "unknown key" in run_cli(["scan", str(SEEDS)], exit_code=2).stderr
+
+
+def test_markdown_front_matter(tmp_path):
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Un titre\nsource: lemonde.fr\ndate: 2025-02-13\n---\n\n"
+        "Premier paragraphe de l'article, assez long pour compter.\n\n"
+        "Premier paragraphe de l'article, assez long pour compter.\n",
+        encoding="utf-8",
+    )
+    out = json.loads(run_cli(["scan", str(tmp_path), "--format", "json"]).stdout)
+    [finding] = out["findings"]
+    assert [loc["start_line"] for loc in finding["locations"]] == [7, 9]
+
+
+def test_malformed_front_matter_warns_with_line(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: [unclosed\n---\nTexte.\n", encoding="utf-8")
+    result = run_cli(["scan", str(tmp_path), "--format", "json"])
+    assert "a.md:" in result.stderr and "front matter" in result.stderr
