@@ -114,6 +114,10 @@ def _render_finding(out: Console, finding: Finding) -> None:
             )
     out.print(head, soft_wrap=True)
     for location in finding.locations:
-        mark = "  kept  " if location == finding.canonical else "  also  "
+        if finding.kind == "boilerplate":
+            mark = "  at    "
+        else:
+            mark = "  kept  " if location == finding.canonical else "  also  "
         out.print(Text(mark, style="dim") + Text(str(location)), soft_wrap=True)
-    out.print(Text("  “") + Text(finding.excerpt) + Text("”"), soft_wrap=True)
+    shown = finding.prefix_text if finding.part == "prefix" and finding.prefix_text else None
+    out.print(Text("  “") + Text(shown or finding.excerpt) + Text("”"), soft_wrap=True)
