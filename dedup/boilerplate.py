@@ -32,7 +32,7 @@ import numpy as np
 from dedup.config import BoilerplateConfig
 from dedup.fingerprint import Words, fold
 
-_DIGITS = str.maketrans("0123456789", "0000000000")
+_DIGITS = re.compile(r"[1-9]")
 #: The tokenizer's notion of a word (see :mod:`dedup.fingerprint`), for display.
 WORD = re.compile(r"[0-9A-Za-z\u0080-\U0010ffff]+")
 
@@ -58,7 +58,7 @@ def paragraph_keys(norms: Sequence[str], words: Words) -> ParagraphKeys:
     exact = np.array(
         [
             int.from_bytes(
-                hashlib.blake2b(t.translate(_DIGITS).encode(), digest_size=8).digest(), "little"
+                hashlib.blake2b(_DIGITS.sub("0", t).encode(), digest_size=8).digest(), "little"
             )
             if t
             else 0

@@ -21,7 +21,6 @@ strips them), because in French they distinguish words (``côte``, ``cote``, ``c
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 _SINGLE_QUOTES = "\u2019\u2018\u02bc\u201b\u2032\u00b4\u0060"
@@ -30,15 +29,15 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _BULLETS = "\u2022\u00b7\u2023\u2043\u25e6\u25aa\u25ab\u25a0\u25a1\u25ba\u25b6\u2219\u27a2"
 _REMOVED = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
-_TABLE: dict[int, str | None] = {
-    **{ord(c): "'" for c in _SINGLE_QUOTES},
-    **{ord(c): '"' for c in _DOUBLE_QUOTES},
-    **{ord(c): "-" for c in _DASHES},
-    **{ord(c): " " for c in _BULLETS},
-    **{ord(c): None for c in _REMOVED},
-}
-
-_SPACES = re.compile(r"\s+")
+#: (character, replacement) pairs. ``str.replace`` guarded by ``in`` is several times faster
+#: than ``str.translate`` with a dict on non-ASCII text, and most paragraphs need few of them.
+_REPLACEMENTS: tuple[tuple[str, str], ...] = (
+    *((c, "'") for c in _SINGLE_QUOTES),
+    *((c, '"') for c in _DOUBLE_QUOTES),
+    *((c, "-") for c in _DASHES),
+    *((c, " ") for c in _BULLETS),
+    *((c, "") for c in _REMOVED),
+)
 
 
 def normalize_text(text: str) -> str:
@@ -53,5 +52,7 @@ def normalize_text(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text)
     text = unicodedata.normalize("NFKC", text.casefold())
-    text = text.translate(_TABLE)
-    return _SPACES.sub(" ", text).strip()
+    for char, replacement in _REPLACEMENTS:
+        if char in text:
+            text = text.replace(char, replacement)
+    return " ".join(text.split())

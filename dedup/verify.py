@@ -66,7 +66,8 @@ def document_frequencies(word_hashes: np.ndarray, owner: np.ndarray) -> np.ndarr
     """How many owners (documents) contain each feature: ``int64[N_FEATURES]``."""
     if word_hashes.size == 0:
         return np.zeros(N_FEATURES, dtype=np.int64)
-    keys = np.unique(owner.astype(np.int64) * N_FEATURES + token_buckets(word_hashes))
+    keys = np.sort(owner.astype(np.int64) * N_FEATURES + token_buckets(word_hashes))
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
     return np.bincount(keys % N_FEATURES, minlength=N_FEATURES).astype(np.int64)
 
 
