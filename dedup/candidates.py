@@ -17,67 +17,106 @@ from collections.abc import Iterable
 import numpy as np
 
 
-def groups(keys: np.ndarray, ids: np.ndarray | None = None) -> list[np.ndarray]:
-    """Members (``ids``, default positions) of every key shared by two or more items.
-
-    Key 0 means "no key" and is ignored. Groups come out sorted by their smallest member.
-    """
+def _runs(keys: np.ndarray, ids: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sort by key (ids ascending within a key) and return ``ids, run starts, run ends`` of
+    the keys shared by two or more items; key 0 means "no key" and is ignored."""
     ids = np.arange(keys.size) if ids is None else ids
     keep = keys != 0
     keys, ids = keys[keep], ids[keep]
-    order = np.lexsort((ids, keys))
+    order = (
+        np.lexsort((ids, keys))
+        if ids.size and np.any(np.diff(ids) < 0)
+        else np.argsort(keys, kind="stable")
+    )
     keys, ids = keys[order], ids[order]
     if keys.size < 2:
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return ids, empty, empty
     boundaries = np.flatnonzero(keys[1:] != keys[:-1]) + 1
     starts = np.concatenate(([0], boundaries))
     ends = np.concatenate((boundaries, [keys.size]))
-    multi = np.flatnonzero(ends - starts >= 2)
-    out = [ids[starts[i] : ends[i]] for i in multi]
+    multi = (ends - starts) >= 2
+    return ids, starts[multi], ends[multi]
+
+
+def groups(keys: np.ndarray, ids: np.ndarray | None = None) -> list[np.ndarray]:
+    """Members (``ids``, default positions) of every key shared by two or more items.
+
+    Groups come out sorted by their smallest member.
+    """
+    ids, starts, ends = _runs(keys, ids)
+    out = [ids[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
     out.sort(key=lambda g: int(g[0]))
     return out
 
 
+def key_pairs(keys: np.ndarray, max_bucket: int, ids: np.ndarray | None = None) -> np.ndarray:
+    """All pairs of items that share a key (star edges for buckets over ``max_bucket``).
+
+    Vectorized over all buckets at once: for each distance ``d`` below the largest bucket
+    size, every item is paired with the item ``d`` places after it in its bucket.
+    """
+    ids, starts, ends = _runs(keys, ids)
+    if starts.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    sizes = ends - starts
+    small = sizes <= max_bucket
+    chunks: list[np.ndarray] = []
+    if small.any():
+        s_starts, s_ends = starts[small], ends[small]
+        run_end = np.repeat(s_ends, s_ends - s_starts)
+        position = _ranges(s_starts, s_ends)
+        for d in range(1, int((s_ends - s_starts).max())):
+            ok = position + d < run_end
+            chunks.append(np.stack((ids[position[ok]], ids[position[ok] + d]), axis=1))
+    for a, b in zip(starts[~small].tolist(), ends[~small].tolist(), strict=True):
+        chunks.append(_star(ids[a:b], max_bucket))
+    return unique_pairs(chunks)
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(a, b) for a, b in zip(starts, ends)])``, vectorized."""
+    lengths = ends - starts
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return np.arange(int(lengths.sum())) + offsets
+
+
+def _star(group: np.ndarray, max_bucket: int) -> np.ndarray:
+    """Edges from the ``max_bucket`` smallest members of a large bucket to every member."""
+    group = np.unique(group)
+    hubs = group[:max_bucket]
+    i = np.repeat(hubs, group.size)
+    j = np.tile(group, hubs.size)
+    keep = i < j
+    return np.stack((i[keep], j[keep]), axis=1)
+
+
 def pairs_in_groups(members: Iterable[np.ndarray], max_bucket: int) -> np.ndarray:
     """All pairs ``(i, j)``, ``i < j``, inside each group (star edges for large groups)."""
-    chunks: list[np.ndarray] = []
-    twos: list[np.ndarray] = []
-    for group in members:
-        group = np.unique(group)
-        k = group.size
-        if k < 2:
-            continue
-        if k == 2:
-            twos.append(group)
-            continue
-        if k <= max_bucket:
-            i, j = np.triu_indices(k, 1)
-        else:
-            hubs = np.arange(min(max_bucket, k))
-            i = np.repeat(hubs, k)
-            j = np.tile(np.arange(k), hubs.size)
-            keep = i < j
-            i, j = i[keep], j[keep]
-        chunks.append(np.stack((group[i], group[j]), axis=1))
-    if twos:
-        chunks.append(np.array(twos, dtype=np.int64).reshape(-1, 2))
-    return unique_pairs(chunks)
+    member_list = [np.asarray(m, dtype=np.int64) for m in members]
+    if not member_list:
+        return np.zeros((0, 2), dtype=np.int64)
+    labels = np.repeat(
+        np.arange(1, len(member_list) + 1, dtype=np.uint64), [m.size for m in member_list]
+    )
+    return key_pairs(labels, max_bucket, np.concatenate(member_list))
 
 
 def unique_pairs(chunks: list[np.ndarray]) -> np.ndarray:
     """Concatenate pair arrays and drop repeats; rows sorted, ``i < j``, dtype int64."""
     if not chunks:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(chunks).astype(np.int64)
+    pairs = np.concatenate(chunks).astype(np.int64).reshape(-1, 2)
     pairs = np.sort(pairs, axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0)
+    if pairs.size == 0:
+        return pairs
+    width = int(pairs.max()) + 1
+    packed = np.unique(pairs[:, 0] * width + pairs[:, 1])
+    return np.stack((packed // width, packed % width), axis=1)
 
 
 def lsh_pairs(band_keys: np.ndarray, max_bucket: int, ids: np.ndarray | None = None) -> np.ndarray:
     """Candidate pairs from banded keys ``uint64[n, bands]`` (a pair per shared bucket)."""
-    chunks = [
-        pairs_in_groups(groups(band_keys[:, band], ids), max_bucket)
-        for band in range(band_keys.shape[1])
-    ]
+    chunks = [key_pairs(band_keys[:, band], max_bucket, ids) for band in range(band_keys.shape[1])]
     return unique_pairs(chunks)

@@ -50,8 +50,11 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("Une ﬁn  — enﬁn…")
     'une fin - enfin...'
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = unicodedata.normalize("NFKC", text.casefold())
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold()
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     for char, replacement in _REPLACEMENTS:
         if char in text:
             text = text.replace(char, replacement)

@@ -45,8 +45,11 @@ def _key(token: str) -> str:
     return normalize_text(token).strip(_EDGE_CHARS)
 
 
-#: Whole-line templates are tried on lines of at most this many words (furniture is short).
+#: Whole-line templates are tried on lines of at most this many words and characters
+#: (furniture is short); prefix templates on the first PREFIX_CHARS characters.
 MAX_WORDS = 40
+MAX_CHARS = 400
+PREFIX_CHARS = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +97,10 @@ class PatternSet:
         # start with a slot or a number are filed under the first literal word they contain,
         # which the line must contain too.
         self._by_first: dict[tuple[bool, str], list[tuple[int, re.Pattern[str]]]] = {}
-        self._anywhere: list[tuple[bool, str, int, re.Pattern[str]]] = []
+        self._anywhere: dict[bool, list[tuple[str, int, re.Pattern[str]]]] = {
+            False: [],
+            True: [],
+        }
         for i, p in enumerate(self.patterns):
             body = _compile(p.template.lstrip("^"))
             tail = r"(?=\W|\Z)" if p.prefix else _EDGE + r"\Z"
@@ -105,7 +111,7 @@ class PatternSet:
                 self._by_first.setdefault((p.prefix, first), []).append((i, regex))
             else:
                 literal = next(normalize_text(t) for t in tokens if t not in ("…", "...", "#"))
-                self._anywhere.append((p.prefix, literal, i, regex))
+                self._anywhere[p.prefix].append((literal, i, regex))
 
     @classmethod
     def load(cls, langs: Sequence[str]) -> PatternSet:
@@ -155,16 +161,22 @@ class PatternSet:
     def match(self, normalized_line: str) -> PatternMatch | None:
         """The first pattern (whole-line first, then prefix) matching the line, if any."""
         line = normalized_line
-        first = _key(line.lstrip(_EDGE_CHARS).split(" ", 1)[0])
-        for prefix in (False, True):
-            if not prefix and line.count(" ") >= MAX_WORDS:
-                continue
-            tries = [(i, r) for i, r in self._by_first.get((prefix, first), [])]
-            tries += [(i, r) for p, lit, i, r in self._anywhere if p == prefix and lit in line]
-            for i, regex in sorted(tries, key=lambda t: t[0]):
-                m = regex.match(line)
-                if m is not None:
-                    return PatternMatch(self.patterns[i], m.end() if prefix else len(line))
+        first = line[:64].lstrip(_EDGE_CHARS).split(" ", 1)[0].strip(_EDGE_CHARS)
+        if line.count(" ", 0, MAX_CHARS) < MAX_WORDS and len(line) < MAX_CHARS:
+            found = self._first_match(False, first, line)
+            if found is not None:
+                return PatternMatch(self.patterns[found[0]], len(line))
+        # A dateline sits at the very start: the head of the line is all a prefix can need.
+        found = self._first_match(True, first, line[:PREFIX_CHARS])
+        return PatternMatch(self.patterns[found[0]], found[1]) if found is not None else None
+
+    def _first_match(self, prefix: bool, first: str, text: str) -> tuple[int, int] | None:
+        tries = list(self._by_first.get((prefix, first), ()))
+        tries += [(i, r) for lit, i, r in self._anywhere[prefix] if lit in text]
+        for i, regex in sorted(tries, key=lambda t: t[0]) if len(tries) > 1 else tries:
+            m = regex.match(text)
+            if m is not None:
+                return i, m.end()
         return None
 
     def __len__(self) -> int:

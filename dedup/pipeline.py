@@ -15,6 +15,7 @@ Each stage is timed under its name in ``ScanReport.timings``.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -48,6 +49,7 @@ class ShardOutput:
 
     documents: list[Document]
     packed: list[bytes]
+    packed_norms: list[bytes]
     warnings: list[InputWarning]
     skipped: int
     par_doc: np.ndarray
@@ -98,6 +100,7 @@ def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
     return ShardOutput(
         documents=[replace(d, text="") for d in docs],
         packed=[zlib.compress(d.text.encode("utf-8"), 1) for d in docs],
+        packed_norms=_pack_norms(norms, counts),
         warnings=result.warnings,
         skipped=result.skipped,
         par_doc=par_doc,
@@ -117,6 +120,15 @@ def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
         df_index=df_index,
         df_count=df[df_index].astype(np.int32),
     )
+
+
+def _pack_norms(norms: list[str], counts: np.ndarray) -> list[bytes]:
+    """Each document's normalized paragraphs, one per line, compressed."""
+    out, start = [], 0
+    for count in counts.tolist():
+        out.append(zlib.compress("\n".join(norms[start : start + count]).encode("utf-8"), 1))
+        start += count
+    return out
 
 
 _WORKER_CONFIG: ScanConfig | None = None
@@ -140,8 +152,14 @@ def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[Sha
         for shard in shards:
             yield process_shard(shard, config)
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["dedup.pipeline"])
+    # fork is the cheapest start and needs no importable __main__, but forking while another
+    # thread runs (a progress bar's refresh thread) can copy a held lock into the child:
+    # then the forkserver starts workers from a clean single-threaded process instead.
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["dedup.pipeline"])
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(config,)
     ) as pool:
@@ -157,6 +175,7 @@ class Corpus:
 
     documents: list[Document] = field(default_factory=list)
     packed: list[bytes] = field(default_factory=list)
+    packed_norms: list[bytes] = field(default_factory=list)
     warnings: list[InputWarning] = field(default_factory=list)
     skipped: int = 0
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
@@ -175,6 +194,7 @@ class Corpus:
             base = len(corpus.documents)
             corpus.documents.extend(out.documents)
             corpus.packed.extend(out.packed)
+            corpus.packed_norms.extend(out.packed_norms)
             corpus.warnings.extend(out.warnings)
             corpus.skipped += out.skipped
             for name in (
@@ -199,6 +219,9 @@ class Corpus:
             if on_progress is not None:
                 on_progress(done, total)
         corpus.arrays = {name: np.concatenate(p) for name, p in parts.items()}
+        corpus.arrays["doc_first_par"] = np.searchsorted(
+            corpus.arrays["par_doc"], np.arange(len(corpus.documents) + 1)
+        )
         if key_parts:
             corpus.keys = bp.ParagraphKeys(
                 *(
@@ -218,6 +241,16 @@ class Corpus:
         """The document with its original text."""
         text = zlib.decompress(self.packed[index]).decode("utf-8")
         return replace(self.documents[index], text=text)
+
+    def norms(self, index: int) -> list[str]:
+        """The document's normalized paragraphs, as the fingerprints saw them."""
+        first = int(self.arrays["doc_first_par"][index])
+        count = int(self.arrays["doc_first_par"][index + 1]) - first
+        return (
+            zlib.decompress(self.packed_norms[index]).decode("utf-8").split("\n")[:count]
+            if count
+            else []
+        )
 
     def segments(self, index: int, mode: str) -> list[Segment]:
         return split_paragraphs(self.document(index), mode)
@@ -335,14 +368,19 @@ def _features(texts: dict[int, list[str]], ngram_size: int, into: Features) -> N
     sh = fingerprint.shingles(words, ngram_size)
     sh_owner = owners[sh.paragraph] if sh.paragraph.size else sh.paragraph
     w_owner = owners[words.paragraph] if words.paragraph.size else words.paragraph
+    # One sort for every item's shingle set: by owner, then hash; then drop repeats.
+    order = np.lexsort((sh.hashes, sh_owner))
+    hashes, sh_owner = sh.hashes[order], sh_owner[order]
+    fresh = np.concatenate(([True], (hashes[1:] != hashes[:-1]) | (sh_owner[1:] != sh_owner[:-1])))
+    hashes, sh_owner = hashes[fresh], sh_owner[fresh]
     cuts = np.arange(1, len(items))
     for item, sets, bag in zip(
         items,
-        np.split(sh.hashes, np.searchsorted(sh_owner, cuts)),
+        np.split(hashes, np.searchsorted(sh_owner, cuts)),
         np.split(words.hashes, np.searchsorted(w_owner, cuts)),
         strict=True,
     ):
-        into.shingle_sets[item] = np.unique(sets)
+        into.shingle_sets[item] = sets
         into.bags[item] = bag
         into.tokens[item] = int(bag.size)
 
@@ -362,11 +400,15 @@ def _score(pairs: np.ndarray, feats: Features, tfidf: verify.TfidfCosine) -> lis
     return out
 
 
-def _doc_texts(corpus: Corpus, docs: Iterable[int], mode: str) -> dict[int, list[str]]:
-    return {
-        d: [normalize_text(s.text) for s in corpus.segments(d, mode) if not s.is_title]
-        for d in docs
-    }
+def _doc_texts(corpus: Corpus, docs: Iterable[int]) -> dict[int, list[str]]:
+    """Normalized body paragraphs of each document (titles left out)."""
+    title = corpus.arrays["par_title"]
+    first = corpus.arrays["doc_first_par"]
+    out = {}
+    for d in docs:
+        norms = corpus.norms(d)
+        out[d] = [t for k, t in enumerate(norms) if not title[first[d] + k]]
+    return out
 
 
 # --------------------------------------------------------------------------- documents
@@ -418,8 +460,8 @@ def _document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
 
     feats = Features()
     tfidf = verify.TfidfCosine().fit(corpus.df, n)
-    mode, ngram = config.load.segment, config.minhash.ngram_size
-    _features(_doc_texts(corpus, np.unique(pair_array).tolist(), mode), ngram, feats)
+    ngram = config.minhash.ngram_size
+    _features(_doc_texts(corpus, np.unique(pair_array).tolist()), ngram, feats)
     scores = dict(
         zip(map(tuple, pair_array.tolist()), _score(pair_array, feats, tfidf), strict=True)
     )
@@ -427,7 +469,8 @@ def _document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
     def score_pair(a: int, b: int) -> verify.Scores:
         key = (min(a, b), max(a, b))
         if key not in scores:
-            _features(_doc_texts(corpus, key, mode), ngram, feats)
+            missing = [d for d in key if d not in feats.shingle_sets]
+            _features(_doc_texts(corpus, missing), ngram, feats)
             scores[key] = _score(np.array([key]), feats, tfidf)[0]
         return scores[key]
 
@@ -559,16 +602,14 @@ def _paragraph_findings(
     pairs = pairs[keep] if keep else np.zeros((0, 2), dtype=np.int64)
     feats = Features()
     tfidf = verify.TfidfCosine().fit(corpus.df, len(corpus.documents))
-    mode = config.load.segment
-    _features(
-        _paragraph_texts(corpus, np.unique(pairs).tolist(), mode), config.minhash.ngram_size, feats
-    )
+    _features(_paragraph_texts(corpus, np.unique(pairs).tolist()), config.minhash.ngram_size, feats)
     scores = dict(zip(map(tuple, pairs.tolist()), _score(pairs, feats, tfidf), strict=True))
 
     def score_pair(a: int, b: int) -> verify.Scores:
         key = (min(a, b), max(a, b))
         if key not in scores:
-            _features(_paragraph_texts(corpus, key, mode), config.minhash.ngram_size, feats)
+            missing = [p for p in key if p not in feats.shingle_sets]
+            _features(_paragraph_texts(corpus, missing), config.minhash.ngram_size, feats)
             scores[key] = _score(np.array([key]), feats, tfidf)[0]
         return scores[key]
 
@@ -594,16 +635,16 @@ def _exact_copy(docs: DocumentClusters) -> np.ndarray:
     return out
 
 
-def _paragraph_texts(corpus: Corpus, paragraphs: Iterable[int], mode: str) -> dict[int, list[str]]:
+def _paragraph_texts(corpus: Corpus, paragraphs: Iterable[int]) -> dict[int, list[str]]:
     """Normalized text of each paragraph (by global index), reading each document once."""
     arrays = corpus.arrays
     by_doc: dict[int, list[int]] = {}
     for p in paragraphs:
         by_doc.setdefault(int(arrays["par_doc"][p]), []).append(int(p))
-    first = np.searchsorted(arrays["par_doc"], np.arange(len(corpus.documents)))
+    first = arrays["doc_first_par"]
     out: dict[int, list[str]] = {}
     for doc, pars in by_doc.items():
-        segments = corpus.segments(doc, mode)
+        norms = corpus.norms(doc)
         for p in pars:
-            out[p] = [normalize_text(segments[p - int(first[doc])].text)]
+            out[p] = [norms[p - int(first[doc])]]
     return out

@@ -1,4 +1,6 @@
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup import candidates
 
@@ -18,3 +20,19 @@ def test_pairs_in_groups_all_pairs_and_star_for_large_buckets():
 def test_lsh_pairs_union_over_bands_with_ids():
     keys = np.array([[1, 2], [1, 3], [4, 3]], dtype=np.uint64)
     assert candidates.lsh_pairs(keys, 10, np.array([10, 20, 30])).tolist() == [[10, 20], [20, 30]]
+
+
+@settings(max_examples=150, derandomize=True)
+@given(st.lists(st.integers(0, 6), min_size=0, max_size=40), st.integers(2, 5))
+def test_key_pairs_equal_brute_force(keys, max_bucket):
+    arr = np.array(keys, dtype=np.uint64)
+    got = {tuple(p) for p in candidates.key_pairs(arr, max_bucket).tolist()}
+    expected = set()
+    for key in set(keys) - {0}:
+        members = [i for i, k in enumerate(keys) if k == key]
+        if len(members) <= max_bucket:
+            expected |= {(a, b) for a in members for b in members if a < b}
+        else:
+            hubs = members[:max_bucket]
+            expected |= {(a, b) for a in hubs for b in members if a < b}
+    assert got == expected
