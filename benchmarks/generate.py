@@ -5,12 +5,14 @@ Usage::
     python benchmarks/generate.py --articles 10000 --seed 1 --out benchmarks/work/c10k
 
 writes ``corpus.jsonl`` (one article a line: ``id``, ``title``, ``text``, ``source``, ``url``,
-``date``; ``text`` has one paragraph a line) and ``truth.json`` (what was planted).
+``date``; ``text`` has one paragraph a line) and ``truth.json`` (what was planted). Only the
+standard library and numpy are used, and no data is downloaded.
 
 The text is made of pronounceable pseudo-words (French-looking, with é è à ç ê) drawn from a
 Zipfian vocabulary whose head is real French function words, mixed with topic words, named
 entities of the topic and numbers. Unrelated stories on one topic therefore share names and
-common words, but not sentences.
+common words, but not sentences. Article lengths are log-normal (median 400 words, mean about
+480, from 80 to 2,500 words; briefs can be shorter), in 4-25 paragraphs of 1-5 sentences.
 
 What is planted (all deterministic for a given ``--seed`` and ``--articles``):
 
@@ -32,24 +34,27 @@ What is planted (all deterministic for a given ``--seed`` and ``--articles``):
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import math
 import re
 import sys
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from pathlib import Path
 
 import numpy as np
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 # ----------------------------------------------------------------------------- parameters
 
 N_OUTLETS = 40
 N_TOPICS = 150
 N_PSEUDO_WORDS = 40_000
+TOPIC_WORDS = 250
 SYNDICATED_SHARE = 0.08
 COPIES_WEIGHTS = (0.45, 0.30, 0.15, 0.10)  # 1, 2, 3 or 4 copies
 COPY_KINDS = ("exact", "rewrite", "brief")
@@ -57,132 +62,42 @@ COPY_KIND_WEIGHTS = (0.35, 0.45, 0.20)
 REPEAT_SHARE = 0.03
 #: Token mixture: general vocabulary, topic words, entities, numbers.
 MIX = (0.80, 0.13, 0.055, 0.015)
-#: Rewrite intensity: per-word edit rate, drawn uniformly per rewrite.
-REWRITE_EDIT_RATE = (0.06, 0.26)
+TITLE_MIX = (0.70, 0.13, 0.155, 0.015)
+#: Rewrite intensity: per-word edit rate and sentence drop rate, drawn uniformly per rewrite.
+REWRITE_EDIT_RATE = (0.08, 0.30)
 REWRITE_DROP_RATE = (0.0, 0.15)
 REWRITE_LEAD_REWORD = 0.8
+#: Stories generated per vectorized batch.
+CHUNK = 4096
+#: Resolution of the inverse-CDF lookup used to draw vocabulary words.
+LUT_BITS = 22
 
-FUNCTION_WORDS = [
-    "de",
-    "la",
-    "le",
-    "et",
-    "les",
-    "des",
-    "en",
-    "un",
-    "une",
-    "du",
-    "à",
-    "est",
-    "pour",
-    "que",
-    "qui",
-    "dans",
-    "a",
-    "par",
-    "sur",
-    "au",
-    "il",
-    "pas",
-    "plus",
-    "ne",
-    "se",
-    "ce",
-    "avec",
-    "son",
-    "sa",
-    "ses",
-    "elle",
-    "mais",
-    "ont",
-    "été",
-    "sont",
-    "aux",
-    "cette",
-    "comme",
-    "ou",
-    "leur",
-    "nous",
-    "y",
-    "lui",
-    "tout",
-    "ils",
-    "on",
-    "était",
-    "fait",
-    "selon",
-    "après",
-    "avant",
-    "deux",
-    "entre",
-    "depuis",
-    "sans",
-    "sous",
-    "aussi",
-    "très",
-    "bien",
-    "où",
-    "même",
-    "encore",
-    "ces",
-    "dont",
-    "peut",
-    "lors",
-    "contre",
-    "trois",
-    "alors",
-    "déjà",
-    "ainsi",
-    "donc",
-    "toujours",
-    "chez",
-    "vers",
-    "leurs",
-]
 
-SECTIONS = (
-    "politique",
-    "économie",
-    "sport",
-    "culture",
-    "santé",
-    "justice",
-    "environnement",
-    "international",
-    "faits divers",
-    "technologie",
-    "éducation",
-    "agriculture",
-    "transports",
-    "société",
-    "sciences",
-    "météo",
+def _split(words: str) -> tuple[str, ...]:
+    return tuple(words.split())
+
+
+FUNCTION_WORDS = _split(
+    "de la le et les des en un une du à est pour que qui dans a par sur au il pas plus ne se ce "
+    "avec son sa ses elle mais ont été sont aux cette comme ou leur nous y lui tout ils on "
+    "était fait selon après avant deux entre depuis sans sous aussi très bien où même encore "
+    "ces dont peut lors contre trois alors déjà ainsi donc toujours chez vers leurs"
 )
-
-OUTLET_NOUNS = (
-    ("Le", "Courrier"),
-    ("La", "Gazette"),
-    ("Le", "Journal"),
-    ("Le", "Républicain"),
-    ("Le", "Progrès"),
-    ("La", "Dépêche"),
-    ("L'", "Écho"),
-    ("Le", "Matin"),
-    ("Le", "Quotidien"),
-    ("La", "Tribune"),
-    ("Le", "Nouvelliste"),
-    ("Le", "Messager"),
-    ("Le", "Réveil"),
-    ("L'", "Indépendant"),
-    ("L'", "Observateur"),
-    ("La", "Vigie"),
-    ("La", "Semaine"),
-    ("La", "Presse"),
-    ("Le", "Phare"),
-    ("La", "Voix"),
+SECTIONS = _split(
+    "politique économie sport culture santé justice environnement international société "
+    "technologie éducation agriculture transports sciences météo faits-divers"
 )
-
+OUTLET_NOUNS = _split(
+    "Le_Courrier La_Gazette Le_Journal Le_Républicain Le_Progrès La_Dépêche L'Écho Le_Matin "
+    "Le_Quotidien La_Tribune Le_Nouvelliste Le_Messager Le_Réveil L'Indépendant "
+    "L'Observateur La_Vigie La_Semaine La_Presse Le_Phare La_Voix"
+)
+ORG_HEADS = _split(
+    "Ministère_de Union Agence Conseil_de Fédération Groupe Banque Association Syndicat Institut"
+)
+MONTHS = _split(
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+)
 #: Site furniture; ``{outlet}`` is filled per outlet, the other fields per article.
 FURNITURE_TAIL = (
     "Laisser un commentaire",
@@ -209,95 +124,45 @@ FURNITURE_HEAD = (
     "Mis à jour le {date}",
     "Temps de lecture : {minutes} min",
 )
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
-_ONSETS = [
-    "b",
-    "c",
-    "d",
-    "f",
-    "g",
-    "l",
-    "m",
-    "n",
-    "p",
-    "r",
-    "s",
-    "t",
-    "v",
-    "ch",
-    "tr",
-    "pr",
-    "gr",
-    "br",
-    "pl",
-    "cl",
-    "fr",
-    "qu",
-    "j",
-    "z",
-    "vr",
-    "dr",
-] + [""] * 3
-_ONSET_W = np.array(
-    [3, 3, 4, 2, 2, 4, 4, 3, 4, 4, 4, 4, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5, 0.5, 2, 2, 2],
-    dtype=float,
-)
-_VOWELS = [
-    "a",
-    "e",
-    "i",
-    "o",
-    "u",
-    "é",
-    "è",
-    "ou",
-    "ai",
-    "au",
-    "eu",
-    "on",
-    "an",
-    "in",
-    "ê",
-    "oi",
-    "ia",
-]
-_VOWEL_W = np.array([6, 4, 4, 3, 2, 3, 1, 2, 1.5, 1, 1, 2, 2, 1.5, 0.5, 1, 0.5], dtype=float)
-_CODAS = ["", "n", "r", "s", "l", "t", "x", "c"]
-_CODA_W = np.array([12, 1, 2, 1.5, 1, 1, 0.3, 0.4], dtype=float)
-_FINAL = ["", "e", "s", "es", "ent", "ère", "ès", "ion", "té", "ment", "ique", "age", "ça"]
-_FINAL_W = np.array([10, 3, 2, 1, 0.6, 0.5, 0.3, 1, 0.6, 0.4, 0.5, 0.4, 0.15], dtype=float)
+_ONSETS = (*_split("b c d f g l m n p r s t v ch tr pr gr br pl cl fr qu j z vr dr ç"), "")
+_ONSET_W = (3, 3, 4, 2, 2, 4, 4, 3, 4, 4, 4, 4, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 6)
+_VOWELS = _split("a e i o u é è ou ai au eu on an in ê oi ia")
+_VOWEL_W = (6, 5, 4, 3, 2, 1.5, 1, 2, 1.5, 1, 1, 2, 2, 1.5, 0.5, 1, 0.5)
+_CODAS = ("", *_split("n r s l t x c"))
+_CODA_W = (12, 1, 2, 1.5, 1, 1, 0.3, 0.4)
+_FINALS = ("", *_split("e s es ent ère ès ion té ment ique age ça"))
+_FINAL_W = (18, 3, 2, 1, 0.6, 0.5, 0.3, 1, 0.6, 0.4, 0.5, 0.4, 0.15)
+_VOWEL_START = "aeiouéèê"
 
 
-def _p(weights: np.ndarray) -> np.ndarray:
-    return weights / weights.sum()
+def _p(weights: tuple[float, ...] | np.ndarray) -> np.ndarray:
+    w = np.asarray(weights, dtype=float)
+    return w / w.sum()
 
 
-def _cdf(weights: np.ndarray) -> np.ndarray:
-    c = np.cumsum(weights, dtype=float)
+def _cdf(weights: tuple[float, ...] | np.ndarray) -> np.ndarray:
+    c = np.cumsum(np.asarray(weights, dtype=float))
     return c / c[-1]
 
 
 def _draw(rng: np.random.Generator, cdf: np.ndarray, n: int) -> np.ndarray:
-    """``n`` indices drawn from the distribution of ``cdf`` (fast: one searchsorted)."""
+    """``n`` indices drawn from the distribution of ``cdf``."""
     return np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), len(cdf) - 1)
 
 
 def _zipf(n: int, s: float = 1.0, q: float = 2.7) -> np.ndarray:
+    """Zipf-Mandelbrot weights ``1 / (rank + q) ** s``."""
     return 1.0 / (np.arange(n) + q) ** s
+
+
+def _starts(sizes: np.ndarray) -> np.ndarray:
+    """Start offsets of consecutive runs of the given sizes."""
+    return np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+
+
+_ASCII = str.maketrans("àâäéèêëîïôöùûüçÀÂÄÉÈÊËÎÏÔÖÙÛÜÇ", "aaaeeeeiioouuucAAAEEEEIIOOUUUC")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str) -> str:
@@ -306,191 +171,201 @@ def slugify(text: str) -> str:
     >>> slugify("L'Écho de Vèrançon : ça va")
     'l-echo-de-verancon-ca-va'
     """
-    flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", flat.lower()).strip("-")
+    flat = text.translate(_ASCII)
+    if not flat.isascii():
+        flat = unicodedata.normalize("NFKD", flat).encode("ascii", "ignore").decode()
+    return _NON_SLUG.sub("-", flat.lower()).strip("-")
+
+
+def jaccard(a: str, b: str) -> float:
+    """Word 3-gram Jaccard similarity after lowercasing (the baseline's shingles).
+
+    >>> round(jaccard("a b c d", "A b c e"), 2)
+    0.33
+    """
+    wa, wb = a.lower().split(), b.lower().split()
+    sa = set(zip(wa, wa[1:], wa[2:], strict=False))
+    sb = set(zip(wb, wb[1:], wb[2:], strict=False))
+    union = len(sa | sb)
+    return len(sa & sb) / union if union else 1.0
 
 
 # ----------------------------------------------------------------------------- lexicon
 
 
-class _Syllables:
-    """Pronounceable pseudo-words from weighted onsets, vowels, codas and endings."""
-
-    def __init__(self, rng: np.random.Generator) -> None:
-        self.rng = rng
-
-    def words(self, n: int, min_syl: int, max_syl: int, taken: set[str]) -> list[str]:
-        rng, out = self.rng, []
-        while len(out) < n:
-            batch = 2 * (n - len(out)) + 16
-            nsyl = rng.integers(min_syl, max_syl + 1, size=batch)
-            total = int(nsyl.sum())
-            on = rng.choice(len(_ONSETS), size=total, p=_p(_ONSET_W))
-            vo = rng.choice(len(_VOWELS), size=total, p=_p(_VOWEL_W))
-            co = rng.choice(len(_CODAS), size=total, p=_p(_CODA_W))
-            fi = rng.choice(len(_FINAL), size=batch, p=_p(_FINAL_W))
-            k = 0
-            for i in range(batch):
-                parts = []
-                for _ in range(int(nsyl[i])):
-                    onset, vowel = _ONSETS[on[k]], _VOWELS[vo[k]]
-                    if onset == "ç" and vowel[0] not in "aou":
-                        onset = "s"
-                    parts.append(onset + vowel + _CODAS[co[k]])
-                    k += 1
-                word = "".join(parts)
-                ending = _FINAL[fi[i]]
-                if ending and word[-1] in "aeiouéèê" and ending[0] in "aeiouéèê":
-                    ending = "r" + ending
-                word += ending
-                if len(word) >= 2 and word not in taken:
-                    taken.add(word)
-                    out.append(word)
-                    if len(out) == n:
-                        break
-        return out
-
-
-@dataclass
-class Topic:
-    """A story subject: its section, its words and its named entities (token ids)."""
-
-    section: str
-    words: np.ndarray
-    words_cdf: np.ndarray
-    entities: np.ndarray
-    entities_cdf: np.ndarray
+def _pseudo_words(
+    rng: np.random.Generator, n: int, syllables: tuple[int, int], taken: set[str]
+) -> list[str]:
+    """``n`` new pronounceable pseudo-words of ``syllables`` (min, max) syllables."""
+    out: list[str] = []
+    while len(out) < n:
+        batch = 2 * (n - len(out)) + 16
+        nsyl = rng.integers(syllables[0], syllables[1] + 1, size=batch)
+        total = int(nsyl.sum())
+        on = rng.choice(len(_ONSETS), size=total, p=_p(_ONSET_W)).tolist()
+        vo = rng.choice(len(_VOWELS), size=total, p=_p(_VOWEL_W)).tolist()
+        co = rng.choice(len(_CODAS), size=total, p=_p(_CODA_W)).tolist()
+        fi = rng.choice(len(_FINALS), size=batch, p=_p(_FINAL_W)).tolist()
+        k = 0
+        for i, count in enumerate(nsyl.tolist()):
+            parts = []
+            for _ in range(count):
+                onset, vowel = _ONSETS[on[k]], _VOWELS[vo[k]]
+                if onset == "ç" and vowel[0] not in "aou":
+                    onset = "s"
+                parts.append(onset + vowel + _CODAS[co[k]])
+                k += 1
+            word = "".join(parts)
+            ending = _FINALS[fi[i]]
+            if ending and word[-1] in _VOWEL_START and ending[0] in _VOWEL_START:
+                ending = "r" + ending
+            word += ending
+            if len(word) >= 2 and word not in taken:
+                taken.add(word)
+                out.append(word)
+                if len(out) == n:
+                    break
+    return out
 
 
 @dataclass
 class Lexicon:
-    """Every token the generator can emit, as one object array indexed by token id."""
+    """Every token the generator can emit, in one object array indexed by token id.
 
-    table: np.ndarray  # object array of str
+    Token ``t`` renders as ``table[t + n_tokens * (cap + 2 * suffix)]``: ``cap`` 1 for the
+    capitalised form (sentence starts), ``suffix`` 1 or 2 for the token followed by a comma or
+    a full stop (glued at render time, which is cheaper than fixing spaces afterwards).
+    """
+
+    table: np.ndarray
+    n_tokens: int
     n_words: int
-    words_cdf: np.ndarray
-    synonyms: np.ndarray  # (n_words, 3) int32
-    is_word: np.ndarray  # bool, per token id
-    is_entity: np.ndarray  # bool, per token id
-    numbers: tuple[int, int]  # [start, end) of number tokens
-    topics: list[Topic]
+    words_lut: np.ndarray  # inverse CDF of the Zipfian vocabulary, 2**LUT_BITS entries
+    synonyms: np.ndarray  # (n_words, 3): words of a similar rank
+    is_word: np.ndarray
+    is_entity: np.ndarray
+    numbers: tuple[int, int]  # [start, end) of the number tokens
+    topic_words: np.ndarray  # (N_TOPICS, TOPIC_WORDS)
+    topic_words_cdf: np.ndarray
+    topic_entities: np.ndarray  # (N_TOPICS, entities per topic)
+    topic_entities_cdf: np.ndarray
+    topic_sections: list[str]
     outlets: list[str]
-    outlet_weights: np.ndarray
-    places: list[str]
+    outlets_cdf: np.ndarray
     comma: int
-    ends: np.ndarray  # sentence-final punctuation ids
-    ends_p: np.ndarray
+    ends: np.ndarray  # sentence-final marks
+    ends_cdf: np.ndarray
+    newline: int
+    separator: int
+
+
+SEPARATOR = "\x1e"
 
 
 def build_lexicon(rng: np.random.Generator) -> Lexicon:
-    """Vocabulary, entities, topics and outlets, all from ``rng``."""
+    """Vocabulary, entities, topics and outlets, all drawn from ``rng``."""
     taken = set(FUNCTION_WORDS)
-    syl = _Syllables(rng)
     words = list(FUNCTION_WORDS)
-    words += syl.words(2000, 1, 2, taken)
-    words += syl.words(N_PSEUDO_WORDS - 2000, 2, 4, taken)
+    words += _pseudo_words(rng, 2000, (1, 2), taken)
+    words += _pseudo_words(rng, N_PSEUDO_WORDS - 2000, (2, 3), taken)
     n_words = len(words)
-    words_cdf = _cdf(_zipf(n_words))
-    # Synonyms: words of a similar rank (function words map to function words).
+    cdf = _cdf(_zipf(n_words))
+    lut = np.searchsorted(cdf, (np.arange(1 << LUT_BITS) + 0.5) / (1 << LUT_BITS))
+    lut = np.minimum(lut, n_words - 1).astype(np.int32)
     ranks = np.arange(n_words)
-    spread = np.maximum(5, ranks // 4)
-    syn = (
-        ranks[:, None]
-        + rng.integers(-1, 2, size=(n_words, 3))
-        * rng.integers(1, 1 << 30, size=(n_words, 3))
-        % spread[:, None]
-    )
-    syn = np.clip(syn, 0, n_words - 1)
+    spread = np.maximum(5, ranks // 4)[:, None]
+    sign = rng.choice(np.array([-1, 1]), size=(n_words, 3))
+    syn = np.clip(ranks[:, None] + sign * rng.integers(1, spread + 1), 0, n_words - 1)
     nf = len(FUNCTION_WORDS)
     syn[:nf] = rng.integers(0, nf, size=(nf, 3))
     syn = np.where(syn == ranks[:, None], (syn + 1) % n_words, syn).astype(np.int32)
 
-    def proper(n: int, lo: int, hi: int) -> list[str]:
-        return [w[0].upper() + w[1:] for w in syl.words(n, lo, hi, taken)]
+    def proper(n: int, syllables: tuple[int, int]) -> list[str]:
+        return [w[0].upper() + w[1:] for w in _pseudo_words(rng, n, syllables, taken)]
 
-    first = proper(300, 1, 2)
-    last = proper(3000, 2, 3)
-    places = proper(600, 2, 3)
-    org_heads = (
-        "Ministère de",
-        "Union",
-        "Agence",
-        "Conseil de",
-        "Fédération",
-        "Groupe",
-        "Banque",
-        "Association",
-        "Syndicat",
-        "Institut",
-    )
+    first, last, places = proper(300, (1, 2)), proper(3000, (2, 3)), proper(600, (2, 3))
     entities: list[str] = []
-    topic_entities: list[list[int]] = []
-    for t in range(N_TOPICS + 1):  # the last list is the global one
-        ids: list[int] = []
-        n_people = 30 if t < N_TOPICS else 40
+
+    def add(name: str) -> int:
+        entities.append(name)
+        return len(entities) - 1
+
+    def entity_set(n_people: int, n_places: int, n_orgs: int) -> list[int]:
+        ids = []
         for _ in range(n_people):
-            full = f"{first[rng.integers(len(first))]} {last[rng.integers(len(last))]}"
-            ids += [len(entities), len(entities) + 1]
-            entities += [full, full.split(" ", 1)[1]]
-        for _ in range(8 if t < N_TOPICS else 30):
-            ids.append(len(entities))
-            entities.append(places[rng.integers(len(places))])
-        for _ in range(6):
-            ids.append(len(entities))
-            head = org_heads[rng.integers(len(org_heads))]
-            entities.append(f"{head} {places[rng.integers(len(places))]}")
-        topic_entities.append(ids)
+            surname = last[rng.integers(len(last))]
+            ids += [add(f"{first[rng.integers(len(first))]} {surname}"), add(surname)]
+        ids += [add(places[rng.integers(len(places))]) for _ in range(n_places)]
+        for _ in range(n_orgs):
+            head = ORG_HEADS[rng.integers(len(ORG_HEADS))].replace("_", " ")
+            ids.append(add(f"{head} {places[rng.integers(len(places))]}"))
+        return ids
+
+    own = [entity_set(30, 8, 6) for _ in range(N_TOPICS)]
+    shared = np.array(entity_set(40, 30, 6))
     numbers = [str(x) for x in rng.integers(2, 100, size=300)]
     numbers += [str(x) for x in rng.integers(100, 100_000, size=500)]
     numbers += [f"{x // 10},{x % 10}" for x in rng.integers(11, 999, size=200)]
     numbers += [f"{x} %" for x in rng.integers(1, 100, size=100)]
     numbers += [str(y) for y in range(1990, 2026)]
-    punct = [",", ".", "?", "!"]
+    marks = [",", ".", "?", "!", "\n", SEPARATOR]
 
-    table = np.array(words + entities + numbers + punct, dtype=object)
-    e0 = n_words
-    n0 = e0 + len(entities)
+    outlets: list[str] = []
+    while len(outlets) < N_OUTLETS:
+        noun = OUTLET_NOUNS[rng.integers(len(OUTLET_NOUNS))].replace("_", " ")
+        name = f"{noun} de {places[rng.integers(len(places))]}"
+        if name not in outlets:
+            outlets.append(name)
+    tokens = words + entities + numbers + marks
+    capitalised = [t[0].upper() + t[1:] for t in tokens]
+    table = np.array(
+        [t + suffix for suffix in ("", ",", ".") for t in tokens + capitalised], dtype=object
+    )
+    plain = tokens[: -len(marks)] + list(FURNITURE_HEAD + FURNITURE_TAIL) + outlets
+    assert all(t.isprintable() for t in plain), "generated text must be printable"
+    e0, n0 = n_words, n_words + len(entities)
     p0 = n0 + len(numbers)
-    is_word = np.zeros(len(table), dtype=bool)
+    is_word = np.zeros(len(tokens), dtype=bool)
     is_word[:n_words] = True
-    is_entity = np.zeros(len(table), dtype=bool)
+    is_entity = np.zeros(len(tokens), dtype=bool)
     is_entity[e0:n0] = True
 
-    topics = []
-    glob = np.array(topic_entities[-1], dtype=np.int64) + e0
-    for t in range(N_TOPICS):
-        tw = rng.choice(np.arange(150, n_words), size=250, replace=False).astype(np.int64)
-        own = np.array(topic_entities[t], dtype=np.int64) + e0
-        ents = np.concatenate([rng.permutation(own), rng.choice(glob, 20, replace=False)])
-        ent_w = np.concatenate([_zipf(len(own), 1.1, 1.0), np.full(20, 0.02)])
-        topics.append(
-            Topic(
-                SECTIONS[t % len(SECTIONS)], tw, _cdf(_zipf(len(tw), 1.0, 1.5)), ents, _cdf(ent_w)
-            )
-        )
+    topic_words = np.stack(
+        [
+            rng.choice(np.arange(150, n_words), size=TOPIC_WORDS, replace=False)
+            for _ in range(N_TOPICS)
+        ]
+    )
+    topic_entities = np.stack(
+        [
+            np.concatenate([rng.permutation(o), rng.choice(shared, 20, replace=False)]) + e0
+            for o in own
+        ]
+    )
+    n_own = len(own[0])
+    entity_w = np.concatenate([_zipf(n_own, 1.1, 1.0), np.full(20, 0.02)])
 
-    outlet_names: list[str] = []
-    while len(outlet_names) < N_OUTLETS:
-        art, noun = OUTLET_NOUNS[rng.integers(len(OUTLET_NOUNS))]
-        place = places[rng.integers(len(places))]
-        name = f"{art}{noun} de {place}" if art == "L'" else f"{art} {noun} de {place}"
-        if name not in outlet_names:
-            outlet_names.append(name)
     return Lexicon(
         table=table,
+        n_tokens=len(tokens),
         n_words=n_words,
-        words_cdf=words_cdf,
+        words_lut=lut,
         synonyms=syn,
         is_word=is_word,
         is_entity=is_entity,
         numbers=(n0, p0),
-        topics=topics,
-        outlets=outlet_names,
-        outlet_weights=_p(_zipf(N_OUTLETS, 0.7, 1.0)),
-        places=places,
+        topic_words=topic_words.astype(np.int64),
+        topic_words_cdf=_cdf(_zipf(TOPIC_WORDS, 1.0, 4.0)),
+        topic_entities=topic_entities.astype(np.int64),
+        topic_entities_cdf=_cdf(entity_w),
+        topic_sections=[SECTIONS[t % len(SECTIONS)] for t in range(N_TOPICS)],
+        outlets=outlets,
+        outlets_cdf=_cdf(_zipf(N_OUTLETS, 0.7, 1.0)),
         comma=p0,
         ends=np.array([p0 + 1, p0 + 2, p0 + 3]),
-        ends_p=np.array([0.95, 0.035, 0.015]),
+        ends_cdf=_cdf((0.95, 0.035, 0.015)),
+        newline=p0 + 4,
+        separator=p0 + 5,
     )
 
 
@@ -498,149 +373,188 @@ def build_lexicon(rng: np.random.Generator) -> Lexicon:
 
 
 @dataclass
-class Body:
-    """An article body as token ids: sentences are ``ids[offsets[k]:offsets[k + 1]]``."""
+class Bodies:
+    """Article bodies as token ids, for one article or a batch.
+
+    Sentence ``k`` is ``ids[offsets[k]:offsets[k + 1]]``; ``par_sizes`` counts sentences per
+    paragraph and ``n_par`` paragraphs per article.
+    """
 
     ids: np.ndarray
     offsets: np.ndarray
-    par_sizes: list[int]  # sentences per paragraph
+    par_sizes: np.ndarray
+    n_par: np.ndarray
 
-    def sentences(self) -> list[np.ndarray]:
-        o = self.offsets
-        return [self.ids[o[k] : o[k + 1]] for k in range(len(o) - 1)]
+    def body(self, i: int) -> Bodies:
+        """Article ``i`` alone."""
+        p0 = int(self.n_par[:i].sum())
+        p1 = p0 + int(self.n_par[i])
+        s0 = int(self.par_sizes[:p0].sum())
+        s1 = s0 + int(self.par_sizes[p0:p1].sum())
+        o = self.offsets[s0 : s1 + 1]
+        return Bodies(self.ids[o[0] : o[-1]], o - o[0], self.par_sizes[p0:p1], np.array([p1 - p0]))
 
     def paragraphs(self) -> list[list[np.ndarray]]:
-        sents, out, k = self.sentences(), [], 0
-        for n in self.par_sizes:
-            out.append(sents[k : k + n])
-            k += n
-        return out
+        """Sentences per paragraph (of a single article)."""
+        o = self.offsets
+        sents = [self.ids[o[k] : o[k + 1]] for k in range(len(o) - 1)]
+        starts = _starts(self.par_sizes)
+        return [
+            sents[s : s + n] for s, n in zip(starts.tolist(), self.par_sizes.tolist(), strict=True)
+        ]
 
     @classmethod
-    def from_paragraphs(cls, paragraphs: list[list[np.ndarray]]) -> Body:
+    def from_paragraphs(cls, paragraphs: list[list[np.ndarray]]) -> Bodies:
+        """One article from its sentences per paragraph."""
         sents = [s for p in paragraphs for s in p]
         lens = np.array([len(s) for s in sents], dtype=np.int64)
-        offsets = np.concatenate([[0], np.cumsum(lens)])
-        return cls(np.concatenate(sents), offsets, [len(p) for p in paragraphs])
+        return cls(
+            np.concatenate(sents),
+            np.concatenate([[0], np.cumsum(lens)]),
+            np.array([len(p) for p in paragraphs]),
+            np.array([len(paragraphs)]),
+        )
 
 
 class Writer:
-    """Makes token ids for sentences, bodies and titles, and renders them as text."""
+    """Makes token ids for bodies and titles, rewrites them, and renders them as text."""
 
     def __init__(self, lex: Lexicon, rng: np.random.Generator) -> None:
         self.lex = lex
         self.rng = rng
-        self.mix_cdf = _cdf(np.array(MIX))
 
-    def tokens(self, topic: Topic, n: int, entity_boost: float = 1.0) -> np.ndarray:
-        """``n`` content tokens of ``topic`` (no punctuation)."""
+    def tokens(self, topics: np.ndarray, mix: tuple[float, ...] = MIX) -> np.ndarray:
+        """One content token (no punctuation) per entry of ``topics`` (topic per token)."""
         rng, lex = self.rng, self.lex
-        mix = self.mix_cdf
-        if entity_boost != 1.0:
-            w = np.array(MIX) * np.array([1.0, 1.0, entity_boost, 1.0])
-            mix = _cdf(w)
-        ids = _draw(rng, lex.words_cdf, n)
-        cat = np.searchsorted(mix, rng.random(n), side="right")
-        m = cat == 1
-        if m.any():
-            ids[m] = topic.words[_draw(rng, topic.words_cdf, int(m.sum()))]
-        m = cat == 2
-        if m.any():
-            ids[m] = topic.entities[_draw(rng, topic.entities_cdf, int(m.sum()))]
-        m = cat >= 3
-        if m.any():
-            ids[m] = rng.integers(lex.numbers[0], lex.numbers[1], size=int(m.sum()))
+        n = len(topics)
+        ids = lex.words_lut[rng.integers(0, 1 << LUT_BITS, size=n)].astype(np.int64)
+        cat = np.searchsorted(_cdf(mix), rng.random(n), side="right")
+        m = np.flatnonzero(cat == 1)
+        ids[m] = lex.topic_words[topics[m], _draw(rng, lex.topic_words_cdf, len(m))]
+        m = np.flatnonzero(cat == 2)
+        ids[m] = lex.topic_entities[topics[m], _draw(rng, lex.topic_entities_cdf, len(m))]
+        m = np.flatnonzero(cat >= 3)
+        ids[m] = rng.integers(lex.numbers[0], lex.numbers[1], size=len(m))
         return ids
 
     def punctuate(self, ids: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Insert commas and a final mark into each sentence; returns ids and offsets."""
+        """Insert commas and a final mark into consecutive sentences of ``lengths`` words.
+
+        Returns the new ids and the sentence offsets into them.
+        """
         rng, lex = self.rng, self.lex
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        ok1 = (lengths >= 8) & (rng.random(len(lengths)) < 0.45)
-        ok2 = (lengths >= 18) & (rng.random(len(lengths)) < 0.35)
-        # A comma after word c (2 <= c <= len - 3) of the first or second half.
-        c1 = (
-            starts
-            + 2
-            + (rng.random(len(lengths)) * np.maximum(1, lengths // 2 - 2)).astype(np.int64)
-        )
+        n = len(lengths)
+        starts = _starts(lengths)
+        ok1 = (lengths >= 8) & (rng.random(n) < 0.45)
+        ok2 = (lengths >= 18) & (rng.random(n) < 0.35)
+        # A comma after word 2..len/2 (first half) or len/2+1..len-3 (second half).
+        c1 = starts + 2 + (rng.random(n) * np.maximum(1, lengths // 2 - 2)).astype(np.int64)
         c2 = (
             starts
             + lengths // 2
             + 1
-            + (rng.random(len(lengths)) * np.maximum(1, lengths // 2 - 3)).astype(np.int64)
+            + (rng.random(n) * np.maximum(1, lengths // 2 - 3)).astype(np.int64)
         )
         commas = np.concatenate([c1[ok1], c2[ok2]])
-        ends = starts + lengths
-        marks = lex.ends[_draw(rng, _cdf(lex.ends_p), len(lengths))]
-        pos = np.concatenate([commas, ends])
+        marks = lex.ends[_draw(rng, lex.ends_cdf, n)]
+        pos = np.concatenate([commas, starts + lengths])
         val = np.concatenate([np.full(len(commas), lex.comma), marks])
         order = np.argsort(pos, kind="stable")
         out = np.insert(ids, pos[order], val[order])
         new_len = lengths + 1 + ok1 + ok2
         return out, np.concatenate([[0], np.cumsum(new_len)])
 
-    def body(self, topic: Topic, n_words: int) -> Body:
-        """A body of about ``n_words`` words in 4-25 paragraphs of 1-5 sentences."""
+    def bodies(self, topics: np.ndarray, n_words: np.ndarray) -> Bodies:
+        """One body per article of about ``n_words`` words, 4-25 paragraphs of 1-5 sentences."""
         rng = self.rng
-        mean_len = rng.uniform(15.0, 24.0)
-        n_sent = max(4, round(n_words / mean_len))
-        n_par = int(np.clip(round(n_sent / rng.uniform(1.8, 3.5)), 4, 25))
-        n_sent = int(np.clip(n_sent, n_par, 5 * n_par))
-        sizes = 1 + rng.multinomial(n_sent - n_par, np.full(n_par, 1.0 / n_par))
-        while (sizes > 5).any():
-            extra = int((sizes - 5).clip(0).sum())
-            sizes = sizes.clip(max=5)
-            room = np.flatnonzero(sizes < 5)
-            np.add.at(sizes, rng.choice(room, size=min(extra, len(room)), replace=False), 1)
-        raw = rng.lognormal(0.0, 0.35, n_sent)
-        lengths = np.maximum(4, np.rint(raw / raw.sum() * n_words)).astype(np.int64)
-        ids, offsets = self.punctuate(self.tokens(topic, int(lengths.sum())), lengths)
-        return Body(ids, offsets, sizes.tolist())
+        n = len(topics)
+        n_sent = np.maximum(4, np.rint(n_words / rng.uniform(15.0, 24.0, n))).astype(np.int64)
+        n_par = np.clip(np.rint(n_sent / rng.uniform(1.8, 3.5, n)), 4, 25).astype(np.int64)
+        n_sent = np.clip(n_sent, n_par, 5 * n_par)
+        # Each sentence beyond the first of each paragraph goes to a random paragraph.
+        extra_art = np.repeat(np.arange(n), n_sent - n_par)
+        extra_par = _starts(n_par)[extra_art] + (
+            rng.random(len(extra_art)) * n_par[extra_art]
+        ).astype(np.int64)
+        par_sizes = np.minimum(5, 1 + np.bincount(extra_par, minlength=int(n_par.sum())))
+        par_art = np.repeat(np.arange(n), n_par)
+        n_sent = np.bincount(par_art, weights=par_sizes, minlength=n).astype(np.int64)
+        sent_art = np.repeat(np.arange(n), n_sent)
+        raw = rng.lognormal(0.0, 0.35, len(sent_art))
+        total = np.bincount(sent_art, weights=raw, minlength=n)
+        lengths = np.maximum(4, np.rint(raw / total[sent_art] * n_words[sent_art]))
+        lengths = lengths.astype(np.int64)
+        ids = self.tokens(np.repeat(topics[sent_art], lengths))
+        ids, offsets = self.punctuate(ids, lengths)
+        return Bodies(ids, offsets, par_sizes, n_par)
 
-    def title(self, topic: Topic, keep: np.ndarray | None = None) -> str:
-        """A headline of 5-12 words; ``keep`` entity ids are worked into it."""
-        ids = self.tokens(topic, int(self.rng.integers(5, 13)), entity_boost=5.0)
-        if keep is not None and len(keep):
-            pos = self.rng.choice(len(ids), size=min(len(ids), len(keep)), replace=False)
+    def render(self, b: Bodies) -> list[str]:
+        """The text of each article of ``b``: paragraphs joined by newlines."""
+        lex = self.lex
+        n = lex.n_tokens
+        seq = b.ids.copy()
+        first = b.offsets[:-1][b.offsets[:-1] < len(seq)]
+        seq[first] += n  # capitalise sentence starts
+        par_end = b.offsets[np.cumsum(b.par_sizes)]
+        mark = np.full(len(par_end), lex.newline)
+        mark[np.cumsum(b.n_par) - 1] = lex.separator
+        seq = np.insert(seq, par_end, mark)
+        # Glue full stops, then commas, to the token before them.
+        glued = np.zeros(len(seq), dtype=bool)
+        for mark_id, suffix in ((lex.ends[0], 2), (lex.comma, 1)):
+            at = np.flatnonzero(seq[1:] == mark_id) + 1
+            seq[at - 1] += 2 * n * suffix
+            glued[at] = True
+        text = " ".join(lex.table[seq[~glued]].tolist()).replace(" \n ", "\n")
+        return [t.strip(" ") for t in text.split(SEPARATOR)[:-1]]
+
+    def titles(self, topics: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """One headline of 5-12 words per topic; returns texts, token ids and offsets."""
+        lengths = self.rng.integers(5, 13, size=len(topics))
+        ids = self.tokens(np.repeat(topics, lengths), TITLE_MIX)
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        return self.render_titles(ids, offsets), ids, offsets
+
+    def render_titles(self, ids: np.ndarray, offsets: np.ndarray) -> list[str]:
+        """Headlines from consecutive runs of ids (capitalised, no final mark)."""
+        lex = self.lex
+        seq = ids.copy()
+        seq[offsets[:-1]] += lex.n_tokens
+        seq = np.insert(seq, offsets[1:], lex.separator)
+        text = " ".join(lex.table[seq].tolist())
+        return [t.strip(" ") for t in text.split(SEPARATOR)[:-1]]
+
+    def retitle(self, topic: int, keep: np.ndarray) -> str:
+        """A new headline for ``topic`` that names the entities ``keep``."""
+        rng = self.rng
+        ids = self.tokens(np.full(int(rng.integers(5, 13)), topic), TITLE_MIX)
+        if len(keep):
+            pos = rng.choice(len(ids), size=min(len(ids), len(keep)), replace=False)
             ids[pos] = keep[: len(pos)]
-        text = " ".join(self.lex.table[ids].tolist())
-        return text[0].upper() + text[1:]
-
-    def render(self, body: Body) -> list[str]:
-        """The paragraphs of ``body`` as text lines."""
-        words = self.lex.table[body.ids].tolist()
-        off = body.offsets.tolist()
-        paragraphs, k = [], 0
-        for n in body.par_sizes:
-            sents = []
-            for s in range(k, k + n):
-                t = " ".join(words[off[s] : off[s + 1]])
-                if t:
-                    sents.append(t[0].upper() + t[1:])
-            k += n
-            paragraphs.append(" ".join(sents).replace(" ,", ",").replace(" .", "."))
-        return paragraphs
+        return self.render_titles(ids, np.array([0, len(ids)]))[0]
 
     # ------------------------------------------------------------------------- rewrites
 
-    def rewrite(self, body: Body, topic: Topic) -> Body:
+    def rewrite(self, body: Bodies, topic: int) -> Bodies:
         """A rewrite: reworded lead, dropped/reordered sentences, word-level edits."""
         rng, lex = self.rng, self.lex
         paragraphs = body.paragraphs()
-        lead = []
-        for s in paragraphs[0]:
-            if rng.random() >= REWRITE_LEAD_REWORD:
-                lead.append(s)
-                continue
-            content = s[s < lex.comma]
-            new = self.tokens(topic, max(4, len(content) + int(rng.integers(-3, 4))))
-            ents = content[lex.is_entity[content]]
-            if len(ents):
-                pos = rng.choice(len(new), size=min(len(new), len(ents)), replace=False)
-                new[pos] = ents[: len(pos)]
-            ids, _ = self.punctuate(new, np.array([len(new)]))
-            lead.append(ids)
+        lead = paragraphs[0]
+        redo = [k for k in range(len(lead)) if rng.random() < REWRITE_LEAD_REWORD]
+        if redo:
+            content = [lead[k][lead[k] < lex.comma] for k in redo]
+            lengths = np.array([len(c) for c in content]) + rng.integers(-3, 4, size=len(redo))
+            lengths = np.maximum(4, lengths)
+            new = self.tokens(np.full(int(lengths.sum()), topic))
+            for c, start, n in zip(
+                content, _starts(lengths).tolist(), lengths.tolist(), strict=True
+            ):
+                entities = c[lex.is_entity[c]][:n]
+                if len(entities):
+                    new[start + rng.choice(n, size=len(entities), replace=False)] = entities
+            ids, offsets = self.punctuate(new, lengths)
+            for k, a, b in zip(redo, offsets[:-1].tolist(), offsets[1:].tolist(), strict=True):
+                lead[k] = ids[a:b]
         paragraphs[0] = lead
         drop = rng.uniform(*REWRITE_DROP_RATE)
         for i in range(1, len(paragraphs)):
@@ -653,45 +567,44 @@ class Writer:
         if len(paragraphs) >= 4 and rng.random() < 0.3:
             a, b = rng.choice(np.arange(1, len(paragraphs)), size=2, replace=False)
             paragraphs[a], paragraphs[b] = paragraphs[b], paragraphs[a]
-        out = Body.from_paragraphs(paragraphs)
-        return self._edit(out, rng.uniform(*REWRITE_EDIT_RATE))
+        return self._edit(Bodies.from_paragraphs(paragraphs), rng.uniform(*REWRITE_EDIT_RATE))
 
-    def _edit(self, body: Body, rate: float) -> Body:
+    def _edit(self, body: Bodies, rate: float) -> Bodies:
         """Substitute (70 %), delete (15 %) or insert (15 %) a word at ``rate`` per word."""
         rng, lex = self.rng, self.lex
         ids = body.ids.copy()
         sid = np.repeat(np.arange(len(body.offsets) - 1), np.diff(body.offsets))
         hit = lex.is_word[ids] & (rng.random(len(ids)) < rate)
         op = rng.random(len(ids))
-        sub = hit & (op < 0.7)
-        ids[sub] = lex.synonyms[ids[sub], rng.integers(0, 3, size=int(sub.sum()))]
+        sub = np.flatnonzero(hit & (op < 0.7))
+        ids[sub] = lex.synonyms[ids[sub], rng.integers(0, 3, size=len(sub))]
         keep = ~(hit & (op >= 0.7) & (op < 0.85))
         ins = np.flatnonzero(hit & (op >= 0.85))
-        new = _draw(rng, lex.words_cdf, len(ins))
+        new = lex.words_lut[rng.integers(0, 1 << LUT_BITS, size=len(ins))]
         ids = np.insert(ids, ins, new)
         sid = np.insert(sid, ins, sid[ins])
         keep = np.insert(keep, ins, True)
         ids, sid = ids[keep], sid[keep]
         lens = np.bincount(sid, minlength=len(body.offsets) - 1)
-        return Body(ids, np.concatenate([[0], np.cumsum(lens)]), list(body.par_sizes))
+        return Bodies(ids, np.concatenate([[0], np.cumsum(lens)]), body.par_sizes, body.n_par)
 
     def near_repeat(self, paragraph: str) -> str:
-        """``paragraph`` with 1-3 of its words replaced."""
+        """``paragraph`` with 1-3 of its lower-case words replaced by other words."""
         rng, lex = self.rng, self.lex
         tokens = paragraph.split(" ")
         candidates = [i for i, t in enumerate(tokens) if t.isalpha() and t.islower()]
         n = min(len(candidates), int(rng.integers(1, 4)))
-        for i in rng.choice(candidates, size=n, replace=False):
+        for i in rng.choice(candidates, size=n, replace=False).tolist():
             old = tokens[i]
             while tokens[i] == old:
-                tokens[i] = lex.table[int(_draw(rng, lex.words_cdf, 1)[0])]
+                tokens[i] = str(lex.table[lex.words_lut[rng.integers(0, 1 << LUT_BITS)]])
         return " ".join(tokens)
 
 
 # ----------------------------------------------------------------------------- corpus
 
 
-@dataclass
+@dataclass(slots=True)
 class Article:
     """One article before ids are assigned (the corpus is shuffled at the end)."""
 
@@ -701,30 +614,153 @@ class Article:
     topic: int
     day: int  # days since 2024-01-01
     title: str
-    paragraphs: list[str]
+    text: str
     head: int = 0  # furniture lines put before the body
 
 
-def _date(day: int) -> tuple[int, int, int]:
-    d = np.datetime64("2024-01-01") + np.timedelta64(day, "D")
-    y, m, dd = (int(x) for x in str(d).split("-"))
-    return y, m, dd
+@dataclass
+class Furniture:
+    """One line of an outlet's site furniture."""
+
+    template: str
+    head: bool
+    rate: float
+    fields: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fields = "{" in self.template
 
 
-def _shingles(text: str) -> set[tuple[str, str, str]]:
-    w = text.lower().split()
-    return set(zip(w, w[1:], w[2:], strict=False))
+START = dt.date(2024, 1, 1)
 
 
-def jaccard(a: str, b: str) -> float:
-    """Word 3-gram Jaccard similarity after lowercasing (the baseline's shingles).
+def _stories(
+    n_articles: int, lex: Lexicon, w: Writer, rng: np.random.Generator
+) -> tuple[list[Article], int]:
+    """Originals and their syndicated copies, until there are ``n_articles``."""
+    articles: list[Article] = []
+    story = 0
+    while len(articles) < n_articles:
+        m = min(CHUNK, n_articles - len(articles) + 64)
+        topics = rng.integers(N_TOPICS, size=m)
+        outlets = _draw(rng, lex.outlets_cdf, m).tolist()
+        days = rng.integers(0, 366, size=m).tolist()
+        n_words = np.clip(rng.lognormal(math.log(400), 0.55, m), 80, 2500).astype(np.int64)
+        syndicated = (rng.random(m) < SYNDICATED_SHARE).tolist()
+        batch = w.bodies(topics, n_words)
+        texts = w.render(batch)
+        titles, title_ids, title_off = w.titles(topics)
+        for i in range(m):
+            if len(articles) >= n_articles:
+                break
+            topic, outlet, day = int(topics[i]), outlets[i], days[i]
+            title, text = titles[i], texts[i]
+            articles.append(Article(story, "original", outlet, topic, day, title, text))
+            if syndicated[i] and len(articles) < n_articles:
+                n_copies = 1 + int(rng.choice(len(COPIES_WEIGHTS), p=COPIES_WEIGHTS))
+                n_copies = min(n_copies, n_articles - len(articles))
+                p = _p(np.diff(lex.outlets_cdf, prepend=0.0))
+                p[outlet] = 0.0
+                targets = rng.choice(N_OUTLETS, size=n_copies, replace=False, p=p / p.sum())
+                t_ids = title_ids[title_off[i] : title_off[i + 1]]
+                for target in targets.tolist():
+                    kind = COPY_KINDS[int(rng.choice(3, p=COPY_KIND_WEIGHTS))]
+                    if kind == "brief" and batch.n_par[i] < 5:
+                        kind = "exact" if rng.random() < 0.5 else "rewrite"
+                    same_title = rng.random() < 0.5
+                    if kind == "rewrite":
+                        ctitle = w.retitle(topic, t_ids[lex.is_entity[t_ids]])
+                        ctext = w.render(w.rewrite(batch.body(i), topic))[0]
+                    else:
+                        ctitle = title if same_title else w.retitle(topic, t_ids[:0])
+                        ctext = text
+                        if kind == "brief":
+                            k = int(rng.integers(2, 4))
+                            ctext = "\n".join(text.split("\n", k)[:k])
+                    cday = day + int(rng.integers(0, 3))
+                    articles.append(Article(story, kind, target, topic, cday, ctitle, ctext))
+            story += 1
+    return articles, story
 
-    >>> round(jaccard("a b c d", "a b c e"), 2)
-    0.33
-    """
-    sa, sb = _shingles(a), _shingles(b)
-    union = len(sa | sb)
-    return len(sa & sb) / union if union else 1.0
+
+def _plant_repeats(
+    articles: list[Article], w: Writer, rng: np.random.Generator
+) -> dict[int, tuple[int, int, str]]:
+    """Repeat one paragraph in ~3 % of the articles; returns 0-based (first, copy, kind)."""
+    sizes = np.bincount([a.story for a in articles])
+    eligible = [
+        i for i, a in enumerate(articles) if sizes[a.story] == 1 and a.text.count("\n") >= 2
+    ]
+    n_rep = min(len(eligible), round(REPEAT_SHARE * len(articles)))
+    repeats = {}
+    for k, i in enumerate(rng.choice(eligible, size=n_rep, replace=False).tolist()):
+        pars = articles[i].text.split("\n")
+        long = [j for j, p in enumerate(pars) if p.count(" ") >= 9] or list(range(len(pars)))
+        src = int(rng.choice(long))
+        dst = int(rng.integers(src + 1, len(pars) + 1))
+        kind = "exact" if k % 2 == 0 else "near"
+        pars.insert(dst, pars[src] if kind == "exact" else w.near_repeat(pars[src]))
+        articles[i].text = "\n".join(pars)
+        repeats[i] = (src, dst, kind)
+    return repeats
+
+
+def _furniture(lex: Lexicon, rng: np.random.Generator) -> list[list[Furniture]]:
+    """1-4 furniture lines per outlet (a head line for about 30 % of them)."""
+    out = []
+    for name in lex.outlets:
+        n = int(rng.integers(1, 5))
+        n_head = int(rng.random() < 0.3)
+        heads = rng.choice(len(FURNITURE_HEAD), size=n_head, replace=False).tolist()
+        tails = rng.choice(len(FURNITURE_TAIL), size=n - n_head, replace=False).tolist()
+        lines = [
+            Furniture(
+                FURNITURE_HEAD[h].replace("{outlet}", name), True, float(rng.uniform(0.7, 0.97))
+            )
+            for h in heads
+        ]
+        lines += [
+            Furniture(
+                FURNITURE_TAIL[t].replace("{outlet}", name), False, float(rng.uniform(0.7, 0.97))
+            )
+            for t in tails
+        ]
+        out.append(lines)
+    return out
+
+
+def _add_furniture(
+    articles: list[Article],
+    furniture: list[list[Furniture]],
+    lex: Lexicon,
+    rng: np.random.Generator,
+) -> None:
+    n = len(articles)
+    draws = rng.random((n, 4)).tolist()
+    hours = rng.integers(6, 23, size=n).tolist()
+    minutes = rng.integers(0, 60, size=n).tolist()
+    headlines = rng.integers(0, n, size=n).tolist()
+    for i, a in enumerate(articles):
+        head: list[str] = []
+        tail: list[str] = []
+        for line, u in zip(furniture[a.outlet], draws[i], strict=False):
+            if u >= line.rate:
+                continue
+            text = line.template
+            if line.fields:
+                date = START + dt.timedelta(days=a.day)
+                text = text.format(
+                    topic=lex.topic_sections[a.topic],
+                    date=f"{date.day} {MONTHS[date.month - 1]} {date.year}",
+                    time=f"{hours[i]}h{minutes[i]:02d}",
+                    year=date.year,
+                    minutes=max(1, round((a.text.count(" ") + 1) / 230)),
+                    headline=articles[headlines[i]].title,
+                )
+            (head if line.head else tail).append(text)
+        if head or tail:
+            a.text = "\n".join([*head, a.text, *tail])
+            a.head = len(head)
 
 
 def generate(n_articles: int, seed: int) -> tuple[list[dict[str, str]], dict[str, object]]:
@@ -732,120 +768,80 @@ def generate(n_articles: int, seed: int) -> tuple[list[dict[str, str]], dict[str
     rng = np.random.default_rng(seed)
     lex = build_lexicon(rng)
     w = Writer(lex, rng)
-    outlets_cdf = _cdf(lex.outlet_weights)
-    articles: list[Article] = []
-    originals: dict[int, Body] = {}
-    story = 0
-    while len(articles) < n_articles:
-        topic_i = int(rng.integers(N_TOPICS))
-        topic = lex.topics[topic_i]
-        outlet = int(_draw(rng, outlets_cdf, 1)[0])
-        day = int(rng.integers(0, 366))
-        n_words = int(np.clip(rng.lognormal(math.log(400), 0.55), 80, 2500))
-        body = w.body(topic, n_words)
-        title = w.title(topic)
-        paragraphs = w.render(body)
-        articles.append(Article(story, "original", outlet, topic_i, day, title, paragraphs))
-        if rng.random() < SYNDICATED_SHARE and len(articles) < n_articles:
-            n_copies = 1 + int(rng.choice(len(COPIES_WEIGHTS), p=COPIES_WEIGHTS))
-            n_copies = min(n_copies, n_articles - len(articles))
-            p = lex.outlet_weights.copy()
-            p[outlet] = 0.0
-            targets = rng.choice(N_OUTLETS, size=n_copies, replace=False, p=p / p.sum())
-            title_ents = body.ids[:0]
-            for target in targets.tolist():
-                kind = COPY_KINDS[int(rng.choice(3, p=COPY_KIND_WEIGHTS))]
-                if kind == "brief" and len(paragraphs) < 5:
-                    kind = "exact" if rng.random() < 0.5 else "rewrite"
-                cday = day + int(rng.integers(0, 3))
-                if kind == "exact":
-                    ctitle = title if rng.random() < 0.5 else w.title(topic)
-                    cpars = list(paragraphs)
-                elif kind == "brief":
-                    ctitle = title if rng.random() < 0.5 else w.title(topic)
-                    cpars = paragraphs[: int(rng.integers(2, 4))]
-                else:
-                    ctitle = w.title(topic, title_ents)
-                    cpars = w.render(w.rewrite(body, topic))
-                articles.append(Article(story, kind, target, topic_i, cday, ctitle, cpars))
-            originals[story] = body
-        story += 1
+    articles, n_stories = _stories(n_articles, lex, w, rng)
+    repeats = _plant_repeats(articles, w, rng)
+    furniture = _furniture(lex, rng)
+    _add_furniture(articles, furniture, lex, rng)
 
-    # Repeated paragraphs, in articles that belong to no cluster.
-    size = np.bincount([a.story for a in articles])
-    eligible = [i for i, a in enumerate(articles) if size[a.story] == 1 and len(a.paragraphs) >= 3]
-    n_rep = min(len(eligible), round(REPEAT_SHARE * len(articles)))
-    repeats: dict[int, tuple[int, int, str]] = {}
-    for k, i in enumerate(rng.choice(eligible, size=n_rep, replace=False).tolist()):
-        pars = articles[i].paragraphs
-        long = [j for j, p in enumerate(pars) if p.count(" ") >= 9] or list(range(len(pars)))
-        src = int(rng.choice(long))
-        dst = int(rng.integers(src + 1, len(pars) + 1))
-        kind = "exact" if k % 2 == 0 else "near"
-        copy = pars[src] if kind == "exact" else w.near_repeat(pars[src])
-        pars.insert(dst, copy)
-        repeats[i] = (src, dst, kind)
-
-    furniture, lines_by_outlet = _furniture(lex, rng)
-    titles = [a.title for a in articles]
-    for a in articles:
-        _add_furniture(a, furniture[a.outlet], lex, rng, titles)
-
-    order = rng.permutation(len(articles))
-    ids = {int(i): f"n{k + 1:06d}" for k, i in enumerate(order.tolist())}
+    order = rng.permutation(len(articles)).tolist()
+    ids = [""] * len(articles)
+    for k, i in enumerate(order):
+        ids[i] = f"n{k + 1:06d}"
+    outlet_slugs = [slugify(o) for o in lex.outlets]
+    section_slugs = [slugify(s) for s in lex.topic_sections]
     records = []
-    for i in order.tolist():
+    for i in order:
         a = articles[i]
-        y, m, d = _date(a.day)
-        aid = ids[i]
-        section = slugify(lex.topics[a.topic].section)
+        date = (START + dt.timedelta(days=a.day)).isoformat()
+        slug = "-".join(slugify(a.title).split("-")[:8])
         url = (
-            f"https://www.{slugify(lex.outlets[a.outlet])}.fr/{section}/{y}/{m:02d}/{d:02d}/"
-            f"{'-'.join(slugify(a.title).split('-')[:8])}-{aid}.html"
+            f"https://www.{outlet_slugs[a.outlet]}.fr/{section_slugs[a.topic]}/"
+            f"{date.replace('-', '/')}/{slug}-{ids[i]}.html"
         )
         records.append(
             {
-                "id": aid,
+                "id": ids[i],
                 "title": a.title,
-                "text": "\n".join(a.paragraphs),
+                "text": a.text,
                 "source": lex.outlets[a.outlet],
                 "url": url,
-                "date": f"{y}-{m:02d}-{d:02d}",
+                "date": date,
             }
         )
 
     clusters: dict[int, list[int]] = {}
     for i, a in enumerate(articles):
         clusters.setdefault(a.story, []).append(i)
-    doc_clusters = sorted(sorted(ids[i] for i in c) for c in clusters.values() if len(c) >= 2)
-    copy_kinds = {ids[i]: articles[i].kind for c in clusters.values() if len(c) >= 2 for i in c}
-    rewrite_j = []
-    for c in clusters.values():
-        if len(c) >= 2:
-            orig = "\n".join(articles[c[0]].paragraphs)
-            rewrite_j += [
-                jaccard(orig, "\n".join(articles[i].paragraphs))
-                for i in c[1:]
-                if articles[i].kind == "rewrite"
-            ]
-    repeated = [
-        {
-            "id": ids[i],
-            "paragraphs": [src + 1 + articles[i].head, dst + 1 + articles[i].head],
-            "kind": kind,
-        }
-        for i, (src, dst, kind) in sorted(repeats.items(), key=lambda kv: ids[kv[0]])
+    multi = [c for c in clusters.values() if len(c) >= 2]
+    rewrite_j = [
+        jaccard(articles[c[0]].text, articles[i].text)
+        for c in multi
+        for i in c[1:]
+        if articles[i].kind == "rewrite"
     ]
     kinds = [a.kind for a in articles]
     truth: dict[str, object] = {
         "generator_version": GENERATOR_VERSION,
         "seed": seed,
         "articles": len(articles),
-        "stories": story,
-        "doc_clusters": doc_clusters,
-        "copy_kinds": copy_kinds,
-        "repeated_paragraphs": repeated,
-        "boilerplate": lines_by_outlet,
+        "stories": n_stories,
+        "doc_clusters": sorted(sorted(ids[i] for i in c) for c in multi),
+        "copy_kinds": dict(sorted((ids[i], articles[i].kind) for c in multi for i in c)),
+        "repeated_paragraphs": sorted(
+            (
+                {
+                    "id": ids[i],
+                    "paragraphs": [src + 1 + articles[i].head, dst + 1 + articles[i].head],
+                    "kind": kind,
+                }
+                for i, (src, dst, kind) in repeats.items()
+            ),
+            key=lambda r: str(r["id"]),
+        ),
+        "boilerplate": {
+            lex.outlets[o]: [f.template for f in lines] for o, lines in enumerate(furniture)
+        },
+        "boilerplate_detail": {
+            lex.outlets[o]: [
+                {
+                    "line": f.template,
+                    "position": "head" if f.head else "tail",
+                    "rate": round(f.rate, 3),
+                }
+                for f in lines
+            ]
+            for o, lines in enumerate(furniture)
+        },
         "rewrite_jaccard_mean": round(float(np.mean(rewrite_j)), 4) if rewrite_j else None,
         "rewrite_jaccard_quantiles": (
             {
@@ -855,71 +851,40 @@ def generate(n_articles: int, seed: int) -> tuple[list[dict[str, str]], dict[str
             if rewrite_j
             else None
         ),
-        "rewrite_jaccard_definition": "word 3-gram Jaccard of lowercased, whitespace-split "
+        "rewrite_jaccard_definition": "word 3-gram Jaccard of the lowercased, whitespace-split "
         "text (furniture included), rewrite vs original",
         "counts": {
-            "clusters": len(doc_clusters),
-            "clustered_articles": sum(len(c) for c in doc_clusters),
+            "clusters": len(multi),
+            "clustered_articles": sum(len(c) for c in multi),
             "copies": {k: kinds.count(k) for k in COPY_KINDS},
-            "repeated_paragraphs": len(repeated),
-            "furniture_lines": sum(len(v) for v in lines_by_outlet.values()),
+            "repeated_paragraphs": len(repeats),
+            "furniture_lines": sum(len(lines) for lines in furniture),
         },
     }
     return records, truth
 
 
-@dataclass
-class _Line:
-    template: str
-    head: bool
-    rate: float
+def _json_str(s: str) -> str:
+    """``json.dumps(s, ensure_ascii=False)``, fast for the generator's strings.
 
+    Those have no control character but the newline (:func:`build_lexicon` checks it), so
+    only quotes and backslashes send a string to the general encoder.
 
-def _furniture(
-    lex: Lexicon, rng: np.random.Generator
-) -> tuple[list[list[_Line]], dict[str, list[str]]]:
-    per_outlet, by_name = [], {}
-    for name in lex.outlets:
-        n = int(rng.integers(1, 5))
-        n_head = int(rng.random() < 0.3)
-        heads = rng.choice(len(FURNITURE_HEAD), size=n_head, replace=False).tolist()
-        tails = rng.choice(len(FURNITURE_TAIL), size=n - n_head, replace=False).tolist()
-        lines = [_Line(FURNITURE_HEAD[h].replace("{outlet}", name), True, 0.0) for h in heads]
-        lines += [_Line(FURNITURE_TAIL[t].replace("{outlet}", name), False, 0.0) for t in tails]
-        for line in lines:
-            line.rate = float(rng.uniform(0.7, 0.97))
-        per_outlet.append(lines)
-        by_name[name] = [line.template for line in lines]
-    return per_outlet, by_name
-
-
-def _add_furniture(
-    a: Article, lines: list[_Line], lex: Lexicon, rng: np.random.Generator, titles: list[str]
-) -> None:
-    y, m, d = _date(a.day)
-    words = sum(p.count(" ") + 1 for p in a.paragraphs)
-    fields = {
-        "topic": lex.topics[a.topic].section,
-        "date": f"{d} {MONTHS[m - 1]} {y}",
-        "time": f"{int(rng.integers(6, 23))}h{int(rng.integers(0, 60)):02d}",
-        "year": str(y),
-        "minutes": str(max(1, round(words / 230))),
-        "headline": titles[int(rng.integers(len(titles)))],
-    }
-    head, tail = [], []
-    for line in lines:
-        if rng.random() < line.rate:
-            text = line.template.format(**fields) if "{" in line.template else line.template
-            (head if line.head else tail).append(text)
-    a.paragraphs = head + a.paragraphs + tail
-    a.head = len(head)
+    >>> _json_str('a\\nb "c"') == json.dumps('a\\nb "c"', ensure_ascii=False)
+    True
+    """
+    if '"' in s or "\\" in s:
+        return encode_basestring(s)
+    return '"' + s.replace("\n", "\\n") + '"'
 
 
 def write(records: list[dict[str, str]], truth: dict[str, object], out: Path) -> None:
-    """Write ``corpus.jsonl`` and ``truth.json`` into ``out``."""
+    """Write ``corpus.jsonl`` and ``truth.json`` into ``out`` (created if needed)."""
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "corpus.jsonl", "w", encoding="utf-8") as f:
-        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        f.writelines(
+            "{" + ", ".join(f'"{k}": {_json_str(v)}' for k, v in r.items()) + "}\n" for r in records
+        )
     with open(out / "truth.json", "w", encoding="utf-8") as f:
         json.dump(truth, f, ensure_ascii=False, indent=1)
         f.write("\n")
@@ -927,9 +892,11 @@ def write(records: list[dict[str, str]], truth: dict[str, object], out: Path) ->
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description="Generate a seeded synthetic news corpus with planted duplicates."
+    )
     parser.add_argument("--articles", type=int, required=True, help="number of articles")
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
     parser.add_argument("--out", type=Path, required=True, help="output directory")
     args = parser.parse_args(argv)
     if args.articles < 1:
@@ -937,10 +904,9 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     records, truth = generate(args.articles, args.seed)
     write(records, truth, args.out)
-    counts = truth["counts"]
     print(
-        f"generate: {len(records)} articles, {counts} , rewrite Jaccard mean "  # type: ignore[index]
-        f"{truth['rewrite_jaccard_mean']}, {time.perf_counter() - t0:.1f} s -> {args.out}",
+        f"generate: {len(records)} articles in {time.perf_counter() - t0:.1f} s -> {args.out}; "
+        f"{truth['counts']}; rewrite Jaccard mean {truth['rewrite_jaccard_mean']}",
         file=sys.stderr,
     )
     return 0

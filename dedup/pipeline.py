@@ -155,11 +155,12 @@ def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[Sha
     # fork is the cheapest start and needs no importable __main__, but forking while another
     # thread runs (a progress bar's refresh thread) can copy a held lock into the child:
     # then the forkserver starts workers from a clean single-threaded process instead.
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")
-    else:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["dedup.pipeline"])
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    if method not in multiprocessing.get_all_start_methods():
+        method = "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        multiprocessing.set_forkserver_preload(["dedup.pipeline"])
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(config,)
     ) as pool:
