@@ -7,7 +7,7 @@ Two sources of evidence, both per paragraph (one line of extracted text, as a ru
   "Publié le … Mis à jour le …", © lines, and the like, in French and English. A *prefix*
   pattern (a dateline glued to the first paragraph) marks only the start of its line.
 - **Learned templates**: lines that repeat across the articles of one source (outlet). A line
-  yields up to three keys: its whole text with digits masked, its first three words, its last
+  yields up to three keys: its words with every number masked, its first three words, its last
   three words (the last two only for short lines, so "Pour en savoir plus sur …, consultez X"
   is one template whatever fills it). Keys remember *where* they occur (the first or last
   ``edge_lines`` lines of an article, or anywhere for whole-line keys), and a key is a
@@ -22,17 +22,14 @@ learning is per source (boilerplate is *site* furniture).
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from dedup.config import BoilerplateConfig
-from dedup.fingerprint import Words, fold
+from dedup.fingerprint import Words, fold, sequence_keys
 
-_DIGITS = re.compile(r"[1-9]")
 #: The tokenizer's notion of a word (see :mod:`dedup.fingerprint`), for display.
 WORD = re.compile(r"[0-9A-Za-z\u0080-\U0010ffff]+")
 
@@ -48,29 +45,21 @@ TEMPLATE_WORDS = 3
 class ParagraphKeys:
     """Per-paragraph template keys (0 = none), computed in the workers."""
 
-    exact: np.ndarray  # uint64, digits masked
+    exact: np.ndarray  # uint64, the word sequence, numbers masked
     prefix: np.ndarray  # uint64
     suffix: np.ndarray  # uint64
 
 
-def paragraph_keys(norms: Sequence[str], words: Words) -> ParagraphKeys:
-    """Template keys of every normalized paragraph of a batch."""
-    exact = np.array(
-        [
-            int.from_bytes(
-                hashlib.blake2b(_DIGITS.sub("0", t).encode(), digest_size=8).digest(), "little"
-            )
-            if t
-            else 0
-            for t in norms
-        ],
-        dtype=np.uint64,
-    )
+def paragraph_keys(words: Words) -> ParagraphKeys:
+    """Template keys of every paragraph of a batch: its word sequence with every number
+    masked, and its first and last :data:`TEMPLATE_WORDS` words."""
+    masked = np.where(words.numeric, np.uint64(0x5A5A5A5A5A5A5A5A), words.hashes)
+    exact = sequence_keys(words, masked)
     counts = words.counts
     first = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
     eligible = (counts > TEMPLATE_WORDS) & (counts <= TEMPLATE_MAX_TOKENS)
-    prefix = np.zeros(len(norms), dtype=np.uint64)
-    suffix = np.zeros(len(norms), dtype=np.uint64)
+    prefix = np.zeros(counts.size, dtype=np.uint64)
+    suffix = np.zeros(counts.size, dtype=np.uint64)
     idx = np.flatnonzero(eligible)
     if idx.size:
         w = words.hashes

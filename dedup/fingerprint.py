@@ -99,6 +99,7 @@ class Words:
     hashes: np.ndarray  # uint64, one per word, in text order
     paragraph: np.ndarray  # int64, paragraph index of each word (non-decreasing)
     counts: np.ndarray  # int64, words per paragraph
+    numeric: np.ndarray  # bool, the word starts with a digit
 
 
 def word_hashes(texts: Sequence[str]) -> Words:
@@ -112,7 +113,12 @@ def word_hashes(texts: Sequence[str]) -> Words:
     buffer = np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8)
     if buffer.size == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Words(np.zeros(0, dtype=U64), empty, np.zeros(n_texts, dtype=np.int64))
+        return Words(
+            np.zeros(0, dtype=U64),
+            empty,
+            np.zeros(n_texts, dtype=np.int64),
+            np.zeros(0, dtype=bool),
+        )
     is_word = _WORD_BYTES[buffer].view(np.int8)
     edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
@@ -127,7 +133,9 @@ def word_hashes(texts: Sequence[str]) -> Words:
     newlines = np.flatnonzero(buffer == 10)
     paragraph = np.searchsorted(newlines, starts).astype(np.int64)
     counts = np.bincount(paragraph, minlength=n_texts).astype(np.int64)
-    return Words(fmix64(raw), paragraph, counts)
+    first_byte = buffer[starts]
+    numeric = (first_byte >= 48) & (first_byte <= 57)
+    return Words(fmix64(raw), paragraph, counts, numeric)
 
 
 def word_hash(word: str) -> int:
@@ -150,6 +158,26 @@ def fold(columns: Sequence[np.ndarray]) -> np.ndarray:
         for col in columns[1:]:
             h = h * _FOLD + col.astype(U64)
     return fmix64(h)
+
+
+def sequence_keys(words: Words, hashes: np.ndarray | None = None) -> np.ndarray:
+    """One 64-bit key per paragraph for its whole word sequence (0 for no word).
+
+    A polynomial over the word hashes, computed for every paragraph at once.
+    """
+    h = words.hashes if hashes is None else hashes
+    n = words.counts.size
+    keys = np.zeros(n, dtype=U64)
+    if h.size == 0:
+        return keys
+    first = np.concatenate(([0], np.cumsum(words.counts)[:-1])).astype(np.int64)
+    relative = np.arange(h.size) - first[words.paragraph]
+    pos, _ = _POWERS.get(int(relative.max()) + 1)
+    with np.errstate(over="ignore"):
+        terms = h * pos[relative]
+        present = np.flatnonzero(words.counts > 0)
+        keys[present] = fmix64(np.add.reduceat(terms, first[present])) | U64(1)
+    return keys
 
 
 @dataclass(frozen=True, slots=True)

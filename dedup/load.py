@@ -17,7 +17,7 @@ import glob
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -393,3 +393,30 @@ def read_stdin_text(data: bytes, name: str = STDIN) -> tuple[str, list[InputWarn
     out = _Collector(strict=False)
     text = decode(data, name, out)
     return text or "", out.warnings
+
+
+def read_again(doc: Document, config: LoadConfig) -> Document:
+    """``doc`` with its text, read again from its file (workers send no text back).
+
+    A document from standard input keeps its text and is returned as is. If the file can no
+    longer be read, the document comes back without text (findings then show no excerpt).
+    """
+    if doc.text or doc.path == STDIN or doc.format == "stdin":
+        return doc
+    out = _Collector(strict=False)
+    if doc.format == "jsonl":
+        try:
+            with open(doc.path, "rb") as handle:
+                handle.seek(doc.offset)
+                raw = handle.readline()
+        except OSError:
+            return doc
+        if doc.first_line == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        line = raw.decode("utf-8", errors="replace")
+        again = _parse_record(doc.path, line, doc.first_line, doc.offset, config, out)
+    else:
+        text = _read_text(doc.path, out)
+        parsed = _parse_file(doc.path, text, config, out) if text is not None else []
+        again = parsed[0] if parsed else None
+    return doc if again is None else replace(doc, text=again.text)

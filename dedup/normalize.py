@@ -21,6 +21,7 @@ strips them), because in French they distinguish words (``côte``, ``cote``, ``c
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _SINGLE_QUOTES = "\u2019\u2018\u02bc\u201b\u2032\u00b4\u0060"
@@ -28,6 +29,8 @@ _DOUBLE_QUOTES = "\u00ab\u00bb\u201c\u201d\u201e\u201f\u2033\u2039\u203a"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _BULLETS = "\u2022\u00b7\u2023\u2043\u25e6\u25aa\u25ab\u25a0\u25a1\u25ba\u25b6\u2219\u27a2"
 _REMOVED = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 #: (character, replacement) pairs. ``str.replace`` guarded by ``in`` is several times faster
 #: than ``str.translate`` with a dict on non-ASCII text, and most paragraphs need few of them.
@@ -50,6 +53,11 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("Une ﬁn  — enﬁn…")
     'une fin - enfin...'
     """
+    return " ".join(_fold(text).split())
+
+
+def _fold(text: str) -> str:
+    """Steps 1 to 3 (everything but white space), on any text, line breaks included."""
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     text = text.casefold()
@@ -58,4 +66,17 @@ def normalize_text(text: str) -> str:
     for char, replacement in _REPLACEMENTS:
         if char in text:
             text = text.replace(char, replacement)
-    return " ".join(text.split())
+    return text
+
+
+def normalize_lines(text: str) -> list[str]:
+    """Normalize a whole text at once and return its lines, one normalized line per line.
+
+    Equal to ``[normalize_text(line) for line in split_lines(text)]`` (lines end at ``\\r\\n``,
+    ``\\r`` or ``\\n``), with one call per text instead of one per line: normalization never
+    creates or removes a line break, so line numbers still point into the original.
+
+    >>> normalize_lines("L’été\\r\\n« Oui »\\n")
+    ["l'été", '" oui "', '']
+    """
+    return [" ".join(line.split()) for line in _LINE_BREAK.split(_fold(text))]

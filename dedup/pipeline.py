@@ -29,13 +29,12 @@ import numpy as np
 from dedup import boilerplate as bp
 from dedup import candidates, fingerprint, load, verify
 from dedup.cluster import Cluster, clusters_from_pairs
-from dedup.config import ScanConfig
+from dedup.config import LoadConfig, ScanConfig
 from dedup.findings import boilerplate_findings, document_findings, paragraph_finding
-from dedup.normalize import normalize_text
 from dedup.patterns import PatternSet
 from dedup.records import Document, InputWarning, Segment
 from dedup.report import Finding, ScanReport
-from dedup.segment import split_paragraphs
+from dedup.segment import normalized_paragraphs, split_paragraphs
 
 Progress = Callable[[int, int], None]
 
@@ -48,7 +47,6 @@ class ShardOutput:
     """What one worker sends back for one shard: no text but compressed originals."""
 
     documents: list[Document]
-    packed: list[bytes]
     packed_norms: list[bytes]
     warnings: list[InputWarning]
     skipped: int
@@ -80,10 +78,10 @@ def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
     """Load, segment, normalize and fingerprint one shard (runs in a worker)."""
     result = load.read_shard(shard, config.load)
     docs = result.documents
-    segs = [split_paragraphs(d, config.load.segment) for d in docs]
+    segs = [normalized_paragraphs(d, config.load.segment) for d in docs]
     counts = np.array([len(s) for s in segs], dtype=np.int64)
     flat = [s for ss in segs for s in ss]
-    norms = [normalize_text(s.text) for s in flat]
+    norms = [s.text for s in flat]
     par_doc = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
     par_title = np.array([s.is_title for s in flat], dtype=bool)
     fp = fingerprint.fingerprint_paragraphs(norms, par_doc, par_title, len(docs), config.minhash)
@@ -98,8 +96,11 @@ def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
     df = verify.document_frequencies(fp.words.hashes, par_doc[fp.words.paragraph])
     df_index = np.flatnonzero(df).astype(np.int32)
     return ShardOutput(
-        documents=[replace(d, text="") for d in docs],
-        packed=[zlib.compress(d.text.encode("utf-8"), 1) for d in docs],
+        # Text goes back only for standard input, which cannot be read twice.
+        documents=[
+            d if d.path == shard.stdin_name and shard.stdin is not None else replace(d, text="")
+            for d in docs
+        ],
         packed_norms=_pack_norms(norms, counts),
         warnings=result.warnings,
         skipped=result.skipped,
@@ -112,7 +113,7 @@ def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
         par_bands=fp.par_bands,
         par_pattern=pattern,
         par_pattern_end=pattern_end,
-        keys=bp.paragraph_keys(norms, fp.words),
+        keys=bp.paragraph_keys(fp.words),
         doc_sig=fp.doc_sig,
         doc_bands=fp.doc_bands,
         doc_hash=fp.doc_hash,
@@ -155,6 +156,11 @@ def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[Sha
     # fork is the cheapest start and needs no importable __main__, but forking while another
     # thread runs (a progress bar's refresh thread) can copy a held lock into the child:
     # then the forkserver starts workers from a clean single-threaded process instead.
+    # Warm what every worker needs (datasketch's banding optimiser, the compiled patterns)
+    # once here, so that forked workers inherit it instead of each paying for it.
+    fingerprint.lsh_params(config.minhash.doc_threshold, config.minhash.num_perm)
+    fingerprint.lsh_params(config.minhash.paragraph_threshold, config.minhash.num_perm)
+    _patterns(config.boilerplate.patterns)
     method = "fork" if threading.active_count() == 1 else "forkserver"
     if method not in multiprocessing.get_all_start_methods():
         method = "spawn"
@@ -175,7 +181,7 @@ class Corpus:
     """Everything the corpus-wide stages need, concatenated over shards."""
 
     documents: list[Document] = field(default_factory=list)
-    packed: list[bytes] = field(default_factory=list)
+    load_config: LoadConfig = field(default_factory=LoadConfig)
     packed_norms: list[bytes] = field(default_factory=list)
     warnings: list[InputWarning] = field(default_factory=list)
     skipped: int = 0
@@ -185,16 +191,19 @@ class Corpus:
 
     @classmethod
     def gather(
-        cls, outputs: Iterable[ShardOutput], on_progress: Progress | None, total: int
+        cls,
+        outputs: Iterable[ShardOutput],
+        on_progress: Progress | None,
+        total: int,
+        load_config: LoadConfig | None = None,
     ) -> Corpus:
-        corpus = cls()
+        corpus = cls(load_config=load_config or LoadConfig())
         parts: dict[str, list[np.ndarray]] = {}
         key_parts: list[bp.ParagraphKeys] = []
         done = 0
         for out in outputs:
             base = len(corpus.documents)
             corpus.documents.extend(out.documents)
-            corpus.packed.extend(out.packed)
             corpus.packed_norms.extend(out.packed_norms)
             corpus.warnings.extend(out.warnings)
             corpus.skipped += out.skipped
@@ -239,9 +248,8 @@ class Corpus:
             raise AttributeError(name) from None
 
     def document(self, index: int) -> Document:
-        """The document with its original text."""
-        text = zlib.decompress(self.packed[index]).decode("utf-8")
-        return replace(self.documents[index], text=text)
+        """The document with its original text (read again from its file)."""
+        return load.read_again(self.documents[index], self.load_config)
 
     def norms(self, index: int) -> list[str]:
         """The document's normalized paragraphs, as the fingerprints saw them."""
@@ -302,7 +310,7 @@ def scan(
 
         raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
     with timer("fingerprint"):
-        corpus = Corpus.gather(map_shards(shards, config), on_progress, _total(shards))
+        corpus = Corpus.gather(map_shards(shards, config), on_progress, _total(shards), config.load)
     with timer("documents"):
         docs = _document_clusters(corpus, config)
     with timer("boilerplate"):
@@ -547,7 +555,7 @@ def _boilerplate(corpus: Corpus, config: ScanConfig, docs: DocumentClusters) -> 
     from_start = ordinal - before_doc[par_doc]
     body_count = np.bincount(par_doc, weights=body, minlength=len(corpus.documents))
     from_end = body_count[par_doc].astype(np.int64) - 1 - from_start
-    keys = corpus.keys or bp.paragraph_keys([], fingerprint.word_hashes([]))
+    keys = corpus.keys or bp.paragraph_keys(fingerprint.word_hashes([]))
     template, templates = bp.learn_templates(
         keys=keys,
         source=doc_source[par_doc],

@@ -16,7 +16,9 @@ paragraph's text, so that ``## Title`` and ``Title`` compare equal.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from dedup.normalize import normalize_lines
 from dedup.records import Document, Segment
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -89,3 +91,14 @@ def _blocks(lines: list[str], markdown: bool) -> list[Segment]:
             flush(number)
     flush(len(lines))
     return segments
+
+
+def normalized_paragraphs(doc: Document, mode: str = "auto") -> list[Segment]:
+    """Like :func:`split_paragraphs`, with each paragraph's *normalized* text.
+
+    The whole text is normalized in one call (:func:`~dedup.normalize.normalize_lines`) and
+    then segmented, which is what the fingerprint stage needs; a line that is blank once
+    normalized (only zero-width characters, say) is blank here.
+    """
+    lines = normalize_lines(doc.text)
+    return split_paragraphs(replace(doc, text="\n".join(lines)), mode)

@@ -48,3 +48,12 @@ def test_accents_are_not_dropped():
 def test_normalize_is_idempotent(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_normalize_lines_equals_normalizing_each_line(text):
+    from dedup.normalize import normalize_lines
+    from dedup.segment import split_lines
+
+    assert normalize_lines(text) == [normalize_text(line) for line in split_lines(text)]
