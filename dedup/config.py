@@ -78,6 +78,10 @@ class MinHashConfig:
         paragraph_threshold: LSH threshold for paragraph candidates.
         max_bucket: an LSH bucket with more members than this emits star edges around its
             smallest members instead of all pairs, so a huge bucket cannot explode the pairs.
+        within_threshold: paragraphs of one article are candidates when their signatures
+            estimate a Jaccard at least this high (every pair inside an article is compared,
+            so reworded repeats are found below the corpus-wide threshold).
+        within_min_tokens: ...for paragraphs of at least this many words.
     """
 
     ngram_size: int = 3
@@ -86,8 +90,12 @@ class MinHashConfig:
     doc_threshold: float = 0.2
     paragraph_threshold: float = 0.4
     max_bucket: int = 50
+    within_threshold: float = 0.15
+    within_min_tokens: int = 8
 
     def __post_init__(self) -> None:
+        _check_unit("within_threshold", self.within_threshold)
+        _check_positive("within_min_tokens", self.within_min_tokens)
         _check_positive("ngram_size", self.ngram_size)
         _check_positive("num_perm", self.num_perm)
         _check_positive("max_bucket", self.max_bucket)
@@ -119,7 +127,7 @@ class VerifyConfig:
     doc_rewrite_jaccard: float = 0.1
     min_doc_tokens: int = 30
     paragraph_jaccard: float = 0.5
-    paragraph_cosine: float = 0.85
+    paragraph_cosine: float = 0.7
     paragraph_rewrite_jaccard: float = 0.2
     min_paragraph_tokens: int = 8
     min_exact_paragraph_tokens: int = 3

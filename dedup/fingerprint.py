@@ -326,6 +326,7 @@ class BatchFingerprints:
     doc_tokens: np.ndarray  # int64[n_docs], words in the body
     par_hash: np.ndarray  # uint64[n_par]
     par_bands: np.ndarray  # uint64[n_par, b]
+    within_pairs: np.ndarray  # int64[m, 2], paragraph pairs inside one document (see below)
 
 
 def fingerprint_paragraphs(
@@ -361,4 +362,31 @@ def fingerprint_paragraphs(
         doc_tokens=doc_tokens,
         par_hash=np.array([exact_hash(t) if t else 0 for t in norms], dtype=U64),
         par_bands=band_keys(par_sig, *lsh_params(config.paragraph_threshold, config.num_perm)),
+        within_pairs=within_document_pairs(par_sig, par_doc, words.counts, config),
     )
+
+
+def within_document_pairs(
+    par_sig: np.ndarray, par_doc: np.ndarray, tokens: np.ndarray, config: MinHashConfig
+) -> np.ndarray:
+    """Paragraph pairs inside one document whose estimated Jaccard reaches
+    ``within_threshold``.
+
+    A reworded repeat inside an article (a lead restated at the end) shares too few n-grams
+    for banding at the corpus-wide threshold, but an article has few paragraphs: comparing
+    every pair of its signatures directly costs a few microseconds per article, and keeps
+    candidate generation a per-article map.
+    """
+    from dedup.candidates import key_pairs  # the group-by that LSH uses, keyed by document
+
+    eligible = np.flatnonzero(
+        (tokens >= config.within_min_tokens) & ~(par_sig == MAX32).all(axis=1)
+    )
+    if eligible.size < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    docs = par_doc[eligible].astype(U64) + U64(1)
+    pairs = key_pairs(docs, max_bucket=1 << 30, ids=eligible)
+    if pairs.size == 0:
+        return pairs
+    estimate = (par_sig[pairs[:, 0]] == par_sig[pairs[:, 1]]).mean(axis=1)
+    return pairs[estimate >= config.within_threshold]

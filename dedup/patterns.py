@@ -1,60 +1,124 @@
-"""Built-in boilerplate patterns: data files of templates, compiled to one regex per set.
+"""Built-in boilerplate patterns: site furniture that text extraction leaves in news pages.
 
-The lists live in ``dedup/data/patterns/<lang>.txt``, not in code, so that adding a pattern
-is a one-line change a non-programmer can review. File format::
+The lists are data, one file per language (``dedup/data/patterns/<lang>.txt``), so that
+adding a pattern is a one-line change a non-programmer can review. They are matched against
+one *normalized* line (a paragraph, see :func:`dedup.normalize.normalize_text`) at a time.
 
-    # a comment
-    [category]              sections name what the furniture is (comment-prompt, share, ...)
-    laisser un commentaire  a whole-line template
-    ^date #                 a prefix template: only the start of the line is furniture
+File format::
 
-Templates are matched against *normalized* lines (see :mod:`dedup.normalize`: lower case,
-plain ``'`` and ``"``, collapsed spaces), and are normalized themselves when loaded, so they
-may be written with any quotes. In a template:
+    # a comment line starts with '#'; blank lines are ignored
+    [comment-prompt]              <- a category: the templates below belong to it
+    laisser un commentaire        <- a whole-line template
+    ^date #                       <- a prefix template (leading '^')
 
-- a word matches itself;
-- ``…`` (or ``...``) is a slot: one to twelve words of anything;
-- ``#`` is a number (digits, possibly with ``. , : / -`` inside: ``2025-02``, ``12:30``).
+Template syntax:
 
-A whole-line template must cover the whole line, give or take surrounding punctuation
-(bullets, ``. : ! ? | » " '``). A prefix template matches the start of a line (a dateline
-glued to the first paragraph); the match reports where the prefix ends.
+- Words match literally. Templates are normalized like the text (lower case, plain ``'``
+  and ``"``, ``…`` becomes ``...``), so they may be written in any case or typography.
+- ``...`` (or ``…``) is a *slot*: 1 to 12 words of anything (1 to 3 in a prefix template).
+- ``#`` is a *number*: digits, possibly with ``. , : / - h`` between digits
+  (``2025``, ``2025-02``, ``12:30``, ``12h30``, ``1,234``). A line beginning with ``#`` is
+  a comment, so a template that begins with a number is written ``\\#`` (``\\# comments``).
+- ``{a|b|c}`` is a *choice* of words or short phrases; an empty alternative makes it
+  optional (``{à|a} lire aussi``, ``share {this|} article``). Outside braces, ``|`` is
+  ordinary punctuation.
+- Punctuation in a template matches with or without spaces around it (``lire aussi :``
+  matches ``lire aussi: x`` and ``lire aussi : x``). Where a template has a space between
+  two words, the line may also have one of ``. , : ; | / -`` before that space.
+- Leading bullets and punctuation (``- * + > | " ' . , : ; ! ? / ~ = ( [``) and trailing
+  punctuation (``. , : ; ! ? | " ' ) ]``) around a template are always allowed.
+- A whole-line template must match the whole line. Lines of more than
+  :data:`MAX_WHOLE_LINE_WORDS` words are never tried against whole-line templates (site
+  furniture is short).
+- A *prefix* template (leading ``^``) matches the start of a line and must end at a word
+  boundary. It is for datelines glued to the first paragraph: ``^date #`` matches the start
+  of ``date 2025-02 le kremlin a indiqué ...``, and the rest of the line is content.
+- A template that begins with ``...`` is tried only on lines that end like it (with its
+  last word); if it also ends with ``...``, or is a prefix template, only on lines that
+  contain its longest run of words and punctuation written without spaces (``(afp)`` in
+  ``^... (afp) -``; for a prefix template, in the first :data:`PREFIX_WINDOW` characters).
 
-Rule ids are ``<lang>/<category>`` (for example ``fr/comment-prompt``): stable as long as the
-category keeps its name.
+Matching rule: whole-line templates are tried first, then prefix templates. Within each
+kind, templates that begin with a word, a number or a symbol are tried before those that
+begin with ``...``; within each of these groups the first template that matches wins, in
+the order of the languages given to :meth:`PatternSet.load`, then of the lines of each file.
+
+Rule ids (:attr:`Pattern.rule_id`) are ``<lang>/<category>:<slug>``. The slug is the
+template with each choice replaced by its first alternative, accents removed, ``...``
+written ``X``, a number ``N``, ``©`` ``c``, a leading ``^`` kept, and every other run of
+characters that are not ASCII letters or digits written ``-``:
+``fr/comment-prompt:laisser-un-commentaire``, ``fr/read-more:pour-en-savoir-plus-X-consultez-X``,
+``fr/published-updated:^date-N``. Ids depend on the template's text only, not on its line,
+so they survive edits elsewhere in the file; two templates of one category of one file
+with the same slug are an error (reorder the choice, or merge the two lines).
+
+Speed: each template is filed under the words a matching line can start with (``#`` for
+any number); the templates filed under one word are compiled to one alternation regex, one
+capturing group per template (``m.lastindex`` names the template). A line is tried only
+against the templates of its first word, so most lines cost a dictionary lookup.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 from dedup.errors import ConfigError
 from dedup.normalize import normalize_text
 
-_SLOT = r"\S+(?: \S+){0,11}"
-_NUMBER = r"\d+(?:[.,:/-]\d+)*"
-_EDGE = r"[\s\"'.:!?|»«*>·•()\[\]-]*"
-_EDGE_CHARS = " \t\"'.:!?|»«*>·•()[]-"
+#: Languages with a built-in pattern list.
+LANGUAGES: tuple[str, ...] = ("fr", "en")
+#: Lines with more words than this are never tried against whole-line templates.
+MAX_WHOLE_LINE_WORDS = 40
+#: A slot matches 1 to this many words in a whole-line template...
+SLOT_WORDS = 12
+#: ...and 1 to this many words in a prefix template.
+PREFIX_SLOT_WORDS = 3
+#: A prefix template that begins with a slot is tried on a line only when its longest run of
+#: words and punctuation occurs in this many first characters of the line.
+PREFIX_WINDOW = 100
 
+#: Characters allowed (and ignored) before a template: bullets, quotes, punctuation.
+LEAD_CHARS = " -*+>|\"'.,:;!?/~=(["
+#: Characters allowed (and ignored) after a whole-line template.
+TRAIL_CHARS = " .,:;!?|\"')]"
 
-def _key(token: str) -> str:
-    """A template's or a line's first word, as the index files it."""
-    return normalize_text(token).strip(_EDGE_CHARS)
-
-
-#: Whole-line templates are tried on lines of at most this many words and characters
-#: (furniture is short); prefix templates on the first PREFIX_CHARS characters.
-MAX_WORDS = 40
-MAX_CHARS = 400
-PREFIX_CHARS = 120
+_LEAD = "[" + re.escape(LEAD_CHARS) + "]*"
+_TRAIL = "[" + re.escape(TRAIL_CHARS) + "]*"
+_ATOMIC = sys.version_info >= (3, 11)  # atomic groups (?>...) are new in Python 3.11
+_NUMBER = r"\d+(?:[.,:/h-]\d+)*h?"
+_SPACE_SEP = r"(?: ?[.,:;|/-])? "
+_PUNCT_SEP = " ?"
+_CHOICE = re.compile(r"\{([^{}]*)\}")
+_CATEGORY = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)*)\]")
+_TOKEN = re.compile(
+    r"""(?P<space>\s+)
+      | (?P<slot>\.\.\.)
+      | (?P<number>\#)
+      | (?P<choice>\{[^{}]*\})
+      | (?P<word>\w+(?:['-]\w+)*)
+      | (?P<punct>[^\w\s{}\\^])
+      | (?P<bad>.)""",
+    re.VERBOSE,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
-    """One template of a pattern list."""
+    """One template of a built-in pattern list.
+
+    Attributes:
+        lang: language of the list (``"fr"``).
+        category: category the template is listed under (``"comment-prompt"``).
+        template: the template as written in the file, with its ``^`` if any.
+        line: 1-based line of the template in the data file.
+        prefix: True for a prefix template (``^``), which marks only the start of a line.
+    """
 
     lang: str
     category: str
@@ -64,120 +128,453 @@ class Pattern:
 
     @property
     def rule_id(self) -> str:
-        return f"{self.lang}/{self.category}"
+        """Stable, readable id ``<lang>/<category>:<slug>`` (see the module docstring)."""
+        return f"{self.lang}/{self.category}:{_slug(self.template)}"
 
 
 @dataclass(frozen=True, slots=True)
 class PatternMatch:
-    """A match: the pattern, and where it ends in the normalized line."""
+    """A template that matched a normalized line.
+
+    Attributes:
+        pattern: the template.
+        end: end offset of the match in the normalized line: ``len(line)`` for a whole-line
+            template; for a prefix template, the end of the dateline (the content is
+            ``line[end:].strip()``).
+    """
 
     pattern: Pattern
     end: int
 
 
-def _compile(template: str) -> str:
-    parts = []
-    for token in template.split():
-        if token in ("…", "..."):
-            parts.append(_SLOT)
-        elif token == "#":
-            parts.append(_NUMBER)
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str  # "slot", "number", "choice", "word", "punct"
+    text: str
+    spaced: bool  # white space before it in the template
+    alts: tuple[tuple[_Token, ...], ...] = ()
+
+    @property
+    def optional(self) -> bool:
+        return self.kind == "choice" and any(not alt for alt in self.alts)
+
+    @property
+    def left_punct(self) -> bool:
+        if self.kind == "choice":
+            return any(alt and alt[0].kind == "punct" for alt in self.alts)
+        return self.kind == "punct"
+
+    @property
+    def right_punct(self) -> bool:
+        if self.kind == "choice":
+            return any(alt and alt[-1].kind == "punct" for alt in self.alts)
+        return self.kind == "punct"
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    regex: str
+    head: frozenset[str] | None  # edge keys a matching line can start with; None: any
+    tail: frozenset[str] | None  # edge keys a matching line can end with; None: any
+    needle: str  # a matching line contains this text (see _needle)
+
+
+def _tokenize(text: str, *, inner: bool = False) -> tuple[_Token, ...]:
+    tokens: list[_Token] = []
+    spaced = False
+    for m in _TOKEN.finditer(text):
+        kind, value = m.lastgroup or "bad", m.group()
+        if kind == "space":
+            spaced = True
+            continue
+        if kind == "bad":
+            raise ValueError(f"unexpected character {value!r}")
+        if inner and kind in ("slot", "choice"):
+            raise ValueError(f"{value!r} is not allowed inside a choice {{...}}")
+        alts: tuple[tuple[_Token, ...], ...] = ()
+        if kind == "choice":
+            alts = tuple(_tokenize(alt, inner=True) for alt in value[1:-1].split("|"))
+            if len(alts) < 2:
+                raise ValueError(f"a choice needs at least two alternatives: {value!r}")
+        glued = tokens and not spaced
+        if glued and "slot" in (kind, tokens[-1].kind) and "punct" not in (kind, tokens[-1].kind):
+            raise ValueError("'...' must be separated from the words around it by spaces")
+        tokens.append(_Token(kind, value, spaced, alts))
+        spaced = False
+    if not tokens and not inner:
+        raise ValueError("empty template")
+    return tuple(tokens)
+
+
+def _separator(left: _Token, right: _Token) -> str:
+    if left.right_punct or right.left_punct:
+        return _PUNCT_SEP
+    return _SPACE_SEP if right.spaced else ""
+
+
+def _token_regex(token: _Token, slot_words: int, atomic: bool = False) -> str:
+    if token.kind in ("word", "punct"):
+        return re.escape(token.text)
+    if token.kind == "number":
+        return _NUMBER
+    if token.kind == "slot":
+        # A slot's words are atomic (never given back character by character) when what
+        # follows starts after a space anyway: the same matches, without the backtracking.
+        word = r"(?>\S+)" if atomic and _ATOMIC else r"\S+"
+        return rf"{word}(?: {word}){{0,{slot_words - 1}}}"
+    alts = [_sequence_regex(alt, slot_words) for alt in token.alts if alt]
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _sequence_regex(tokens: Sequence[_Token], slot_words: int) -> str:
+    parts: list[str] = []
+    started = False
+    for i, token in enumerate(tokens):
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        atomic = after is None or (not after.optional and _separator(token, after) == _SPACE_SEP)
+        body = _token_regex(token, slot_words, atomic)
+        if not started:
+            if token.optional:  # a leading optional choice takes the separator after it
+                sep = _separator(token, after) if after is not None else ""
+                parts.append(f"(?:{body}{sep})?")
+                continue
+            started = True
+            parts.append(body)
+            continue
+        sep = _separator(tokens[i - 1], token)
+        parts.append(f"(?:{sep}{body})?" if token.optional else sep + body)
+    if not started:
+        raise ValueError("a template made of optional choices only matches nothing")
+    return "".join(parts)
+
+
+def _word_key(word: str) -> str:
+    """Dispatch key of a word: the word itself, or ``#`` for anything that starts a number."""
+    return "#" if word[0].isdigit() else word
+
+
+def _edge_keys(tokens: Sequence[_Token], *, from_end: bool) -> set[str] | None:
+    """Keys (see :func:`_head_key`) a line matching ``tokens`` can start (or end) with.
+
+    None when that edge can be anything: a slot, or a word glued to what follows it.
+    """
+    skip = TRAIL_CHARS if from_end else LEAD_CHARS
+    order = range(len(tokens) - 1, -1, -1) if from_end else range(len(tokens))
+    out: set[str] = set()
+    for i in order:
+        token = tokens[i]
+        if token.kind == "punct" and token.text in skip:
+            continue
+        if token.kind == "slot":
+            return None
+        if token.kind != "punct":
+            # A word glued to its inner neighbour ("réservé{e|}") is not a whole word.
+            if from_end:
+                inner, glued = (tokens[i - 1] if i else None), not token.spaced
+            else:
+                inner = tokens[i + 1] if i + 1 < len(tokens) else None
+                glued = inner is not None and not inner.spaced
+            if glued and inner is not None and inner.kind != "punct":
+                return None
+        if token.kind == "punct":
+            return out | {token.text}
+        if token.kind == "word":
+            return out | {_word_key(token.text)}
+        if token.kind == "number":
+            return out | {"#"}
+        optional = False
+        for alt in token.alts:
+            sub = _edge_keys(alt, from_end=from_end) if alt else set()
+            if sub is None:
+                return None
+            optional = optional or not sub
+            out |= sub
+        if not optional:
+            return out
+    return None
+
+
+def _needle(tokens: Sequence[_Token]) -> str:
+    """The longest run of words and punctuation written without spaces in ``tokens``
+    (``(afp)`` in ``... (afp) -``): every line that matches contains it, give or take
+    spacing. Empty when there is none."""
+    runs: list[str] = []
+    run = ""
+    for token in tokens:
+        if token.kind not in ("word", "punct"):
+            runs.append(run)
+            run = ""
+        elif token.spaced:
+            runs.append(run)
+            run = token.text
         else:
-            parts.append(re.escape(normalize_text(token)))
-    return " ".join(parts)
+            run += token.text
+    runs.append(run)
+    return max(runs, key=len)
+
+
+@lru_cache(maxsize=4096)
+def _compile(body: str, prefix: bool) -> _Compiled:
+    """Compile one normalized template body (without its ``^``) to a regex fragment."""
+    tokens = _tokenize(body)
+    regex = _sequence_regex(tokens, PREFIX_SLOT_WORDS if prefix else SLOT_WORDS)
+    head = _edge_keys(tokens, from_end=False)
+    tail = None if prefix else _edge_keys(tokens, from_end=True)
+    needle = _needle(tokens)
+    if head is None and tail is None and not needle:
+        raise ValueError("a template that begins with '...' must contain a plain word")
+    return _Compiled(
+        regex,
+        frozenset(head) if head is not None else None,
+        frozenset(tail) if tail is not None else None,
+        needle,
+    )
+
+
+def _split(template: str) -> tuple[str, bool]:
+    """The normalized body of a template as written, and whether it is a prefix template."""
+    prefix = template.startswith("^")
+    body = template[1:].strip() if prefix else template
+    if body.startswith("\\#"):
+        body = body[1:]
+    return normalize_text(body), prefix
+
+
+def _first_alternative(m: re.Match[str]) -> str:
+    return next((alt for alt in m.group(1).split("|") if alt.strip()), "")
+
+
+def _slug(template: str) -> str:
+    body, prefix = _split(template)
+    body = _CHOICE.sub(_first_alternative, body)
+    body = body.replace("...", " X ").replace("#", " N ").replace("©", " c ")
+    body = "".join(c for c in unicodedata.normalize("NFKD", body) if not unicodedata.combining(c))
+    return ("^" if prefix else "") + re.sub(r"[^0-9A-Za-z]+", "-", body).strip("-")
+
+
+def _parse(lang: str, text: str) -> list[Pattern]:
+    patterns: list[Pattern] = []
+    category: str | None = None
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        where = f"{lang}.txt:{number}"
+        if line.startswith("["):
+            m = _CATEGORY.fullmatch(line)
+            if m is None:
+                raise ValueError(f"{where}: a category header is [lower-case-name]: {line!r}")
+            category = m.group(1)
+            continue
+        if category is None:
+            raise ValueError(f"{where}: template before any [category] header: {line!r}")
+        pattern = Pattern(lang, category, line, number, line.startswith("^"))
+        try:
+            _compile(*_split(line))
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}: {line!r}") from None
+        rule = pattern.rule_id
+        if rule in seen:
+            raise ValueError(f"{where}: same rule id {rule!r} as line {seen[rule]}: {line!r}")
+        seen[rule] = number
+        patterns.append(pattern)
+    return patterns
+
+
+_Entry = tuple[re.Pattern[str], tuple[Pattern, ...]]
+_WORD = re.compile(r"\w+(?:['-]\w+)*")
+_WORD_END = re.compile(r"\w+(?:['-]\w+)*$")
+
+
+def _head_key(line: str) -> str:
+    """Dispatch key of the start of a normalized line, after its lead characters: its first
+    word, ``#`` when that word starts with a digit, or its first character if it is a symbol.
+    """
+    start = line.lstrip(LEAD_CHARS)
+    m = _WORD.match(start)
+    if m is None:
+        return start[:1]
+    word = m.group()
+    return "#" if word[0].isdigit() else word
+
+
+def _tail_key(end: str) -> str:
+    """Dispatch key of the end of a normalized line stripped of its trail characters."""
+    chunk = end[end.rfind(" ") + 1 :]
+    m = _WORD_END.search(chunk)
+    return _word_key(m.group()) if m else chunk[-1:]
+
+
+class _Matcher:
+    """Templates of one kind (whole-line or prefix), dispatched on a line's edge words.
+
+    Each template is filed under the keys (see :func:`_head_key`) its matches can start
+    with; a template that begins with a slot, under the keys its matches can end with; a
+    template with a slot at both ends, under its needle (see :func:`_needle`). A line is
+    tried against the templates of its first key, then of its last key, then of the needles
+    it contains (in the first :data:`PREFIX_WINDOW` characters, for prefix templates). The
+    templates of each key are compiled to one alternation, one capturing group per template.
+    """
+
+    def __init__(self, patterns: Sequence[Pattern], prefix: bool) -> None:
+        self._prefix = prefix
+        compiled = [_compile(*_split(p.template)) for p in patterns]
+        heads: dict[str, list[int]] = {}
+        tails: dict[str, list[int]] = {}
+        needles: dict[str, list[int]] = {}
+        for i, c in enumerate(compiled):
+            if c.head is not None:
+                for key in c.head:
+                    heads.setdefault(key, []).append(i)
+            elif c.tail is not None:
+                for key in c.tail:
+                    tails.setdefault(key, []).append(i)
+            else:
+                needles.setdefault(c.needle, []).append(i)
+        self._heads = {k: self._build(patterns, compiled, v) for k, v in heads.items()}
+        self._tails = {k: self._build(patterns, compiled, v) for k, v in tails.items()}
+        # A cheap test before computing a line's tail key: the texts tail keys end with.
+        self._tail_ends = tuple(
+            k for key in tails for k in (tuple("0123456789") if key == "#" else (key,))
+        )
+        self._needles = {k: self._build(patterns, compiled, v) for k, v in needles.items()}
+        self._find_needle = (
+            re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
+            if needles
+            else None
+        )
+
+    def _build(
+        self, patterns: Sequence[Pattern], compiled: Sequence[_Compiled], chosen: list[int]
+    ) -> _Entry:
+        # Each branch has its own lead, so that the first template in file order wins even
+        # when a later one needs fewer lead characters.
+        branches = "|".join(f"({_LEAD}{compiled[i].regex})" for i in chosen)
+        tail = r"(?!\w)" if self._prefix else _TRAIL
+        regex = re.compile(f"(?:{branches}){tail}")
+        # Group n (1-based) is the template patterns[chosen[n - 1]]; item 0 is never read.
+        return regex, (patterns[chosen[0]], *(patterns[i] for i in chosen))
+
+    def find(self, line: str, head: str) -> PatternMatch | None:
+        """The first template of this kind that matches ``line``, whose head key is ``head``.
+
+        Whole-line templates are not tried on lines of more than
+        :data:`MAX_WHOLE_LINE_WORDS` words (counted only when a template is to be tried).
+        """
+        entry = self._heads.get(head)
+        if entry is not None:
+            if self._too_long(line):
+                return None
+            found = self._try(entry, line)
+            if found is not None:
+                return found
+        if self._tail_ends:
+            end = line.rstrip(TRAIL_CHARS)
+            if end.endswith(self._tail_ends):
+                entry = self._tails.get(_tail_key(end))
+                if entry is not None and not self._too_long(line):
+                    found = self._try(entry, line)
+                    if found is not None:
+                        return found
+        if self._find_needle is not None:
+            window = line[:PREFIX_WINDOW] if self._prefix else line
+            if self._find_needle.search(window) is not None and not self._too_long(line):
+                for m in self._find_needle.finditer(window):
+                    found = self._try(self._needles[m.group()], line)
+                    if found is not None:
+                        return found
+        return None
+
+    def _too_long(self, line: str) -> bool:
+        return not self._prefix and line.count(" ") >= MAX_WHOLE_LINE_WORDS
+
+    def _try(self, entry: _Entry, line: str) -> PatternMatch | None:
+        regex, owners = entry
+        m = regex.match(line) if self._prefix else regex.fullmatch(line)
+        if m is None or m.lastindex is None:
+            return None
+        return PatternMatch(owners[m.lastindex], m.end(m.lastindex) if self._prefix else len(line))
 
 
 class PatternSet:
-    """The patterns of some languages, compiled; :meth:`match` finds the first that fits."""
+    """Compiled built-in patterns of one or more languages.
 
-    def __init__(self, patterns: Sequence[Pattern]) -> None:
-        self.patterns = tuple(patterns)
-        # Each template is compiled on its own and filed under its first literal word, so a
-        # line is tried only against the few templates that can start it; templates that
-        # start with a slot or a number are filed under the first literal word they contain,
-        # which the line must contain too.
-        self._by_first: dict[tuple[bool, str], list[tuple[int, re.Pattern[str]]]] = {}
-        self._anywhere: dict[bool, list[tuple[str, int, re.Pattern[str]]]] = {
-            False: [],
-            True: [],
-        }
-        for i, p in enumerate(self.patterns):
-            body = _compile(p.template.lstrip("^"))
-            tail = r"(?=\W|\Z)" if p.prefix else _EDGE + r"\Z"
-            regex = re.compile(_EDGE + body + tail)
-            tokens = p.template.lstrip("^").split()
-            first = _key(tokens[0])
-            if first and tokens[0] not in ("…", "...", "#"):
-                self._by_first.setdefault((p.prefix, first), []).append((i, regex))
-            else:
-                literal = next(normalize_text(t) for t in tokens if t not in ("…", "...", "#"))
-                self._anywhere[p.prefix].append((literal, i, regex))
+    Attributes:
+        patterns: the templates, in matching order (languages in the order given, then file
+            order); an index into this tuple identifies a template within the set.
+    """
+
+    def __init__(self, patterns: Iterable[Pattern]) -> None:
+        """Compile ``patterns`` (parsed by :meth:`load` or :meth:`from_text`)."""
+        self.patterns: tuple[Pattern, ...] = tuple(patterns)
+        self._whole = _Matcher([p for p in self.patterns if not p.prefix], prefix=False)
+        self._prefix = _Matcher([p for p in self.patterns if p.prefix], prefix=True)
 
     @classmethod
     def load(cls, langs: Sequence[str]) -> PatternSet:
-        """The built-in lists of ``langs`` (``dedup/data/patterns/<lang>.txt``)."""
+        """Load the built-in lists ``dedup/data/patterns/<lang>.txt`` of ``langs``, in order.
+
+        Args:
+            langs: language codes, for example ``("fr", "en")``; a repeated code loads once.
+
+        Returns:
+            The compiled set.
+
+        Raises:
+            ConfigError: a language has no built-in list.
+        """
         patterns: list[Pattern] = []
-        folder = resources.files("dedup") / "data" / "patterns"
-        available = sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".txt"))
+        done: set[str] = set()
         for lang in langs:
-            if lang not in available:
+            if lang not in LANGUAGES:
+                available = ", ".join(LANGUAGES)
                 raise ConfigError(
                     "patterns",
                     lang,
-                    "no built-in pattern list for this "
-                    f"language; available: {', '.join(available)}",
+                    f"no built-in pattern list for this language; available: {available}",
                 )
-            text = (folder / f"{lang}.txt").read_text(encoding="utf-8")
-            patterns.extend(cls.parse(lang, text))
+            if lang in done:
+                continue
+            done.add(lang)
+            resource = resources.files("dedup").joinpath("data", "patterns", f"{lang}.txt")
+            patterns.extend(_parse(lang, resource.read_text(encoding="utf-8")))
         return cls(patterns)
 
     @classmethod
     def from_text(cls, lang: str, text: str) -> PatternSet:
-        return cls(cls.parse(lang, text))
+        """Parse the text of a pattern file (format in the module docstring).
 
-    @staticmethod
-    def parse(lang: str, text: str) -> list[Pattern]:
-        """Parse a data file; a malformed line raises ValueError naming it."""
-        out: list[Pattern] = []
-        category: str | None = None
-        for number, raw in enumerate(text.splitlines(), start=1):
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.startswith("["):
-                if not re.fullmatch(r"\[[a-z0-9-]+\]", line):
-                    raise ValueError(f"{lang}.txt:{number}: a category is [lower-case-name]")
-                category = line[1:-1]
-                continue
-            if category is None:
-                raise ValueError(f"{lang}.txt:{number}: template before any [category]")
-            prefix = line.startswith("^")
-            body = line.lstrip("^").strip()
-            if not body or all(t in ("…", "...", "#") for t in body.split()):
-                raise ValueError(f"{lang}.txt:{number}: a template needs a literal word")
-            out.append(Pattern(lang, category, line, number, prefix))
-        return out
+        Args:
+            lang: language code the templates are reported under.
+            text: the file's text.
+
+        Returns:
+            The compiled set.
+
+        Raises:
+            ValueError: a line is malformed; the message starts with ``<lang>.txt:<line>:``.
+        """
+        return cls(_parse(lang, text))
 
     def match(self, normalized_line: str) -> PatternMatch | None:
-        """The first pattern (whole-line first, then prefix) matching the line, if any."""
-        line = normalized_line
-        first = line[:64].lstrip(_EDGE_CHARS).split(" ", 1)[0].strip(_EDGE_CHARS)
-        if line.count(" ", 0, MAX_CHARS) < MAX_WORDS and len(line) < MAX_CHARS:
-            found = self._first_match(False, first, line)
-            if found is not None:
-                return PatternMatch(self.patterns[found[0]], len(line))
-        # A dateline sits at the very start: the head of the line is all a prefix can need.
-        found = self._first_match(True, first, line[:PREFIX_CHARS])
-        return PatternMatch(self.patterns[found[0]], found[1]) if found is not None else None
+        """Return the first template that matches ``normalized_line``, or None.
 
-    def _first_match(self, prefix: bool, first: str, text: str) -> tuple[int, int] | None:
-        tries = list(self._by_first.get((prefix, first), ()))
-        tries += [(i, r) for lit, i, r in self._anywhere[prefix] if lit in text]
-        for i, regex in sorted(tries, key=lambda t: t[0]) if len(tries) > 1 else tries:
-            m = regex.match(text)
-            if m is not None:
-                return i, m.end()
-        return None
+        Whole-line templates are tried first (on lines of at most
+        :data:`MAX_WHOLE_LINE_WORDS` words), then prefix templates.
+
+        Args:
+            normalized_line: one line, normalized by :func:`dedup.normalize.normalize_text`.
+
+        Returns:
+            The match, or None.
+        """
+        head = _head_key(normalized_line)
+        found = self._whole.find(normalized_line, head)
+        if found is not None:
+            return found
+        return self._prefix.find(normalized_line, head)
 
     def __len__(self) -> int:
+        """Number of templates."""
         return len(self.patterns)

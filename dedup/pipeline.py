@@ -57,6 +57,7 @@ class ShardOutput:
     par_tokens: np.ndarray
     par_hash: np.ndarray
     par_bands: np.ndarray
+    within_pairs: np.ndarray
     par_pattern: np.ndarray
     par_pattern_end: np.ndarray
     keys: bp.ParagraphKeys
@@ -111,6 +112,7 @@ def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
         par_tokens=fp.words.counts,
         par_hash=fp.par_hash,
         par_bands=fp.par_bands,
+        within_pairs=fp.within_pairs,
         par_pattern=pattern,
         par_pattern_end=pattern_end,
         keys=bp.paragraph_keys(fp.words),
@@ -200,7 +202,7 @@ class Corpus:
         corpus = cls(load_config=load_config or LoadConfig())
         parts: dict[str, list[np.ndarray]] = {}
         key_parts: list[bp.ParagraphKeys] = []
-        done = 0
+        done = par_base = 0
         for out in outputs:
             base = len(corpus.documents)
             corpus.documents.extend(out.documents)
@@ -222,7 +224,9 @@ class Corpus:
                 "doc_tokens",
             ):
                 parts.setdefault(name, []).append(getattr(out, name))
+            parts.setdefault("within_pairs", []).append(out.within_pairs + par_base)
             parts.setdefault("par_doc", []).append(out.par_doc + base)
+            par_base += out.par_doc.size
             key_parts.append(out.keys)
             np.add.at(corpus.df, out.df_index, out.df_count)
             done += len(out.documents) + out.skipped
@@ -603,7 +607,10 @@ def _paragraph_findings(
             findings.append(paragraph_finding(corpus, "exact_paragraph", members, None))
 
     near_ids = np.flatnonzero(usable & (tokens >= cfg.min_paragraph_tokens))
-    pairs = candidates.lsh_pairs(arrays["par_bands"][near_ids], config.minhash.max_bucket, near_ids)
+    lsh = candidates.lsh_pairs(arrays["par_bands"][near_ids], config.minhash.max_bucket, near_ids)
+    within = arrays["within_pairs"]
+    within = within[usable[within].all(axis=1)] if within.size else within
+    pairs = candidates.unique_pairs([lsh, within.reshape(-1, 2)])
     hashes = arrays["par_hash"]
     keep = [
         i for i, (a, b) in enumerate(pairs.tolist()) if hashes[a] != hashes[b] and reportable(a, b)
