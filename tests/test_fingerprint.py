@@ -91,3 +91,15 @@ def test_same_config_same_signature():
     a = fp.signatures(fp.shingles(fp.word_hashes(TEXTS), 3), len(TEXTS), 128, 1)
     b = fp.signatures(fp.shingles(fp.word_hashes(TEXTS), 3), len(TEXTS), 128, 1)
     assert (a == b).all()
+
+
+def test_within_document_pairs_only_pair_paragraphs_of_one_document():
+    from dedup.config import MinHashConfig
+
+    base = "le président a démenti les informations selon lesquelles il aurait parlé hier"
+    texts = [base, base.replace("hier", "lundi"), base, "tout autre chose ici sans aucun rapport"]
+    words = fp.word_hashes(texts)
+    sig = fp.signatures(fp.shingles(words, 3), 4, 128, 1)
+    par_doc = np.array([0, 0, 1, 1])
+    pairs = fp.within_document_pairs(sig, par_doc, words.counts, MinHashConfig())
+    assert pairs.tolist() == [[0, 1]]  # 2 is like 0 but in another document; 3 is unrelated

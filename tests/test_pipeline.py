@@ -76,3 +76,11 @@ def test_same_input_same_json(tmp_path):
     first = run_scan([SYNDICATION]).to_dict()
     second = run_scan([SYNDICATION]).to_dict()
     assert json.dumps(first) == json.dumps(second)
+
+
+def test_excerpts_come_from_the_original_text():
+    report = run_scan([SYNDICATION])
+    near = by_kind(report, "near_document")[0]
+    assert near.excerpt.startswith("Storm Ciaran struck the Atlantic coast of France")
+    furniture = next(f for f in by_kind(report, "boilerplate") if f.template == "leave a comment")
+    assert furniture.excerpt == "Leave a comment"
