@@ -413,6 +413,42 @@ def _score(pairs: np.ndarray, feats: Features, tfidf: verify.TfidfCosine) -> lis
     return out
 
 
+class PairScorer:
+    """Exact scores of pairs of items (documents or paragraphs), computed on demand, cached.
+
+    ``texts(items)`` returns each item's normalized paragraphs; features (shingle sets, word
+    bags) are computed once per item, for a whole batch of items at a time.
+    """
+
+    def __init__(
+        self,
+        texts: Callable[[list[int]], dict[int, list[str]]],
+        ngram_size: int,
+        tfidf: verify.TfidfCosine,
+    ) -> None:
+        self.texts = texts
+        self.ngram_size = ngram_size
+        self.tfidf = tfidf
+        self.features = Features()
+        self.scores: dict[tuple[int, int], verify.Scores] = {}
+
+    def score_all(self, pairs: np.ndarray) -> None:
+        """Score every row of ``pairs`` (``i < j``) in one batch."""
+        missing = [int(i) for i in np.unique(pairs) if int(i) not in self.features.shingle_sets]
+        _features(self.texts(missing), self.ngram_size, self.features)
+        scored = _score(pairs, self.features, self.tfidf)
+        self.scores.update(zip(map(tuple, pairs.tolist()), scored, strict=True))
+
+    def __call__(self, a: int, b: int) -> verify.Scores:
+        key = (min(a, b), max(a, b))
+        if key not in self.scores:
+            self.score_all(np.array([key], dtype=np.int64))
+        return self.scores[key]
+
+    def tokens(self, item: int) -> int:
+        return self.features.tokens.get(item, 0)
+
+
 def _doc_texts(corpus: Corpus, docs: Iterable[int]) -> dict[int, list[str]]:
     """Normalized body paragraphs of each document (titles left out)."""
     title = corpus.arrays["par_title"]
@@ -471,27 +507,18 @@ def _document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
     is_unit = (unit == np.arange(n)) & (tokens > 0)
     pair_array = _document_candidates(corpus, config, unit, is_unit)
 
-    feats = Features()
-    tfidf = verify.TfidfCosine().fit(corpus.df, n)
-    ngram = config.minhash.ngram_size
-    _features(_doc_texts(corpus, np.unique(pair_array).tolist()), ngram, feats)
-    scores = dict(
-        zip(map(tuple, pair_array.tolist()), _score(pair_array, feats, tfidf), strict=True)
+    score = PairScorer(
+        lambda items: _doc_texts(corpus, items),
+        config.minhash.ngram_size,
+        verify.TfidfCosine().fit(corpus.df, n),
     )
-
-    def score_pair(a: int, b: int) -> verify.Scores:
-        key = (min(a, b), max(a, b))
-        if key not in scores:
-            missing = [d for d in key if d not in feats.shingle_sets]
-            _features(_doc_texts(corpus, missing), ngram, feats)
-            scores[key] = _score(np.array([key]), feats, tfidf)[0]
-        return scores[key]
+    score.score_all(pair_array)
 
     def close(a: int, b: int) -> bool:
-        small = min(feats.tokens.get(a, 0), feats.tokens.get(b, 0))
-        return verify.is_near_document(score_pair(a, b), small, config.verify)
+        small = min(score.tokens(a), score.tokens(b))
+        return verify.is_near_document(score(a, b), small, config.verify)
 
-    near = clusters_from_pairs([p for p in scores if close(*p)], rank, close)
+    near = clusters_from_pairs([p for p in list(score.scores) if close(*p)], rank, close)
     near_rep = np.arange(n)
     for c in near:
         near_rep[list(c.members)] = c.representative
@@ -500,7 +527,7 @@ def _document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
         exact=exact,
         near=near,
         scores={
-            (c.representative, m): score_pair(c.representative, m)
+            (c.representative, m): score(c.representative, m)
             for c in near
             for m in c.members
             if m != c.representative
@@ -616,28 +643,22 @@ def _paragraph_findings(
         i for i, (a, b) in enumerate(pairs.tolist()) if hashes[a] != hashes[b] and reportable(a, b)
     ]
     pairs = pairs[keep] if keep else np.zeros((0, 2), dtype=np.int64)
-    feats = Features()
-    tfidf = verify.TfidfCosine().fit(corpus.df, len(corpus.documents))
-    _features(_paragraph_texts(corpus, np.unique(pairs).tolist()), config.minhash.ngram_size, feats)
-    scores = dict(zip(map(tuple, pairs.tolist()), _score(pairs, feats, tfidf), strict=True))
-
-    def score_pair(a: int, b: int) -> verify.Scores:
-        key = (min(a, b), max(a, b))
-        if key not in scores:
-            missing = [p for p in key if p not in feats.shingle_sets]
-            _features(_paragraph_texts(corpus, missing), config.minhash.ngram_size, feats)
-            scores[key] = _score(np.array([key]), feats, tfidf)[0]
-        return scores[key]
+    score = PairScorer(
+        lambda items: _paragraph_texts(corpus, items),
+        config.minhash.ngram_size,
+        verify.TfidfCosine().fit(corpus.df, len(corpus.documents)),
+    )
+    score.score_all(pairs)
 
     def close(a: int, b: int) -> bool:
-        return reportable(a, b) and verify.is_near_paragraph(score_pair(a, b), cfg)
+        return reportable(a, b) and verify.is_near_paragraph(score(a, b), cfg)
 
     def rank(p: int) -> tuple[object, ...]:
         return (int(par_doc[p]), p)
 
-    for c in clusters_from_pairs([p for p in scores if close(*p)], rank, close):
+    for c in clusters_from_pairs([p for p in list(score.scores) if close(*p)], rank, close):
         member_scores = [
-            None if m == c.representative else score_pair(c.representative, m) for m in c.members
+            None if m == c.representative else score(c.representative, m) for m in c.members
         ]
         findings.append(paragraph_finding(corpus, "near_paragraph", list(c.members), member_scores))
     return findings, int(pairs.shape[0])
