@@ -117,6 +117,13 @@ def unique_pairs(chunks: list[np.ndarray]) -> np.ndarray:
 
 
 def lsh_pairs(band_keys: np.ndarray, max_bucket: int, ids: np.ndarray | None = None) -> np.ndarray:
-    """Candidate pairs from banded keys ``uint64[n, bands]`` (a pair per shared bucket)."""
-    chunks = [key_pairs(band_keys[:, band], max_bucket, ids) for band in range(band_keys.shape[1])]
+    """Candidate pairs from banded keys ``[n, bands]``: a pair per shared bucket.
+
+    ``ids`` selects the rows that take part (and names them in the pairs); rows are read one
+    band at a time, so no copy of the whole key matrix is made.
+    """
+    chunks = []
+    for band in range(band_keys.shape[1]):
+        column = band_keys[:, band] if ids is None else band_keys[ids, band]
+        chunks.append(key_pairs(column, max_bucket, ids))
     return unique_pairs(chunks)

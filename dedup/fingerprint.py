@@ -123,12 +123,18 @@ def word_hashes(texts: Sequence[str]) -> Words:
     edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    pos, neg = _POWERS.get(buffer.size)
+    # Position of each byte relative to the start of the word it is in (garbage between
+    # words, which the reduction below never reads): tables only as long as the longest word.
+    index = np.int32 if buffer.size < (1 << 31) else np.int64
+    mark = np.zeros(buffer.size, dtype=index)
+    mark[starts] = starts
+    relative = np.arange(buffer.size, dtype=index) - np.maximum.accumulate(mark)
+    pos, _ = _POWERS.get(int((ends - starts).max()) if starts.size else 1)
     with np.errstate(over="ignore"):
-        prefix = np.empty(buffer.size + 1, dtype=U64)
-        prefix[0] = 0
-        np.cumsum(buffer.astype(U64) * pos, dtype=U64, out=prefix[1:])
-        raw = (prefix[ends] - prefix[starts]) * neg[starts]
+        terms = np.append(buffer.astype(U64) * pos[np.minimum(relative, pos.size - 1)], U64(0))
+        bounds = np.empty(2 * starts.size, dtype=np.int64)
+        bounds[0::2], bounds[1::2] = starts, ends
+        raw = np.add.reduceat(terms, bounds)[0::2] if starts.size else np.zeros(0, dtype=U64)
         raw ^= (ends - starts).astype(U64) * _FOLD
     newlines = np.flatnonzero(buffer == 10)
     paragraph = np.searchsorted(newlines, starts).astype(np.int64)
@@ -279,15 +285,20 @@ def reduce_rows(
     return out
 
 
-def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """``uint64[n, bands]``: one key per band of ``rows`` signature values.
+def band_keys(sigs: np.ndarray, bands: int, rows: int, dtype: type = U64) -> np.ndarray:
+    """``dtype[n, bands]``: one key per band of ``rows`` signature values.
 
-    Empty signatures get key 0 in every band, which the candidate stage ignores.
+    Empty signatures get key 0 in every band, which the candidate stage ignores. 32-bit keys
+    halve the memory of paragraph bands; two paragraphs then share a key by chance about once
+    per 2^32 pairs, which only adds a candidate that verification rejects.
     """
-    keys = np.empty((sigs.shape[0], bands), dtype=U64)
+    keys = np.empty((sigs.shape[0], bands), dtype=dtype)
     for j in range(bands):
         block = sigs[:, j * rows : (j + 1) * rows]
-        keys[:, j] = fold([block[:, k] for k in range(rows)]) | U64(1)
+        folded = fold([block[:, k] for k in range(rows)])
+        if dtype is U32:
+            folded = (folded >> U64(32)).astype(U32)
+        keys[:, j] = folded | dtype(1)
     empty = (sigs == MAX32).all(axis=1)
     keys[empty] = 0
     return keys
@@ -325,7 +336,7 @@ class BatchFingerprints:
     doc_hash: np.ndarray  # uint64[n_docs], 0 for a document with no body text
     doc_tokens: np.ndarray  # int64[n_docs], words in the body
     par_hash: np.ndarray  # uint64[n_par]
-    par_bands: np.ndarray  # uint64[n_par, b]
+    par_bands: np.ndarray  # uint32[n_par, b]
     within_pairs: np.ndarray  # int64[m, 2], paragraph pairs inside one document (see below)
 
 
@@ -361,7 +372,9 @@ def fingerprint_paragraphs(
         doc_hash=doc_hash,
         doc_tokens=doc_tokens,
         par_hash=np.array([exact_hash(t) if t else 0 for t in norms], dtype=U64),
-        par_bands=band_keys(par_sig, *lsh_params(config.paragraph_threshold, config.num_perm)),
+        par_bands=band_keys(
+            par_sig, *lsh_params(config.paragraph_threshold, config.num_perm), dtype=U32
+        ),
         within_pairs=within_document_pairs(par_sig, par_doc, words.counts, config),
     )
 

@@ -232,7 +232,10 @@ class Corpus:
             done += len(out.documents) + out.skipped
             if on_progress is not None:
                 on_progress(done, total)
-        corpus.arrays = {name: np.concatenate(p) for name, p in parts.items()}
+        # One array at a time, freeing its parts at once: peak memory is the parts plus the
+        # largest array, not twice everything.
+        for name in list(parts):
+            corpus.arrays[name] = np.concatenate(parts.pop(name))
         corpus.arrays["doc_first_par"] = np.searchsorted(
             corpus.arrays["par_doc"], np.arange(len(corpus.documents) + 1)
         )
@@ -366,11 +369,29 @@ class Features:
     tokens: dict[int, int] = field(default_factory=dict)
 
 
+#: Text hashed per batch when computing features: bounds the transient arrays (a few bytes of
+#: numpy per byte of text) whatever the number of candidates.
+FEATURE_BATCH_BYTES = 1 << 20
+
+
 def _features(texts: dict[int, list[str]], ngram_size: int, into: Features) -> None:
     """Shingle sets and word bags of each item, from its normalized paragraphs."""
-    items = [k for k in texts if k not in into.shingle_sets]
-    if not items:
-        return
+    batch: dict[int, list[str]] = {}
+    size = 0
+    for item, paragraphs in texts.items():
+        if item in into.shingle_sets:
+            continue
+        batch[item] = paragraphs
+        size += sum(len(p) for p in paragraphs)
+        if size >= FEATURE_BATCH_BYTES:
+            _features_batch(batch, ngram_size, into)
+            batch, size = {}, 0
+    if batch:
+        _features_batch(batch, ngram_size, into)
+
+
+def _features_batch(texts: dict[int, list[str]], ngram_size: int, into: Features) -> None:
+    items = list(texts)
     norms: list[str] = []
     owner: list[int] = []
     for pos, item in enumerate(items):
@@ -550,11 +571,11 @@ def _document_candidates(
     """
     ids = np.flatnonzero(is_unit)
     max_bucket = config.minhash.max_bucket
-    lsh = candidates.lsh_pairs(corpus.arrays["doc_bands"][ids], max_bucket, ids)
+    lsh = candidates.lsh_pairs(corpus.arrays["doc_bands"], max_bucket, ids)
     long_par = np.flatnonzero(
         (corpus.arrays["par_tokens"] > config.boilerplate.max_tokens) & ~corpus.arrays["par_title"]
     )
-    par_pairs = candidates.lsh_pairs(corpus.arrays["par_bands"][long_par], max_bucket, long_par)
+    par_pairs = candidates.lsh_pairs(corpus.arrays["par_bands"], max_bucket, long_par)
     shared = unit[corpus.arrays["par_doc"][par_pairs]]
     pairs = candidates.unique_pairs([lsh, shared])
     return pairs[is_unit[pairs[:, 0]] & is_unit[pairs[:, 1]]]
@@ -634,7 +655,7 @@ def _paragraph_findings(
             findings.append(paragraph_finding(corpus, "exact_paragraph", members, None))
 
     near_ids = np.flatnonzero(usable & (tokens >= cfg.min_paragraph_tokens))
-    lsh = candidates.lsh_pairs(arrays["par_bands"][near_ids], config.minhash.max_bucket, near_ids)
+    lsh = candidates.lsh_pairs(arrays["par_bands"], config.minhash.max_bucket, near_ids)
     within = arrays["within_pairs"]
     within = within[usable[within].all(axis=1)] if within.size else within
     pairs = candidates.unique_pairs([lsh, within.reshape(-1, 2)])

@@ -17,9 +17,11 @@ def test_pairs_in_groups_all_pairs_and_star_for_large_buckets():
     assert {0, 1} <= set(big[:, 0].tolist()) and big.shape[0] == 5 + 4
 
 
-def test_lsh_pairs_union_over_bands_with_ids():
-    keys = np.array([[1, 2], [1, 3], [4, 3]], dtype=np.uint64)
-    assert candidates.lsh_pairs(keys, 10, np.array([10, 20, 30])).tolist() == [[10, 20], [20, 30]]
+def test_lsh_pairs_union_over_bands_of_selected_rows():
+    keys = np.array([[1, 2], [1, 2], [1, 3], [4, 3]], dtype=np.uint64)
+    # Row 0 shares every key with row 1 but is not selected.
+    assert candidates.lsh_pairs(keys, 10, np.array([1, 2, 3])).tolist() == [[1, 2], [2, 3]]
+    assert candidates.lsh_pairs(keys, 10).tolist() == [[0, 1], [0, 2], [1, 2], [2, 3]]
 
 
 @settings(max_examples=150, derandomize=True)
