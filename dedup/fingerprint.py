@@ -292,7 +292,7 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int, dtype: type = U64) -> np.
     halve the memory of paragraph bands; two paragraphs then share a key by chance about once
     per 2^32 pairs, which only adds a candidate that verification rejects.
     """
-    keys = np.empty((sigs.shape[0], bands), dtype=dtype)
+    keys: np.ndarray = np.empty((sigs.shape[0], bands), dtype=dtype)
     for j in range(bands):
         block = sigs[:, j * rows : (j + 1) * rows]
         folded = fold([block[:, k] for k in range(rows)])
