@@ -17,7 +17,7 @@ from dedup.normalize import normalize_text
 from dedup.patterns import PatternSet
 from dedup.records import Location
 from dedup.report import Finding, Ref
-from dedup.segment import split_lines
+from dedup.segment import split_lines, split_paragraphs
 from dedup.verify import Scores
 
 if TYPE_CHECKING:
@@ -45,9 +45,8 @@ def _document_ref(corpus: Corpus, doc: int) -> tuple[Ref, Location, str]:
     while len(lines) > 1 and not lines[-1].strip():
         lines.pop()
     ref = Ref(doc, 1, max(1, len(lines)))
-    body = [s for s in corpus.segments(doc, "auto") if not s.is_title] or corpus.segments(
-        doc, "auto"
-    )
+    segments = split_paragraphs(document, corpus.load_config.segment)
+    body = [s for s in segments if not s.is_title] or segments
     text = " ".join(s.text for s in body[:2])
     return ref, document.location(ref.start, ref.end), text
 

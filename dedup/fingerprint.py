@@ -123,19 +123,27 @@ def word_hashes(texts: Sequence[str]) -> Words:
     edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    # Position of each byte relative to the start of the word it is in (garbage between
-    # words, which the reduction below never reads): tables only as long as the longest word.
-    index = np.int32 if buffer.size < (1 << 31) else np.int64
-    mark = np.zeros(buffer.size, dtype=index)
-    mark[starts] = starts
-    relative = np.arange(buffer.size, dtype=index) - np.maximum.accumulate(mark)
-    pos, _ = _POWERS.get(int((ends - starts).max()) if starts.size else 1)
+    # Column by column: step k adds byte k of every word longer than k, times P^k. Each word
+    # byte is read once and no array is larger than the number of words.
+    lengths = ends - starts
+    raw = np.zeros(starts.size, dtype=U64)
+    active = np.arange(starts.size)
+    power = U64(1)
+    k = 0
     with np.errstate(over="ignore"):
-        terms = np.append(buffer.astype(U64) * pos[np.minimum(relative, pos.size - 1)], U64(0))
-        bounds = np.empty(2 * starts.size, dtype=np.int64)
-        bounds[0::2], bounds[1::2] = starts, ends
-        raw = np.add.reduceat(terms, bounds)[0::2] if starts.size else np.zeros(0, dtype=U64)
-        raw ^= (ends - starts).astype(U64) * _FOLD
+        while active.size:
+            if k >= 32 and active.size <= 16:
+                # A few very long tokens (a URL, an encoded blob) remain: one product each.
+                pos, _ = _POWERS.get(int(lengths[active].max()))
+                for w in active.tolist():
+                    rest = buffer[starts[w] + k : ends[w]].astype(U64)
+                    raw[w] += np.sum(rest * pos[k : k + rest.size], dtype=U64)
+                break
+            raw[active] += buffer[starts[active] + k].astype(U64) * power
+            k += 1
+            power = power * U64(_P)
+            active = active[lengths[active] > k]
+        raw ^= lengths.astype(U64) * _FOLD
     newlines = np.flatnonzero(buffer == 10)
     paragraph = np.searchsorted(newlines, starts).astype(np.int64)
     counts = np.bincount(paragraph, minlength=n_texts).astype(np.int64)

@@ -32,11 +32,13 @@ from dedup.cluster import Cluster, clusters_from_pairs
 from dedup.config import LoadConfig, ScanConfig
 from dedup.findings import boilerplate_findings, document_findings, paragraph_finding
 from dedup.patterns import PatternSet
-from dedup.records import Document, InputWarning, Segment
+from dedup.records import Document, InputWarning
 from dedup.report import Finding, ScanReport
-from dedup.segment import normalized_paragraphs, split_paragraphs
+from dedup.segment import normalized_paragraphs
 
 Progress = Callable[[int, int], None]
+#: Articles whose original text the report keeps at hand while it builds findings.
+TEXT_CACHE_SIZE = 1024
 
 
 # --------------------------------------------------------------------------- per-shard map
@@ -184,6 +186,7 @@ class Corpus:
 
     documents: list[Document] = field(default_factory=list)
     load_config: LoadConfig = field(default_factory=LoadConfig)
+    _texts: dict[int, Document] = field(default_factory=dict, repr=False)
     packed_norms: list[bytes] = field(default_factory=list)
     warnings: list[InputWarning] = field(default_factory=list)
     skipped: int = 0
@@ -255,8 +258,15 @@ class Corpus:
             raise AttributeError(name) from None
 
     def document(self, index: int) -> Document:
-        """The document with its original text (read again from its file)."""
-        return load.read_again(self.documents[index], self.load_config)
+        """The document with its original text (read again from its file, then cached: a
+        finding shows several places of one article)."""
+        cached = self._texts.get(index)
+        if cached is None:
+            cached = load.read_again(self.documents[index], self.load_config)
+            if len(self._texts) >= TEXT_CACHE_SIZE:
+                self._texts.pop(next(iter(self._texts)))
+            self._texts[index] = cached
+        return cached
 
     def norms(self, index: int) -> list[str]:
         """The document's normalized paragraphs, as the fingerprints saw them."""
@@ -267,9 +277,6 @@ class Corpus:
             if count
             else []
         )
-
-    def segments(self, index: int, mode: str) -> list[Segment]:
-        return split_paragraphs(self.document(index), mode)
 
 
 # --------------------------------------------------------------------------- scan

@@ -103,3 +103,9 @@ def test_within_document_pairs_only_pair_paragraphs_of_one_document():
     par_doc = np.array([0, 0, 1, 1])
     pairs = fp.within_document_pairs(sig, par_doc, words.counts, MinHashConfig())
     assert pairs.tolist() == [[0, 1]]  # 2 is like 0 but in another document; 3 is unrelated
+
+
+def test_long_tokens_hash_like_the_reference():
+    text = "x" * 5000 + " court " + "y" * 40 + " " + "z " * 20 + "q" * 70
+    words = fp.word_hashes([text])
+    assert [int(h) for h in words.hashes] == [fp.word_hash(t) for t in text.split()]
