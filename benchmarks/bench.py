@@ -1,0 +1,889 @@
+"""Speed and quality benchmark: ``dedup scan`` against a plain datasketch pipeline.
+
+Run by ``make bench``::
+
+    python benchmarks/bench.py --sizes 10000,100000 --out benchmarks/RESULTS-bench.md
+
+For each size it generates a seeded synthetic corpus (``benchmarks/generate.py``, cached in the
+work directory), runs ``python -m dedup scan CORPUS --format json --quiet > findings.json`` and
+``python benchmarks/baseline.py CORPUS`` as subprocesses, measuring wall time, CPU time and
+peak memory (the sum of the resident set sizes of the process tree, sampled every 50 ms with
+psutil: dedup runs a process pool), and scores both against the planted truth. It writes a
+Markdown report and the raw figures as JSON next to it (same name, ``.json``).
+
+Quality measures (see ``DEFINITIONS`` below, which is also printed into the report):
+
+- document pairs: precision, recall and F1 of the unordered article pairs predicted as
+  duplicates (all pairs inside each ``exact_document``/``near_document`` finding, or each
+  baseline cluster) against all pairs inside each planted story cluster;
+- repeated paragraphs (dedup only): share of planted in-article repeats found;
+- boilerplate (dedup only): share of planted furniture lines, and of their occurrences, found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil  # type: ignore[import-untyped, unused-ignore]
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DOC_KINDS = ("exact_document", "near_document")
+PARAGRAPH_KINDS = ("exact_paragraph", "near_paragraph")
+#: Above this many predicted pairs, pairs are counted per cluster instead of listed.
+MAX_LISTED_PAIRS = 30_000_000
+#: Lines at the start and end of an article searched for planted furniture.
+HEAD_LINES, TAIL_LINES = 3, 6
+
+DEFINITIONS = """\
+- **articles/s** and **MB/s**: articles, and input bytes (10^6) of `corpus.jsonl`, divided by
+  the wall time of the whole subprocess (start-up, loading and writing the output included).
+- **peak RSS**: the largest sum of the resident set sizes of the process and all its
+  descendants, sampled every 50 ms with psutil (pages shared between a parent and its forked
+  workers are counted once per process, so this overstates the memory actually used). **max
+  single RSS** is `ru_maxrss` from `wait4()`: the largest single process, exact.
+- **CPU** is user + system time of the process and the children it waited for; **CPU/wall**
+  above 1 means parallel work.
+- **document pairs**: truth = every unordered pair of articles inside one planted story
+  cluster (original + exact copies, rewrites and briefs). Predicted = every pair inside one
+  `exact_document` or `near_document` finding (ids from `locations[*].id`), or inside one
+  baseline cluster (union-find of LSH candidates, transitive). Precision, recall and F1 over
+  these pairs; **recall (original, kind)** counts only the pairs of an original with its copies
+  of that kind.
+- **repeated paragraphs** (dedup only): a planted repeat (two paragraphs of one article, equal
+  or with 1-3 words changed) is *found* when one `exact_paragraph`/`near_paragraph` finding has
+  at least two locations with that article's id; *found exactly* when those locations' text
+  lines are the two planted paragraphs (needs `text_lines` in the locations).
+- **boilerplate** (dedup only): a planted occurrence is one furniture line in one article (found
+  by matching each outlet's planted lines, whose `{fields}` vary per article, against the first
+  3 and last 6 lines of its articles). **line recall**: share of planted (outlet, line) pairs of
+  which at least one occurrence is covered by a location of a `boilerplate` finding (without
+  `text_lines` in the output: a finding whose excerpt matches the line and that has a location
+  in that outlet). **occurrence recall**: share of planted occurrences covered by a boilerplate
+  location; **occurrence precision**: share of boilerplate locations that are planted
+  occurrences (the generator plants no other furniture).
+"""
+
+
+# ----------------------------------------------------------------------------- running
+
+
+@dataclass
+class RunStats:
+    """How one measured subprocess went."""
+
+    command: str
+    returncode: int
+    wall_s: float
+    cpu_s: float
+    peak_rss_tree_mib: float
+    max_rss_single_mib: float
+    peak_processes: int
+    samples: int
+
+
+class _Sampler(threading.Thread):
+    """Samples the summed RSS of a process tree every ``interval`` seconds, and says every
+    ``heartbeat`` seconds that the run is still going."""
+
+    def __init__(self, pid: int, interval: float, label: str, heartbeat: float = 60.0) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.label = label
+        self.heartbeat = heartbeat
+        self.stop = threading.Event()
+        self.peak = 0
+        self.peak_processes = 0
+        self.samples = 0
+
+    def run(self) -> None:
+        t0 = next_beat = time.monotonic()
+        next_beat += self.heartbeat
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self.stop.is_set():
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                break
+            total = 0
+            for p in procs:
+                with contextlib.suppress(psutil.Error):
+                    total += p.memory_info().rss
+            self.samples += 1
+            self.peak = max(self.peak, total)
+            self.peak_processes = max(self.peak_processes, len(procs))
+            if time.monotonic() >= next_beat:
+                next_beat += self.heartbeat
+                _log(
+                    f"{self.label}: running for {time.monotonic() - t0:.0f} s, "
+                    f"RSS {total / 2**20:.0f} MiB in {len(procs)} processes"
+                )
+            self.stop.wait(self.interval)
+
+
+def run_measured(
+    cmd: Sequence[str],
+    stdout: Path,
+    stderr: Path,
+    cwd: Path,
+    interval: float = 0.05,
+    label: str = "run",
+    env: dict[str, str] | None = None,
+) -> RunStats:
+    """Run ``cmd`` with stdout and stderr to files; measure wall, CPU and peak memory."""
+    shown = shlex.join(cmd) + f" > {shlex.quote(str(stdout))}"
+    with open(stdout, "wb") as out, open(stderr, "wb") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, cwd=cwd, env=env)
+        sampler = _Sampler(proc.pid, interval, label)
+        sampler.start()
+        # wait4 reaps the child and returns its own resource usage (with that of the workers
+        # it waited for), unlike RUSAGE_CHILDREN which accumulates over every child run so far.
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        sampler.stop.set()
+        sampler.join()
+    return RunStats(
+        command=shown,
+        returncode=proc.returncode,
+        wall_s=wall,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        peak_rss_tree_mib=sampler.peak / 2**20,
+        max_rss_single_mib=usage.ru_maxrss / 1024,  # KiB on Linux
+        peak_processes=sampler.peak_processes,
+        samples=sampler.samples,
+    )
+
+
+def _log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _generator_key() -> str:
+    return hashlib.sha1((HERE / "generate.py").read_bytes()).hexdigest()[:8]
+
+
+def ensure_corpus(python: str, n: int, seed: int, work: Path) -> tuple[Path, str, float | None]:
+    """The cached corpus directory for (n, seed, generator), generated if missing."""
+    out = work / f"corpus-{n}-seed{seed}-gen{_generator_key()}"
+    cmd = [
+        python,
+        str(HERE / "generate.py"),
+        "--articles",
+        str(n),
+        "--seed",
+        str(seed),
+        "--out",
+        str(out),
+    ]
+    stamp = out / ".complete"
+    if stamp.exists():
+        _log(f"corpus {n}: cached in {out}")
+        return out, shlex.join(cmd), None
+    for stale in work.glob(f"corpus-{n}-seed{seed}-gen*"):  # made by another generate.py
+        if stale != out and (stale / ".complete").exists():
+            _log(f"corpus {n}: removing {stale} (older generator)")
+            shutil.rmtree(stale)
+    _log(f"corpus {n}: generating into {out}")
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    elapsed = time.perf_counter() - t0
+    stamp.write_text(f"{elapsed:.2f}\n")
+    return out, shlex.join(cmd), elapsed
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+@dataclass
+class Corpus:
+    """What scoring needs from the corpus and its truth."""
+
+    ids: list[str]
+    index: dict[str, int]
+    sources: list[str]
+    bytes: int
+    truth: dict[str, Any]
+    furniture: dict[tuple[int, int], tuple[str, int]]  # (article, line) -> (source, line #)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A planted furniture line as a regex: ``{field}`` matches any text."""
+    parts = re.split(r"\{[a-z]+\}", template)
+    return re.compile(".+?".join(re.escape(p) for p in parts))
+
+
+def load_corpus(directory: Path) -> Corpus:
+    """Read ``corpus.jsonl`` and ``truth.json``; locate every planted furniture occurrence."""
+    truth = json.loads((directory / "truth.json").read_text(encoding="utf-8"))
+    patterns = {
+        source: [(k, _pattern(t)) for k, t in enumerate(lines)]
+        for source, lines in truth["boilerplate"].items()
+    }
+    ids: list[str] = []
+    sources: list[str] = []
+    furniture: dict[tuple[int, int], tuple[str, int]] = {}
+    path = directory / "corpus.jsonl"
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            record = json.loads(line)
+            ids.append(record["id"])
+            source = record["source"]
+            sources.append(source)
+            lines = record["text"].split("\n")
+            edge = set(range(min(HEAD_LINES, len(lines))))
+            edge |= set(range(max(0, len(lines) - TAIL_LINES), len(lines)))
+            for j in sorted(edge):
+                for k, pattern in patterns.get(source, ()):
+                    if pattern.fullmatch(lines[j]):
+                        furniture[(i, j + 1)] = (source, k)
+                        break
+    return Corpus(
+        ids, {x: i for i, x in enumerate(ids)}, sources, path.stat().st_size, truth, furniture
+    )
+
+
+def _pair_codes(clusters: Iterable[Sequence[int]], n: int) -> np.ndarray:
+    """Unique codes ``a * n + b`` (a < b) of all pairs inside each cluster."""
+    parts = []
+    for c in clusters:
+        members = np.unique(np.asarray(c, dtype=np.int64))
+        if len(members) >= 2:
+            a, b = np.triu_indices(len(members), 1)
+            parts.append(members[a] * n + members[b])
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _prf(tp: int, predicted: int, true: int) -> dict[str, Any]:
+    p = tp / predicted if predicted else None
+    r = tp / true if true else None
+    f1 = 2 * p * r / (p + r) if p is not None and r is not None and p + r else 0.0
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": f1,
+        "tp": tp,
+        "predicted_pairs": predicted,
+        "true_pairs": true,
+    }
+
+
+def score_pairs(corpus: Corpus, clusters: list[list[str]]) -> dict[str, Any]:
+    """Document-pair precision/recall/F1 of predicted clusters (lists of ids)."""
+    n = len(corpus.ids)
+    idx = corpus.index
+    pred_clusters = [[idx[x] for x in c if x in idx] for c in clusters]
+    unknown = sum(1 for c in clusters for x in c if x not in idx)
+    truth_clusters = [[idx[x] for x in c] for c in corpus.truth["doc_clusters"]]
+    true = _pair_codes(truth_clusters, n)
+    listed = sum(len(c) * (len(c) - 1) // 2 for c in pred_clusters)
+    if listed <= MAX_LISTED_PAIRS:
+        pred = _pair_codes(pred_clusters, n)
+        tp = int(np.isin(pred, true, assume_unique=True).sum())
+        out = _prf(tp, len(pred), len(true))
+        out["method"] = "listed"
+        pred_set = pred
+    else:  # too many to list: count per cluster (exact when clusters are disjoint)
+        label = np.full(n, -1, dtype=np.int64)
+        for k, c in enumerate(truth_clusters):
+            label[c] = k
+        tp = 0
+        for c in pred_clusters:
+            lab = label[np.asarray(c, dtype=np.int64)]
+            counts = np.bincount(lab[lab >= 0])
+            tp += int((counts * (counts - 1) // 2).sum())
+        out = _prf(tp, listed, len(true))
+        out["method"] = "counted (clusters assumed disjoint)"
+        pred_set = None
+    # Recall of the (original, copy) pairs, per kind of copy.
+    kinds = corpus.truth.get("copy_kinds", {})
+    codes: list[int] = []
+    labels: list[str] = []
+    for c in truth_clusters:
+        for o in (i for i in c if kinds.get(corpus.ids[i]) == "original"):
+            for i in c:
+                if i != o and corpus.ids[i] in kinds:
+                    codes.append(min(o, i) * n + max(o, i))
+                    labels.append(kinds[corpus.ids[i]])
+    by_kind: dict[str, dict[str, Any]] | None = None
+    if pred_set is not None:
+        pos = np.searchsorted(pred_set, np.asarray(codes, dtype=np.int64))
+        hit = (pos < len(pred_set)) & (pred_set[np.minimum(pos, len(pred_set) - 1)] == codes)
+        if not len(pred_set):
+            hit = np.zeros(len(codes), dtype=bool)
+        by_kind = {}
+        for copy_kind, h in zip(labels, hit.tolist(), strict=True):
+            entry = by_kind.setdefault(copy_kind, {"pairs": 0, "found": 0})
+            entry["pairs"] += 1
+            entry["found"] += int(h)
+        for entry in by_kind.values():
+            entry["recall"] = entry["found"] / entry["pairs"]
+    out["recall_by_copy_kind"] = by_kind
+    out["predicted_clusters"] = sum(1 for c in pred_clusters if len(c) >= 2)
+    out["unknown_ids"] = unknown
+    return out
+
+
+def _location_lines(loc: dict[str, Any]) -> range | None:
+    lines = loc.get("text_lines")
+    if isinstance(lines, list) and len(lines) == 2:
+        return range(int(lines[0]), int(lines[1]) + 1)
+    return None
+
+
+def score_paragraphs(corpus: Corpus, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    """Recall of the planted in-article repeated paragraphs."""
+    # article id -> list of (finding #, lines of one location)
+    where: dict[str, list[tuple[int, range | None]]] = defaultdict(list)
+    for k, f in enumerate(findings):
+        if f.get("kind") in PARAGRAPH_KINDS:
+            for loc in f.get("locations", []):
+                if loc.get("id") is not None:
+                    where[str(loc["id"])].append((k, _location_lines(loc)))
+    planted = corpus.truth["repeated_paragraphs"]
+    found = exact = 0
+    has_lines = False
+    by_kind: dict[str, dict[str, int]] = defaultdict(lambda: {"planted": 0, "found": 0})
+    for rep in planted:
+        per_finding: dict[int, list[range | None]] = defaultdict(list)
+        for k, lines in where.get(rep["id"], []):
+            per_finding[k].append(lines)
+        hit = any(len(v) >= 2 for v in per_finding.values())
+        i, j = rep["paragraphs"]
+        hit_exact = False
+        for v in per_finding.values():
+            ranges = [r for r in v if r is not None]
+            has_lines = has_lines or bool(ranges)
+            if any(i in r for r in ranges) and any(j in r for r in ranges):
+                hit_exact = True
+        found += hit
+        exact += hit_exact
+        entry = by_kind[rep.get("kind", "?")]
+        entry["planted"] += 1
+        entry["found"] += int(hit)
+    total = len(planted)
+    return {
+        "planted": total,
+        "found": found,
+        "recall": found / total if total else None,
+        "found_exactly": exact if has_lines else None,
+        "recall_exact": (exact / total if total else None) if has_lines else None,
+        "by_kind": {k: {**v, "recall": v["found"] / v["planted"]} for k, v in by_kind.items()},
+    }
+
+
+def score_boilerplate(corpus: Corpus, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    """Line and occurrence recall, and occurrence precision, of the planted furniture."""
+    flagged: set[tuple[int, int]] = set()
+    no_lines = 0
+    by_excerpt: set[tuple[str, str]] = set()  # (source, excerpt) for the fallback
+    idx = corpus.index
+    for f in findings:
+        if f.get("kind") != "boilerplate":
+            continue
+        excerpt = str(f.get("excerpt", ""))
+        for loc in f.get("locations", []):
+            i = idx.get(str(loc.get("id")))
+            if i is None:
+                continue
+            by_excerpt.add((corpus.sources[i], excerpt))
+            lines = _location_lines(loc)
+            if lines is None:
+                no_lines += 1
+                continue
+            flagged.update((i, line) for line in lines)
+    planted_lines = {
+        (s, k) for s, lines in corpus.truth["boilerplate"].items() for k in range(len(lines))
+    }
+    occurrences = corpus.furniture
+    covered = [key for key in occurrences if key in flagged]
+    lines_found = {occurrences[key] for key in covered}
+    method = "text_lines"
+    if not flagged and no_lines:  # no text_lines in the output: match excerpts instead
+        method = "excerpt"
+        patterns = {
+            (s, k): _pattern(t)
+            for s, lines in corpus.truth["boilerplate"].items()
+            for k, t in enumerate(lines)
+        }
+        lines_found = {
+            key
+            for key, p in patterns.items()
+            if any(src == key[0] and p.fullmatch(ex) for src, ex in by_excerpt)
+        }
+    out: dict[str, Any] = {
+        "planted_lines": len(planted_lines),
+        "lines_found": len(lines_found & planted_lines),
+        "line_recall": len(lines_found & planted_lines) / len(planted_lines)
+        if planted_lines
+        else None,
+        "method": method,
+        "planted_occurrences": len(occurrences),
+    }
+    if method == "text_lines":
+        out.update(
+            occurrences_found=len(covered),
+            occurrence_recall=len(covered) / len(occurrences) if occurrences else None,
+            flagged_lines=len(flagged),
+            occurrence_precision=len(covered) / len(flagged) if flagged else None,
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def machine_info() -> dict[str, Any]:
+    """CPU, memory and software versions of this machine."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions: dict[str, str | None] = {}
+    for package in ("numpy", "datasketch", "psutil", "scikit-learn", "scipy"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    commit: str | None
+    dirty: bool | None
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True
+            ).stdout.strip()
+        )
+    except (OSError, subprocess.CalledProcessError):
+        commit, dirty = None, None
+    return {
+        "nproc": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
+        "cpu_count": os.cpu_count(),
+        "cpu_model": cpu,
+        "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "python_executable": sys.executable,
+        "versions": versions,
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _fmt(x: Any, digits: int = 3) -> str:
+    if x is None:
+        return "n/a"
+    if isinstance(x, float):
+        return f"{x:.{digits}f}"
+    if isinstance(x, int):
+        return f"{x:,}"
+    return str(x)
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f} %"
+
+
+def _cell(run: dict[str, Any] | None, path: str, fmt: Callable[[Any], str]) -> str:
+    """Format ``run[a][b]...`` for ``path`` ``"a.b"``; "skipped" for a run not made."""
+    if run is None:
+        return "skipped"
+    if run.get("error"):
+        return "failed"
+    x: Any = run
+    for key in path.split("."):
+        x = x.get(key) if isinstance(x, dict) else None
+    return fmt(x)
+
+
+def _digits(n: int) -> Callable[[Any], str]:
+    return lambda x: _fmt(x, n)
+
+
+SPEED_ROWS: list[tuple[str, str, Callable[[Any], str]]] = [
+    ("wall time (s)", "wall_s", _digits(1)),
+    ("articles/s", "articles_per_s", _digits(0)),
+    ("MB/s", "mb_per_s", _digits(2)),
+    ("peak RSS, process tree (MiB)", "peak_rss_tree_mib", _digits(0)),
+    ("max single-process RSS (MiB)", "max_rss_single_mib", _digits(0)),
+    ("CPU time (s)", "cpu_s", _digits(1)),
+    ("CPU / wall", "cpu_per_wall", _digits(2)),
+]
+QUALITY_ROWS: list[tuple[str, str, Callable[[Any], str]]] = [
+    ("document pairs: precision", "documents.precision", _fmt),
+    ("document pairs: recall", "documents.recall", _fmt),
+    ("document pairs: F1", "documents.f1", _fmt),
+    ("predicted pairs", "documents.predicted_pairs", _fmt),
+    ("true pairs", "documents.true_pairs", _fmt),
+    *(
+        (f"recall (original, {kind} copy)", f"documents.recall_by_copy_kind.{kind}.recall", _fmt)
+        for kind in ("exact", "rewrite", "brief")
+    ),
+]
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    """The report as Markdown."""
+    m = results["machine"]
+    v = m["versions"]
+    schemes = (
+        ", ".join(
+            sorted(
+                {str(s["baseline"].get("scheme")) for s in results["sizes"] if s.get("baseline")}
+            )
+        )
+        or "n/a"
+    )
+    out = [
+        "# dedup benchmark",
+        "",
+        f"Generated {results['date']} by `benchmarks/bench.py` (seed {results['seed']}).",
+        "",
+        f"- Machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['ram_gib']} GiB RAM, "
+        f"{m['platform']}; load average at start {m['load_average_at_start']}",
+        f"- Python {m['python']}, numpy {v['numpy']}, datasketch {v['datasketch']}, "
+        f"psutil {v['psutil']}; dedup {results.get('dedup_version') or 'n/a'} "
+        f"(git {m['git_commit'] or 'no commit'}{', dirty tree' if m['git_dirty'] else ''})",
+        f"- Baseline: datasketch MinHash(num_perm=128, seed=1, scheme {schemes}) on word "
+        f"3-grams, one `update` per shingle, MinHashLSH(threshold="
+        f"{results['baseline_threshold']}), no verification, union-find",
+        "",
+    ]
+    for size in results["sizes"]:
+        d, b = size["dedup"], size.get("baseline")
+        n = size["articles"]
+        out += [f"## {n:,} articles ({size['corpus_mb']:.1f} MB of JSON Lines)", ""]
+        if d.get("error"):
+            out += ["**dedup failed:**", "", "```", d["error"].rstrip(), "```", ""]
+        if b and b.get("error"):
+            out += ["**baseline failed:**", "", "```", b["error"].rstrip(), "```", ""]
+        cols = ["dedup", f"baseline (T={results['baseline_threshold']})"]
+        rows: list[tuple[str, str, str]] = []
+        for label, path, fmt in SPEED_ROWS + QUALITY_ROWS:
+            rows.append((label, _cell(d, path, fmt), _cell(b, path, fmt)))
+        para = d.get("paragraphs") or {}
+        rows.append(
+            (
+                "repeated paragraphs: recall (exact location)",
+                f"{_pct(para.get('recall'))} ({_pct(para.get('recall_exact'))})",
+                "n/a",
+            )
+        )
+        for kind in ("exact", "near"):
+            k = (para.get("by_kind") or {}).get(kind)
+            rows.append(
+                (
+                    f"repeated paragraphs, {kind} repeats: recall",
+                    _pct(k["recall"]) if k else "n/a",
+                    "n/a",
+                )
+            )
+        bp = d.get("boilerplate") or {}
+        rows.append(
+            (
+                "boilerplate: line recall",
+                f"{_pct(bp.get('line_recall'))} "
+                f"({bp.get('lines_found', 'n/a')}/{bp.get('planted_lines', 'n/a')})",
+                "n/a",
+            )
+        )
+        rows.append(("boilerplate: occurrence recall", _pct(bp.get("occurrence_recall")), "n/a"))
+        rows.append(
+            ("boilerplate: occurrence precision", _pct(bp.get("occurrence_precision")), "n/a")
+        )
+        out += [f"| | {cols[0]} | {cols[1]} |", "|---|---:|---:|"]
+        out += [f"| {label} | {x} | {y} |" for label, x, y in rows]
+        out.append("")
+        ratio = size.get("speed_ratio")
+        out.append(
+            f"Speed ratio dedup/baseline (articles/s): **{ratio:.2f}×**."
+            if ratio
+            else "Speed ratio dedup/baseline: n/a (baseline skipped or failed)."
+        )
+        counts = d.get("finding_counts")
+        if counts:
+            out.append(f"dedup findings: {', '.join(f'{k} {v:,}' for k, v in counts.items())}.")
+        truth = size["truth"]
+        out.append(
+            f"Planted: {truth['clusters']:,} story clusters ("
+            f"{', '.join(f'{v:,} {k}' for k, v in truth['copies'].items())} copies), "
+            f"{truth['repeated_paragraphs']:,} repeated paragraphs, "
+            f"{truth['furniture_lines']} furniture lines; rewrite 3-gram Jaccard mean "
+            f"{truth['rewrite_jaccard_mean']}."
+        )
+        out.append("")
+    out += ["## Commands", "", f"From `{REPO}`:", "", "```"]
+    for size in results["sizes"]:
+        out += [c for c in size["commands"] if c]
+    out += ["```", "", "## Definitions", "", DEFINITIONS]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def _speed(stats: RunStats, n: int, corpus_bytes: int) -> dict[str, Any]:
+    d = asdict(stats)
+    d["articles_per_s"] = n / stats.wall_s if stats.wall_s else None
+    d["mb_per_s"] = corpus_bytes / 1e6 / stats.wall_s if stats.wall_s else None
+    d["cpu_per_wall"] = stats.cpu_s / stats.wall_s if stats.wall_s else None
+    return d
+
+
+def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """Generate (or reuse) the corpus of ``n`` articles, run both tools, score them."""
+    corpus_dir, gen_cmd, gen_s = ensure_corpus(args.python, n, args.seed, work)
+    corpus_path = corpus_dir / "corpus.jsonl"
+    run_dir = work / f"run-{n}-seed{args.seed}"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    _log(f"corpus {n}: loading truth")
+    corpus = load_corpus(corpus_dir)
+    result: dict[str, Any] = {
+        "articles": n,
+        "corpus": str(corpus_dir),
+        "corpus_bytes": corpus.bytes,
+        "corpus_mb": corpus.bytes / 1e6,
+        "generate_s": gen_s,
+        "truth": {
+            **corpus.truth["counts"],
+            "rewrite_jaccard_mean": corpus.truth.get("rewrite_jaccard_mean"),
+        },
+    }
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    dedup_cmd = [
+        args.python,
+        "-m",
+        "dedup",
+        "scan",
+        str(corpus_path),
+        "--format",
+        "json",
+        "--quiet",
+        *shlex.split(args.dedup_args),
+    ]
+    findings_path = run_dir / "findings.json"
+    _log(f"dedup {n}: {shlex.join(dedup_cmd)}")
+    stats = run_measured(
+        dedup_cmd,
+        findings_path,
+        run_dir / "dedup.stderr",
+        REPO,
+        interval=args.interval,
+        label=f"dedup {n}",
+        env=env,
+    )
+    dedup: dict[str, Any] = _speed(stats, n, corpus.bytes)
+    _log(
+        f"dedup {n}: {stats.wall_s:.1f} s, {n / stats.wall_s:.0f} articles/s, "
+        f"peak RSS {stats.peak_rss_tree_mib:.0f} MiB, exit {stats.returncode}"
+    )
+    try:
+        report = json.loads(findings_path.read_text(encoding="utf-8"))
+        findings = report["findings"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        tail = (run_dir / "dedup.stderr").read_text(errors="replace")[-2000:]
+        dedup["error"] = f"exit {stats.returncode}; unreadable output ({e}); stderr: {tail}"
+        _log(f"dedup {n}: FAILED: {dedup['error']}")
+    else:
+        if stats.returncode != 0:
+            dedup["warning"] = f"exit status {stats.returncode}"
+        result["dedup_version"] = report.get("dedup_version")
+        dedup["stats"] = report.get("stats")
+        dedup["finding_counts"] = {
+            k: sum(1 for f in findings if f.get("kind") == k)
+            for k in (*DOC_KINDS, *PARAGRAPH_KINDS, "boilerplate")
+        }
+        doc_clusters = [
+            sorted({str(loc["id"]) for loc in f.get("locations", []) if loc.get("id") is not None})
+            for f in findings
+            if f.get("kind") in DOC_KINDS
+        ]
+        dedup["documents"] = score_pairs(corpus, doc_clusters)
+        dedup["paragraphs"] = score_paragraphs(corpus, findings)
+        dedup["boilerplate"] = score_boilerplate(corpus, findings)
+        _log(
+            f"dedup {n}: document F1 {_fmt(dedup['documents']['f1'])}, repeated paragraphs "
+            f"{_pct(dedup['paragraphs']['recall'])}, boilerplate lines "
+            f"{_pct(dedup['boilerplate']['line_recall'])}"
+        )
+    result["dedup"] = dedup
+
+    baseline_out = run_dir / "baseline.json"
+    base_cmd = [
+        args.python,
+        str(HERE / "baseline.py"),
+        str(corpus_path),
+        "--threshold",
+        str(args.threshold),
+        "--quiet",
+        *shlex.split(args.baseline_args),
+    ]
+    skip = args.skip_baseline_above is not None and n > args.skip_baseline_above
+    if skip:
+        _log(f"baseline {n}: skipped (--skip-baseline-above {args.skip_baseline_above})")
+        result["baseline"] = None
+    else:
+        _log(f"baseline {n}: {shlex.join(base_cmd)}")
+        stats = run_measured(
+            base_cmd,
+            baseline_out,
+            run_dir / "baseline.stderr",
+            REPO,
+            interval=args.interval,
+            label=f"baseline {n}",
+        )
+        baseline = _speed(stats, n, corpus.bytes)
+        _log(
+            f"baseline {n}: {stats.wall_s:.1f} s, {n / stats.wall_s:.0f} articles/s, "
+            f"peak RSS {stats.peak_rss_tree_mib:.0f} MiB, exit {stats.returncode}"
+        )
+        try:
+            payload = json.loads(baseline_out.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            tail = (run_dir / "baseline.stderr").read_text(errors="replace")[-2000:]
+            baseline["error"] = f"exit {stats.returncode}; unreadable output ({e}); stderr: {tail}"
+            _log(f"baseline {n}: FAILED: {baseline['error']}")
+        else:
+            baseline["timings"] = payload.get("timings")
+            baseline["scheme"] = payload.get("scheme")
+            baseline["candidate_pairs"] = payload.get("candidate_pairs")
+            baseline["documents"] = score_pairs(corpus, payload["clusters"])
+            _log(f"baseline {n}: document F1 {_fmt(baseline['documents']['f1'])}")
+        result["baseline"] = baseline
+        if not dedup.get("error") and not baseline.get("error"):
+            result["speed_ratio"] = baseline["wall_s"] / dedup["wall_s"]
+    result["commands"] = [
+        gen_cmd,
+        shlex.join(dedup_cmd) + f" > {shlex.quote(str(findings_path))}",
+        None if skip else shlex.join(base_cmd) + f" > {shlex.quote(str(baseline_out))}",
+    ]
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(
+        description="Speed and quality benchmark of dedup against a plain datasketch pipeline."
+    )
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000",
+        help="comma-separated corpus sizes in articles (default: 10000,100000)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default: 1)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "RESULTS-bench.md",
+        help="Markdown report; the raw figures go next to it as .json",
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=HERE / "work",
+        help="corpora and run outputs (default: benchmarks/work)",
+    )
+    parser.add_argument(
+        "--skip-baseline-above",
+        type=int,
+        default=None,
+        metavar="N",
+        help="do not run the baseline on corpora of more than N articles",
+    )
+    parser.add_argument(
+        "--threshold", type=float, default=0.5, help="baseline MinHashLSH threshold (default: 0.5)"
+    )
+    parser.add_argument(
+        "--dedup-args", default="", help="extra arguments for dedup scan (one shell-quoted string)"
+    )
+    parser.add_argument(
+        "--baseline-args",
+        default="",
+        help="extra arguments for baseline.py, e.g. '--scheme legacy' (one shell-quoted string)",
+    )
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="interpreter for the subprocesses (default: this one)",
+    )
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=0.05,
+        help="RSS sampling interval in seconds (default: 0.05)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes: not a list of integers: {args.sizes!r}")
+    work = args.work_dir
+    work.mkdir(parents=True, exist_ok=True)
+
+    results: dict[str, Any] = {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "seed": args.seed,
+        "baseline_threshold": args.threshold,
+        "dedup_args": args.dedup_args,
+        "baseline_args": args.baseline_args,
+        "machine": machine_info(),
+        "sizes": [],
+    }
+    failed = False
+    for n in sizes:
+        size = bench_size(n, args, work)
+        results["sizes"].append(size)
+        results["dedup_version"] = results.get("dedup_version") or size.get("dedup_version")
+        failed = failed or bool(size["dedup"].get("error"))
+        failed = failed or bool((size.get("baseline") or {}).get("error"))
+        args.out.parent.mkdir(parents=True, exist_ok=True)  # write after every size
+        args.out.write_text(render_markdown(results), encoding="utf-8")
+        args.out.with_suffix(".json").write_text(
+            json.dumps(results, indent=1) + "\n", encoding="utf-8"
+        )
+    _log(f"wrote {args.out} and {args.out.with_suffix('.json')}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
