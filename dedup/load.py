@@ -155,7 +155,10 @@ def read_shard(shard: Shard, config: LoadConfig) -> ShardResult:
     out = _Collector(config.strict)
     docs: list[Document] = []
     if shard.stdin is not None:
-        docs.extend(_parse_file(shard.stdin_name, shard.stdin, config, out, parent="stdin"))
+        docs.extend(
+            replace(d, from_stdin=True)
+            for d in _parse_file(shard.stdin_name, shard.stdin, config, out, parent="stdin")
+        )
     elif shard.files:
         for path in shard.files:
             text = _read_text(path, out)
@@ -401,7 +404,7 @@ def read_again(doc: Document, config: LoadConfig) -> Document:
     A document from standard input keeps its text and is returned as is. If the file can no
     longer be read, the document comes back without text (findings then show no excerpt).
     """
-    if doc.text or doc.path == STDIN or doc.format == "stdin":
+    if doc.text or doc.from_stdin:
         return doc
     out = _Collector(strict=False)
     if doc.format == "jsonl":

@@ -100,10 +100,7 @@ def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
     df_index = np.flatnonzero(df).astype(np.int32)
     return ShardOutput(
         # Text goes back only for standard input, which cannot be read twice.
-        documents=[
-            d if d.path == shard.stdin_name and shard.stdin is not None else replace(d, text="")
-            for d in docs
-        ],
+        documents=[d if d.from_stdin else replace(d, text="") for d in docs],
         packed_norms=_pack_norms(norms, counts),
         warnings=result.warnings,
         skipped=result.skipped,
@@ -250,12 +247,6 @@ class Corpus:
                 )
             )
         return corpus
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        try:
-            return self.__dict__["arrays"][name]
-        except KeyError:
-            raise AttributeError(name) from None
 
     def document(self, index: int) -> Document:
         """The document with its original text (read again from its file, then cached: a

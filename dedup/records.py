@@ -62,6 +62,7 @@ class Document:
         title_in_text: the first non-blank line of ``text`` is the title (``.txt``, and ``.md``
             without a ``title`` in its front matter).
         offset: byte offset of the record in its file (JSON Lines), to read it again.
+        from_stdin: read from standard input (``path`` is then the name given for it).
     """
 
     path: str
@@ -75,6 +76,7 @@ class Document:
     date: str | None = None
     title_in_text: bool = False
     offset: int = 0
+    from_stdin: bool = False
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def location(self, start: int, end: int) -> Location:

@@ -129,3 +129,13 @@ def test_malformed_front_matter_warns_with_line(tmp_path):
     (tmp_path / "a.md").write_text("---\ntitle: [unclosed\n---\nTexte.\n", encoding="utf-8")
     result = run_cli(["scan", str(tmp_path), "--format", "json"])
     assert "a.md:" in result.stderr and "front matter" in result.stderr
+
+
+def test_stdin_excerpt_is_not_read_from_a_file_of_the_same_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "new.txt").write_text("Autre\nTout autre chose dans ce fichier-là.\n")
+    text = "Titre\nLe même paragraphe revient deux fois ici.\nLe même paragraphe revient deux fois ici.\n"
+    out = json.loads(
+        run_cli(["scan", "-", "--stdin-filename", "new.txt", "--format", "json"], input=text).stdout
+    )
+    assert out["findings"][0]["excerpt"] == "Le même paragraphe revient deux fois ici."
