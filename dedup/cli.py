@@ -330,3 +330,134 @@ def scan(paths: tuple[str, ...], **options: Any) -> None:
         if not options["quiet"]:
             console.print_timings(err, report.timings)
     sys.exit(report.return_code(options["check"]))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the canonical corpus (mirrors the input layout).",
+)
+@click.option("--in-place", is_flag=True, help="Rewrite the input files instead (atomically).")
+@click.option(
+    "--manifest",
+    "manifest_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Manifest file (default: OUT/manifest.jsonl, or dedup-manifest.jsonl with --in-place).",
+)
+@click.option("--dry-run", is_flag=True, help="Write nothing; print a diff per changed file.")
+@click.option(
+    "--drop-cross-article-repeats",
+    is_flag=True,
+    help="Also drop a paragraph repeated in another kept article (kept by default).",
+)
+@click.option(
+    "--prefer-source",
+    "prefer_sources",
+    multiple=True,
+    help="Keep this source's copy first (after the earliest date); repeatable.",
+)
+@_scan_options
+def clean(
+    paths: tuple[str, ...],
+    out_dir: Path | None,
+    in_place: bool,
+    manifest_path: Path | None,
+    dry_run: bool,
+    drop_cross_article_repeats: bool,
+    prefer_sources: tuple[str, ...],
+    **options: Any,
+) -> None:
+    """Write the canonical corpus of PATHS: one copy per duplicate cluster, repeated
+    paragraphs and boilerplate removed, with a manifest of every removal."""
+    from dataclasses import replace
+
+    from dedup import clean as cleaner
+    from dedup import console
+    from dedup.pipeline import scan as run_scan
+
+    check, debug = options["check"], options["debug"]
+    if "-" in paths:
+        raise click.UsageError("clean reads files, not standard input ('-')")
+    if in_place and out_dir is not None:
+        raise click.UsageError("give --out or --in-place, not both")
+    if not (in_place or out_dir is not None or dry_run or check):
+        raise click.UsageError("give --out DIR (or --in-place, --dry-run, --check)")
+    try:
+        config = replace(build_config(options), prefer_sources=prefer_sources)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc)) from None
+    err = console.error_console()
+    try:
+        if out_dir is not None:
+            cleaner.refuse_out_inside_inputs(out_dir, paths)
+        with console.progress(err, enabled=not options["quiet"]) as on_progress:
+            result = run_scan(paths, config=config, on_progress=on_progress)
+        cleaning = cleaner.plan(
+            result,
+            paragraph_jaccard=config.verify.paragraph_jaccard,
+            drop_cross_article_repeats=drop_cross_article_repeats,
+        )
+        files = list(dict.fromkeys(d.path for d in result.corpus.documents))
+        mapping = (
+            cleaner.output_mapping(files, paths, out_dir)
+            if out_dir is not None
+            else {f: Path(f) for f in files}
+        )
+        outcomes = cleaner.clean_files(result, cleaning, mapping)
+        records = cleaner.manifest_records(result, cleaning)
+    except DedupError as exc:
+        _fail(exc, debug)
+    except Exception as exc:
+        _fail(exc, debug)
+    if not options["quiet"]:
+        console.print_warnings(err, result.report.warnings)
+        for outcome in outcomes:
+            for doc_id in outcome.emptied:
+                err.print(
+                    f"warning: {outcome.path}: {doc_id} is empty after cleaning, not written",
+                    markup=False,
+                    soft_wrap=True,
+                )
+    changed = [o for o in outcomes if o.changed]
+    fmt = options["fmt"]
+    if dry_run or check:
+        if fmt == "json":
+            sys.stdout.write(
+                json.dumps(
+                    {"manifest": records, "changed": [o.path for o in changed]},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+                + "\n"
+            )
+        elif fmt == "jsonl":
+            for record in records:
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif dry_run:
+            for outcome in changed:
+                sys.stdout.write(cleaner.unified_diff(outcome))
+        if not options["quiet"]:
+            err.print(
+                f"{len(records)} removals in {len(changed)} files; nothing written", markup=False
+            )
+        sys.exit(1 if check and (records or changed) else 0)
+    manifest = manifest_path or (
+        out_dir / "manifest.jsonl" if out_dir is not None else Path("dedup-manifest.jsonl")
+    )
+    try:
+        for outcome in outcomes:
+            if outcome.target is not None:
+                cleaner.write_atomic(outcome.target, outcome.cleaned, outcome.encoding)
+            elif in_place:
+                Path(outcome.path).unlink()
+        cleaner.write_manifest(manifest, records)
+    except OSError as exc:
+        _fail(DedupError(f"cannot write: {exc}"), debug)
+    if not options["quiet"]:
+        kept = sum(1 for o in outcomes if o.target is not None)
+        err.print(
+            f"{kept} files written, {len(records)} removals; manifest: {manifest}", markup=False
+        )

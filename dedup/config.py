@@ -183,6 +183,8 @@ class ScanConfig:
     workers: int = 0
     #: articles per batch handed to a worker.
     batch_size: int = 512
+    #: sources whose copy is kept first (after the earliest date), e.g. wire agencies.
+    prefer_sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.workers < 0:

@@ -92,7 +92,9 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[InputWarning]]:
                 os.path.join(root, name)
                 for root, dirs, names in os.walk(raw)
                 for name in names
-                if name.lower().endswith(SUFFIXES) and not name.startswith(".")
+                if name.lower().endswith(SUFFIXES)
+                and not name.startswith(".")
+                and not is_manifest(os.path.join(root, name))
             ]
             if not found:
                 warnings.append(InputWarning(raw, None, "no .txt, .md or .jsonl file found"))
@@ -107,6 +109,22 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[InputWarning]]:
         else:
             warnings.append(InputWarning(raw, None, "no such file or directory"))
     return list(dict.fromkeys(files)), warnings
+
+
+MANIFEST_NAME = "manifest.jsonl"
+
+
+def is_manifest(path: str) -> bool:
+    """A manifest written by ``dedup clean`` (skipped when a directory is searched, so that
+    cleaning a cleaned corpus does not read its manifest as articles)."""
+    if os.path.basename(path) != MANIFEST_NAME:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return False
+    return head == b"" or head.startswith(b'{"action": "drop_')
 
 
 def plan_shards(

@@ -482,13 +482,20 @@ def _doc_texts(corpus: Corpus, docs: Iterable[int]) -> dict[int, list[str]]:
 # --------------------------------------------------------------------------- documents
 
 
-def _doc_rank(corpus: Corpus) -> Callable[[int], tuple[object, ...]]:
-    """Which copy is canonical: earliest date, then the most complete text, then path order."""
+def _doc_rank(
+    corpus: Corpus, prefer_sources: Sequence[str] = ()
+) -> Callable[[int], tuple[object, ...]]:
+    """Which copy is canonical: the earliest ``date`` (ISO 8601 strings compare in time
+    order; an article without a date comes after those with one), then the first source of
+    ``prefer_sources``, then the most complete text (the longer one, which contains the
+    other), then input order."""
     docs, tokens = corpus.documents, corpus.arrays["doc_tokens"]
+    priority = {source: i for i, source in enumerate(prefer_sources)}
 
     def rank(d: int) -> tuple[object, ...]:
         date = docs[d].date
-        return (date is None, date or "", -int(tokens[d]), d)
+        source = priority.get(docs[d].source, len(priority))
+        return (date is None, date or "", source, -int(tokens[d]), d)
 
     return rank
 
@@ -514,7 +521,7 @@ class DocumentClusters:
 def _document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
     """Exact groups, then near clusters among one representative per exact group."""
     n = len(corpus.documents)
-    rank = _doc_rank(corpus)
+    rank = _doc_rank(corpus, config.prefer_sources)
     hashes, tokens = corpus.arrays["doc_hash"], corpus.arrays["doc_tokens"]
     exact = [
         Cluster(min(g.tolist(), key=rank), tuple(sorted(g.tolist())))

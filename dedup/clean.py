@@ -1,0 +1,371 @@
+"""Stage 9, clean: a scan's findings -> the canonical corpus and a manifest of removals.
+
+What is removed, and why (every removal is one manifest record):
+
+- ``drop_document``: a non-canonical member of an exact or near duplicate cluster. The kept
+  copy is the cluster's representative: the earliest ``date``, then a preferred source, then
+  the most complete text, then input order (see :func:`dedup.pipeline.scan`).
+- ``drop_paragraph``: a later copy of a paragraph repeated *inside one article*: an exact
+  repeat (after normalization), or a near repeat whose Jaccard reaches ``paragraph_jaccard``
+  (an edited copy). A reworded repeat found only by the cosine rule is reported by ``scan`` but
+  kept: it says the thing again in other words, and deleting it would lose those words. A
+  paragraph that also appears in another kept article is kept in both, unless
+  ``drop_cross_article_repeats`` is set (then only the first kept copy stays).
+- ``drop_boilerplate``: a whole line of site furniture. A dateline glued to the start of a
+  paragraph (a *prefix* match) is reported by ``scan`` but never removed here: the cleaner
+  removes whole lines only, so every byte it keeps is the user's, untouched.
+
+Kept text is the original bytes: lines are removed with their line ends, nothing else is
+re-encoded or re-normalized (JSON Lines records that change are re-serialized, with every
+other field as it was; records that do not change are copied byte for byte).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dedup.errors import DedupError, InputError
+from dedup.pipeline import ScanResult
+from dedup.records import Location
+from dedup.report import Finding
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One thing the cleaner removes: a document, or text lines of a kept document."""
+
+    action: str  # drop_document | drop_paragraph | drop_boilerplate
+    doc: int
+    start: int  # text lines, 1-based, inclusive (documents: the whole text)
+    end: int
+    kind: str
+    kept: Location | None
+    scores: dict[str, float] | None = None
+    rule: str | None = None
+
+
+@dataclass
+class CleanPlan:
+    """Everything a clean would do, before anything is written."""
+
+    removals: list[Removal] = field(default_factory=list)
+    #: document index -> text lines to remove
+    lines: dict[int, set[int]] = field(default_factory=dict)
+    dropped: set[int] = field(default_factory=set)
+
+    @property
+    def changed(self) -> set[int]:
+        return self.dropped | set(self.lines)
+
+
+def plan(
+    result: ScanResult, *, paragraph_jaccard: float, drop_cross_article_repeats: bool = False
+) -> CleanPlan:
+    """Decide the removals from a scan's findings (see the module docstring)."""
+    out = CleanPlan()
+    for f in result.report.findings:
+        if f.kind in ("exact_document", "near_document"):
+            for _, ref, scores in _members(f):
+                if ref.doc != f.canonical_ref.doc and ref.doc not in out.dropped:
+                    out.dropped.add(ref.doc)
+                    out.removals.append(
+                        Removal(
+                            "drop_document",
+                            ref.doc,
+                            ref.start,
+                            ref.end,
+                            f.kind,
+                            f.canonical,
+                            scores,
+                        )
+                    )
+    for f in result.report.findings:
+        if f.kind == "boilerplate" and f.part == "line":
+            for _, ref, _ in _members(f):
+                _drop_lines(
+                    out,
+                    Removal(
+                        "drop_boilerplate", ref.doc, ref.start, ref.end, f.kind, None, None, f.rule
+                    ),
+                )
+        elif f.kind in ("exact_paragraph", "near_paragraph"):
+            _plan_paragraphs(out, f, paragraph_jaccard, drop_cross_article_repeats)
+    out.removals.sort(key=lambda r: (r.doc, r.start, r.action))
+    return out
+
+
+def _members(f: Finding) -> Iterable[tuple[Location, Any, dict[str, float] | None]]:
+    scores = f.member_scores or (None,) * len(f.locations)
+    for loc, ref, s in zip(f.locations, f.refs, scores, strict=True):
+        yield loc, ref, s.to_dict() if s is not None else None
+
+
+def _plan_paragraphs(out: CleanPlan, f: Finding, paragraph_jaccard: float, cross: bool) -> None:
+    members = [(loc, ref, s) for loc, ref, s in _members(f) if ref.doc not in out.dropped]
+    if len(members) < 2:
+        return
+    members.sort(key=lambda m: (m[1].doc, m[1].start))
+    first_loc, first_ref, _ = members[0]
+    first_in_doc: dict[int, Location] = {}
+    for loc, ref, scores in members:
+        edited_copy = f.kind == "exact_paragraph" or (
+            scores is not None and scores["jaccard"] >= paragraph_jaccard
+        )
+        if ref.doc not in first_in_doc:
+            first_in_doc[ref.doc] = loc
+            if cross and ref.doc != first_ref.doc and edited_copy:
+                _drop_lines(
+                    out,
+                    Removal(
+                        "drop_paragraph", ref.doc, ref.start, ref.end, f.kind, first_loc, scores
+                    ),
+                )
+            continue
+        if edited_copy:
+            _drop_lines(
+                out,
+                Removal(
+                    "drop_paragraph",
+                    ref.doc,
+                    ref.start,
+                    ref.end,
+                    f.kind,
+                    first_in_doc[ref.doc],
+                    scores,
+                ),
+            )
+
+
+def _drop_lines(out: CleanPlan, removal: Removal) -> None:
+    if removal.doc in out.dropped:
+        return
+    lines = out.lines.setdefault(removal.doc, set())
+    wanted = set(range(removal.start, removal.end + 1))
+    if wanted <= lines:
+        return  # already removed for another reason (e.g. boilerplate and a repeat)
+    lines |= wanted
+    out.removals.append(removal)
+
+
+# --------------------------------------------------------------------------- applying
+
+
+def split_keepends(text: str) -> list[str]:
+    """Lines with their ends (``\\r\\n``, ``\\r``, ``\\n``), as :func:`split_lines` counts.
+
+    >>> split_keepends("a\\r\\nb\\rc")
+    ['a\\r\\n', 'b\\r', 'c']
+    """
+    return _LINE.findall(text)
+
+
+def remove_lines(text: str, drop: set[int]) -> str:
+    """``text`` without the 1-based lines in ``drop``; every other character kept."""
+    return "".join(line for i, line in enumerate(split_keepends(text), start=1) if i not in drop)
+
+
+def is_blank(text: str) -> bool:
+    return not text.strip()
+
+
+@dataclass
+class FileOutcome:
+    """What cleaning did to one input file."""
+
+    path: str
+    target: Path | None  # None: not written (every article dropped or emptied)
+    original: str
+    cleaned: str
+    emptied: list[str] = field(default_factory=list)  # ids of articles left empty
+    encoding: str = "utf-8"
+
+    @property
+    def changed(self) -> bool:
+        return self.original != self.cleaned or self.target is None
+
+
+def clean_files(
+    result: ScanResult, cleaning: CleanPlan, mapping: dict[str, Path]
+) -> list[FileOutcome]:
+    """Apply a plan, file by file, in memory (nothing is written here)."""
+    corpus = result.corpus
+    by_path: dict[str, list[int]] = {}
+    for index, doc in enumerate(corpus.documents):
+        by_path.setdefault(doc.path, []).append(index)
+    outcomes = []
+    for path, docs in by_path.items():
+        first = corpus.documents[docs[0]]
+        if first.format == "jsonl":
+            outcomes.append(_clean_jsonl(path, docs, result, cleaning, mapping.get(path)))
+        else:
+            outcomes.append(_clean_text_file(path, docs[0], result, cleaning, mapping.get(path)))
+    return outcomes
+
+
+def _read_raw(path: str) -> tuple[str, str, str]:
+    """A file's byte-order mark (or ""), its text after it, and the encoding to write with."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read again: {exc.strerror or exc}") from None
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    try:
+        return bom, data.decode("utf-8").removeprefix(bom), "utf-8"
+    except UnicodeDecodeError:
+        return "", data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _clean_text_file(
+    path: str, index: int, result: ScanResult, cleaning: CleanPlan, target: Path | None
+) -> FileOutcome:
+    doc = result.corpus.documents[index]
+    bom, original, encoding = _read_raw(path)
+    if index in cleaning.dropped:
+        return FileOutcome(path, None, bom + original, "", encoding=encoding)
+    drop = {doc.first_line + line - 1 for line in cleaning.lines.get(index, ())}
+    cleaned = remove_lines(original, drop)
+    lines_left = len(split_keepends(original)) - len(drop)
+    body = split_keepends(cleaned)[doc.first_line - 1 : lines_left]
+    if drop and is_blank("".join(body)):
+        return FileOutcome(path, None, bom + original, bom + cleaned, [doc.id], encoding)
+    return FileOutcome(path, target, bom + original, bom + cleaned, encoding=encoding)
+
+
+def _clean_jsonl(
+    path: str, docs: Sequence[int], result: ScanResult, cleaning: CleanPlan, target: Path | None
+) -> FileOutcome:
+    corpus = result.corpus
+    field_name = corpus.load_config.text_field
+    by_line = {corpus.documents[d].first_line: d for d in docs}
+    bom, original, encoding = _read_raw(path)
+    out_lines: list[str] = []
+    emptied: list[str] = []
+    for number, line in enumerate(split_keepends(original), start=1):
+        d = by_line.get(number)
+        if d is None or (d not in cleaning.dropped and d not in cleaning.lines):
+            out_lines.append(line)  # unchanged records (and lines dedup skipped) verbatim
+            continue
+        if d in cleaning.dropped:
+            continue
+        end = line[len(line.rstrip("\r\n")) :]
+        record = json.loads(line)
+        text = remove_lines(record[field_name], cleaning.lines[d])
+        if is_blank(text):
+            emptied.append(corpus.documents[d].id)
+            continue
+        record[field_name] = text
+        out_lines.append(json.dumps(record, ensure_ascii=False) + end)
+    cleaned = "".join(out_lines)
+    written = target if any(not is_blank(x) for x in out_lines) else None
+    return FileOutcome(path, written, bom + original, bom + cleaned, emptied, encoding)
+
+
+def manifest_records(result: ScanResult, cleaning: CleanPlan) -> list[dict[str, Any]]:
+    """One JSON-ready record per removal: where, why, what was kept, and the removed text."""
+    corpus = result.corpus
+    records = []
+    for r in cleaning.removals:
+        doc = corpus.document(r.doc)
+        if r.action == "drop_document":
+            lines = split_keepends(doc.text)
+            location = doc.location(1, max(1, len(lines)))
+            removed = doc.text
+        else:
+            location = doc.location(r.start, r.end)
+            removed = "".join(split_keepends(doc.text)[r.start - 1 : r.end])
+        record: dict[str, Any] = {
+            "action": r.action,
+            "location": location.to_dict(),
+            "reason": {"kind": r.kind},
+            "kept": r.kept.to_dict() if r.kept is not None else None,
+            "text": removed,
+        }
+        if r.scores:
+            record["reason"]["scores"] = r.scores
+        if r.rule:
+            record["reason"]["rule"] = r.rule
+        records.append(record)
+    return records
+
+
+def unified_diff(outcome: FileOutcome) -> str:
+    """A unified diff of one changed file (``/dev/null`` as target when it is not written)."""
+    target = str(outcome.target) if outcome.target is not None else "/dev/null"
+    return "".join(
+        difflib.unified_diff(
+            split_keepends(outcome.original),
+            split_keepends(outcome.cleaned),
+            fromfile=outcome.path,
+            tofile=target,
+        )
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class UnsafePathError(DedupError):
+    """An output path would leave the output directory, or write inside an input."""
+
+
+def output_mapping(files: Sequence[str], roots: Sequence[str], out: Path) -> dict[str, Path]:
+    """Where each input file goes under ``out``: the same path relative to its input root.
+
+    With one root (``dedup clean corpus/ --out OUT``) paths are relative to it; with several,
+    to their common parent. Output paths come from input paths only (never from ids), and
+    any that would land outside ``out`` is refused.
+    """
+    bases = [Path(r) if Path(r).is_dir() else Path(r).parent for r in roots]
+    base = Path(os.path.commonpath([str(b.resolve()) for b in bases])) if bases else Path.cwd()
+    out_resolved = out.resolve()
+    mapping = {}
+    for f in files:
+        relative = (
+            Path(f).resolve().relative_to(base)
+            if Path(f).resolve().is_relative_to(base)
+            else Path(Path(f).name)
+        )
+        target = (out_resolved / relative).resolve()
+        if not target.is_relative_to(out_resolved):
+            raise UnsafePathError(f"{f}: its output path would leave {out}")
+        mapping[f] = target
+    return mapping
+
+
+def refuse_out_inside_inputs(out: Path, roots: Sequence[str]) -> None:
+    """Refuse an output directory equal to, or inside, an input (the input would change)."""
+    out_resolved = out.resolve()
+    for root in roots:
+        base = Path(root).resolve()
+        if out_resolved == base or (base.is_dir() and out_resolved.is_relative_to(base)):
+            raise UnsafePathError(
+                f"--out {out} is inside the input {root}: cleaning would write into its own "
+                "input; choose another directory, or use --in-place to rewrite the files"
+            )
+
+
+def write_atomic(target: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``target`` through a temporary file and a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
+            stream.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def write_manifest(path: Path, records: Sequence[dict[str, Any]]) -> None:
+    write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
