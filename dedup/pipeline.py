@@ -63,7 +63,6 @@ class ShardOutput:
     par_pattern: np.ndarray
     par_pattern_end: np.ndarray
     keys: bp.ParagraphKeys
-    doc_sig: np.ndarray
     doc_bands: np.ndarray
     doc_hash: np.ndarray
     doc_tokens: np.ndarray
@@ -115,7 +114,6 @@ def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
         par_pattern=pattern,
         par_pattern_end=pattern_end,
         keys=bp.paragraph_keys(fp.words),
-        doc_sig=fp.doc_sig,
         doc_bands=fp.doc_bands,
         doc_hash=fp.doc_hash,
         doc_tokens=fp.doc_tokens,
@@ -218,7 +216,6 @@ class Corpus:
                 "par_bands",
                 "par_pattern",
                 "par_pattern_end",
-                "doc_sig",
                 "doc_bands",
                 "doc_hash",
                 "doc_tokens",
@@ -413,7 +410,7 @@ def _features_batch(texts: dict[int, list[str]], ngram_size: int, into: Features
         strict=True,
     ):
         into.shingle_sets[item] = sets
-        into.bags[item] = bag
+        into.bags[item] = verify.token_buckets(bag).astype(np.int32)  # TF-IDF features
         into.tokens[item] = int(bag.size)
 
 

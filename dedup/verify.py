@@ -58,8 +58,9 @@ def exact_jaccard(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 
 def token_buckets(word_hashes: np.ndarray) -> np.ndarray:
-    """Feature index of each word hash (the hashing trick)."""
-    return (word_hashes % np.uint64(N_FEATURES)).astype(np.int64)
+    """Feature index of each word hash (the hashing trick); feature indices map to
+    themselves, so a bag may hold either."""
+    return (word_hashes % word_hashes.dtype.type(N_FEATURES)).astype(np.int64)
 
 
 def document_frequencies(word_hashes: np.ndarray, owner: np.ndarray) -> np.ndarray:
