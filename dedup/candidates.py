@@ -23,12 +23,16 @@ def _runs(keys: np.ndarray, ids: np.ndarray | None) -> tuple[np.ndarray, np.ndar
     ids = np.arange(keys.size) if ids is None else ids
     keep = keys != 0
     keys, ids = keys[keep], ids[keep]
-    order = (
-        np.lexsort((ids, keys))
-        if ids.size and np.any(np.diff(ids) < 0)
-        else np.argsort(keys, kind="stable")
-    )
-    keys, ids = keys[order], ids[order]
+    if keys.dtype == np.uint32 and (ids.size == 0 or int(ids.max()) < (1 << 32)):
+        # One plain sort of (key << 32 | id): ids come out ascending within each key, and a
+        # plain sort of integers is several times faster than a stable argsort.
+        packed = (keys.astype(np.uint64) << np.uint64(32)) | ids.astype(np.uint64)
+        packed.sort()
+        keys = packed >> np.uint64(32)
+        ids = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    else:
+        order = np.lexsort((ids, keys))
+        keys, ids = keys[order], ids[order]
     if keys.size < 2:
         empty = np.zeros(0, dtype=np.int64)
         return ids, empty, empty

@@ -340,7 +340,7 @@ class BatchFingerprints:
 
     words: Words
     doc_sig: np.ndarray  # uint32[n_docs, num_perm]
-    doc_bands: np.ndarray  # uint64[n_docs, b]
+    doc_bands: np.ndarray  # uint32[n_docs, b]
     doc_hash: np.ndarray  # uint64[n_docs], 0 for a document with no body text
     doc_tokens: np.ndarray  # int64[n_docs], words in the body
     par_hash: np.ndarray  # uint64[n_par]
@@ -376,7 +376,7 @@ def fingerprint_paragraphs(
     return BatchFingerprints(
         words=words,
         doc_sig=doc_sig,
-        doc_bands=band_keys(doc_sig, *lsh_params(config.doc_threshold, config.num_perm)),
+        doc_bands=band_keys(doc_sig, *lsh_params(config.doc_threshold, config.num_perm), dtype=U32),
         doc_hash=doc_hash,
         doc_tokens=doc_tokens,
         par_hash=np.array([exact_hash(t) if t else 0 for t in norms], dtype=U64),

@@ -25,9 +25,13 @@ def test_lsh_pairs_union_over_bands_of_selected_rows():
 
 
 @settings(max_examples=150, derandomize=True)
-@given(st.lists(st.integers(0, 6), min_size=0, max_size=40), st.integers(2, 5))
-def test_key_pairs_equal_brute_force(keys, max_bucket):
-    arr = np.array(keys, dtype=np.uint64)
+@given(
+    st.lists(st.integers(0, 6), min_size=0, max_size=40),
+    st.integers(2, 5),
+    st.sampled_from([np.uint32, np.uint64]),
+)
+def test_key_pairs_equal_brute_force(keys, max_bucket, dtype):
+    arr = np.array(keys, dtype=dtype)
     got = {tuple(p) for p in candidates.key_pairs(arr, max_bucket).tolist()}
     expected = set()
     for key in set(keys) - {0}:
