@@ -557,7 +557,7 @@ class PatternSet:
         """
         return cls(_parse(lang, text))
 
-    def match(self, normalized_line: str) -> PatternMatch | None:
+    def match(self, normalized_line: str, prefixes: bool = True) -> PatternMatch | None:
         """Return the first template that matches ``normalized_line``, or None.
 
         Whole-line templates are tried first (on lines of at most
@@ -565,13 +565,15 @@ class PatternSet:
 
         Args:
             normalized_line: one line, normalized by :func:`dedup.normalize.normalize_text`.
+            prefixes: also try prefix templates (datelines); the caller can skip them for
+                lines that are not at the start of an article.
 
         Returns:
             The match, or None.
         """
         head = _head_key(normalized_line)
         found = self._whole.find(normalized_line, head)
-        if found is not None:
+        if found is not None or not prefixes:
             return found
         return self._prefix.find(normalized_line, head)
 

@@ -37,6 +37,8 @@ from dedup.report import Finding, ScanReport
 from dedup.segment import normalized_paragraphs
 
 Progress = Callable[[int, int], None]
+#: Prefix patterns (datelines) are tried on this many paragraphs at the start of an article.
+PREFIX_PARAGRAPHS = 2
 #: Articles whose original text the report keeps at hand while it builds findings.
 TEXT_CACHE_SIZE = 1024
 
@@ -90,8 +92,11 @@ def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
     patterns, index = _patterns(config.boilerplate.patterns)
     pattern = np.full(len(flat), -1, dtype=np.int32)
     pattern_end = np.zeros(len(flat), dtype=np.int32)
+    # Datelines (prefix templates) are glued to the start of an article: only its first
+    # PREFIX_PARAGRAPHS paragraphs are tried against them.
+    ordinal = np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts)
     for i, text in enumerate(norms):
-        match = patterns.match(text) if text else None
+        match = patterns.match(text, prefixes=ordinal[i] < PREFIX_PARAGRAPHS) if text else None
         if match is not None:
             pattern[i] = index[match.pattern]
             pattern_end[i] = match.end
