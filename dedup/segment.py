@@ -101,4 +101,11 @@ def normalized_paragraphs(doc: Document, mode: str = "auto") -> list[Segment]:
     normalized (only zero-width characters, say) is blank here.
     """
     lines = normalize_lines(doc.text)
+    if mode == "line" or (mode == "auto" and doc.format != "md"):
+        # Normalized lines are already stripped and collapsed: each non-empty one is a
+        # paragraph, as split_paragraphs would find it.
+        segments = [Segment(n, n, line) for n, line in enumerate(lines, start=1) if line]
+        if doc.title_in_text and segments:
+            segments[0] = Segment(segments[0].start, segments[0].end, segments[0].text, True)
+        return segments
     return split_paragraphs(replace(doc, text="\n".join(lines)), mode)

@@ -48,3 +48,33 @@ def test_segmentation_loses_no_text(lines, mode):
     kept = "".join("".join(s.text.split()) for s in segs)
     original = "".join("".join(line.split()) for line in split_lines(text))
     assert kept == original
+
+
+@settings(max_examples=200, derandomize=True)
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30), max_size=8
+    ),
+    st.sampled_from(["txt", "md", "jsonl"]),
+    st.sampled_from(["auto", "line", "block"]),
+)
+def test_normalized_paragraphs_match_segmenting_then_normalizing(lines, fmt, mode):
+    from dedup.normalize import normalize_lines, normalize_text
+    from dedup.segment import normalized_paragraphs
+
+    text = "\n".join(lines)
+    d = doc(text, fmt, title=fmt == "txt")
+    fast = normalized_paragraphs(d, mode)
+    slow = split_paragraphs(
+        Document(
+            path="a",
+            format=fmt,
+            id="a",
+            text="\n".join(normalize_lines(text)),
+            title_in_text=fmt == "txt",
+        ),
+        mode,
+    )
+    assert [(s.start, s.end, s.text, s.is_title) for s in fast] == [
+        (s.start, s.end, normalize_text(s.text), s.is_title) for s in slow
+    ]
