@@ -454,11 +454,13 @@ class PairScorer:
         self.scores: dict[tuple[int, int], verify.Scores] = {}
 
     def score_all(self, pairs: np.ndarray) -> None:
-        """Score every row of ``pairs`` (``i < j``) in one batch."""
-        missing = [int(i) for i in np.unique(pairs) if int(i) not in self.features.shingle_sets]
-        _features(self.texts(missing), self.ngram_size, self.features)
-        scored = _score(pairs, self.features, self.tfidf)
-        self.scores.update(zip(map(tuple, pairs.tolist()), scored, strict=True))
+        """Score every row of ``pairs`` (``i < j``), a chunk of pairs at a time."""
+        for lo in range(0, pairs.shape[0], verify.PAIR_CHUNK):
+            chunk = pairs[lo : lo + verify.PAIR_CHUNK]
+            missing = [int(i) for i in np.unique(chunk) if int(i) not in self.features.shingle_sets]
+            _features(self.texts(missing), self.ngram_size, self.features)
+            scored = _score(chunk, self.features, self.tfidf)
+            self.scores.update(zip(map(tuple, chunk.tolist()), scored, strict=True))
 
     def __call__(self, a: int, b: int) -> verify.Scores:
         key = (min(a, b), max(a, b))

@@ -24,6 +24,8 @@ import numpy as np
 from dedup.config import VerifyConfig
 
 N_FEATURES = 1 << 20
+#: Pairs scored per step (bounds the memory of the sparse row slices).
+PAIR_CHUNK = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +113,14 @@ class TfidfCosine:
         if pairs.size == 0:
             return np.zeros(0)
         matrix = self.vectors(bags)
-        left, right = matrix[pairs[:, 0]], matrix[pairs[:, 1]]
-        return np.asarray(left.multiply(right).sum(axis=1)).ravel().clip(0.0, 1.0)
+        out = np.empty(pairs.shape[0])
+        # In chunks: slicing the rows of every pair at once costs more memory than the
+        # vectors themselves.
+        for lo in range(0, pairs.shape[0], PAIR_CHUNK):
+            chunk = pairs[lo : lo + PAIR_CHUNK]
+            left, right = matrix[chunk[:, 0]], matrix[chunk[:, 1]]
+            out[lo : lo + chunk.shape[0]] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+        return out.clip(0.0, 1.0)
 
 
 def is_near_document(s: Scores, small_tokens: int, config: VerifyConfig) -> bool:
