@@ -31,6 +31,7 @@ _BULLETS = "\u2022\u00b7\u2023\u2043\u25e6\u25aa\u25ab\u25a0\u25a1\u25ba\u25b6\u
 _REMOVED = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BLANKS = re.compile(r"[^\S\n]+")
 
 #: (character, replacement) pairs. ``str.replace`` guarded by ``in`` is several times faster
 #: than ``str.translate`` with a dict on non-ASCII text, and most paragraphs need few of them.
@@ -79,4 +80,7 @@ def normalize_lines(text: str) -> list[str]:
     >>> normalize_lines("L’été\\r\\n« Oui »\\n")
     ["l'été", '" oui "', '']
     """
-    return [" ".join(line.split()) for line in _LINE_BREAK.split(_fold(text))]
+    # Line breaks become "\n" first: removing a zero-width character between "\r" and "\n"
+    # must not merge two line breaks into one.
+    text = _fold(_LINE_BREAK.sub("\n", text))
+    return [line.strip(" ") for line in _BLANKS.sub(" ", text).split("\n")]

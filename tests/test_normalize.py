@@ -57,3 +57,17 @@ def test_normalize_lines_equals_normalizing_each_line(text):
     from dedup.segment import split_lines
 
     assert normalize_lines(text) == [normalize_text(line) for line in split_lines(text)]
+
+
+WHITESPACE = " \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2028\u2029\u3000\u200b\u00ad\ufeffab"
+
+
+@settings(max_examples=500, derandomize=True)
+@given(st.text(alphabet=WHITESPACE, max_size=30))
+def test_normalize_lines_keeps_line_numbers_with_odd_whitespace(text):
+    """A removed character between \\r and \\n must not merge two line breaks."""
+    from dedup.normalize import normalize_lines
+    from dedup.segment import split_lines
+
+    assert normalize_lines(text) == [normalize_text(line) for line in split_lines(text)]
+    assert normalize_lines("\r\u200b\n") == ["", "", ""]
