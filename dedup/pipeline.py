@@ -48,7 +48,8 @@ TEXT_CACHE_SIZE = 1024
 
 @dataclass
 class ShardOutput:
-    """What one worker sends back for one shard: no text but compressed originals."""
+    """What one worker sends back for one shard: arrays, and each article's normalized
+    paragraphs compressed (no original text: findings read it again from the files)."""
 
     documents: list[Document]
     packed_norms: list[bytes]
