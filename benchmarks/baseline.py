@@ -28,6 +28,8 @@ from pathlib import Path
 
 from datasketch import MinHash, MinHashLSH
 
+from dedup.cluster import components
+
 NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.5
 
@@ -64,39 +66,6 @@ def minhash(text: str, scheme: str | None = None) -> MinHash:
     for shingle in shingles(normalize(text)):
         m.update(shingle.encode("utf-8"))
     return m
-
-
-class UnionFind:
-    """Disjoint sets over ``0..n-1`` with path halving and union by size."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-        self.size = [1] * n
-
-    def find(self, x: int) -> int:
-        """The representative of ``x``'s set."""
-        parent = self.parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        """Merge the sets of ``a`` and ``b``."""
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        if self.size[ra] < self.size[rb]:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.size[ra] += self.size[rb]
-
-    def groups(self) -> list[list[int]]:
-        """Sets of two or more members, each sorted."""
-        out: dict[int, list[int]] = {}
-        for x in range(len(self.parent)):
-            out.setdefault(self.find(x), []).append(x)
-        return [g for g in out.values() if len(g) >= 2]
 
 
 @dataclass
@@ -147,17 +116,16 @@ def run_baseline(
     timings["lsh_insert"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    uf = UnionFind(len(ids))
-    candidates = 0
+    edges = []
     for key, m in enumerate(hashes):
-        for other in lsh.query(m):
-            if other != key:
-                candidates += 1
-                uf.union(key, other)
+        edges.extend((key, other) for other in lsh.query(m) if other != key)
+    candidates = len(edges)
     timings["lsh_query"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    clusters = sorted(sorted(ids[i] for i in g) for g in uf.groups())
+    # Union-find over the raw LSH candidates (no verification): dedup's own connected
+    # components, which chain exactly as a plain union-find does.
+    clusters = sorted(sorted(ids[i] for i in g) for g in components(edges))
     pairs = {pair for c in clusters for pair in combinations(c, 2)}
     timings["cluster"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
