@@ -116,7 +116,7 @@ def run_baseline(
     timings["lsh_insert"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    edges = []
+    edges: list[tuple[int, int]] = []
     for key, m in enumerate(hashes):
         edges.extend((key, other) for other in lsh.query(m) if other != key)
     candidates = len(edges)
