@@ -56,9 +56,18 @@ def _load_config_file(ctx: click.Context, _param: click.Parameter, value: str | 
     except ConfigError as exc:
         raise click.BadParameter(str(exc), ctx=ctx, param_hint="--config") from None
     known = {p.name for p in ctx.command.params}
+    root = ctx.find_root().command
+    # A key another command takes (``check`` for scan) is not an error for this one.
+    anywhere = {
+        p.name
+        for c in getattr(root, "commands", {ctx.command.name: ctx.command}).values()
+        for p in c.params
+    }
     defaults = {}
     for key, item in table.items():
         name = key.replace("-", "_")
+        if name in anywhere - known:
+            continue
         if name not in known or name in ("paths", "config"):
             raise click.BadParameter(
                 f"{path}: unknown key [tool.dedup] {key}", ctx=ctx, param_hint="--config"
@@ -68,8 +77,51 @@ def _load_config_file(ctx: click.Context, _param: click.Parameter, value: str | 
     return value
 
 
+def _apply(options: list[Callable[..., Any]], func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _run_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of commands that report findings (output format, --check, inputs)."""
+    return _apply(
+        [
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(FORMATS),
+                default="text",
+                show_default=True,
+                help="Output format on stdout.",
+            ),
+            click.option("--check", is_flag=True, help="Exit 1 if there is any finding."),
+            click.option("--strict", is_flag=True, help="Stop at the first unreadable input."),
+            click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings."),
+            click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
+            click.option(
+                "--timings",
+                is_flag=True,
+                help="Add per-stage timings to JSON output (makes it vary between runs).",
+            ),
+            click.option(
+                "--stdin-filename",
+                default="-",
+                show_default=True,
+                help="Name to report for an article read from '-'.",
+            ),
+        ],
+        func,
+    )
+
+
 def _scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by commands that scan (thresholds, fields, formats)."""
+    """Options of commands that scan: the run options, then the configuration."""
+    return _run_options(_config_options(func))
+
+
+def _config_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Thresholds, parameters and field names: everything :func:`build_config` reads."""
     d_min, d_ver, d_bp, d_load = MinHashConfig(), VerifyConfig(), BoilerplateConfig(), LoadConfig()
     options = [
         click.option(
@@ -79,29 +131,6 @@ def _scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
             expose_value=False,
             callback=_load_config_file,
             help="pyproject.toml to read [tool.dedup] from (default: the nearest).",
-        ),
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default="text",
-            show_default=True,
-            help="Output format on stdout.",
-        ),
-        click.option("--check", is_flag=True, help="Exit 1 if there is any finding."),
-        click.option("--strict", is_flag=True, help="Stop at the first unreadable input."),
-        click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings."),
-        click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
-        click.option(
-            "--timings",
-            is_flag=True,
-            help="Add per-stage timings to JSON output (makes it vary between runs).",
-        ),
-        click.option(
-            "--stdin-filename",
-            default="-",
-            show_default=True,
-            help="Name to report for an article read from '-'.",
         ),
         click.option(
             "--segment",
@@ -184,6 +213,13 @@ def _scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Paragraphs: TF-IDF cosine for a reworded repeat.",
         ),
         click.option(
+            "--paragraph-rewrite-jaccard",
+            type=float,
+            default=d_ver.paragraph_rewrite_jaccard,
+            show_default=True,
+            help="Paragraphs: Jaccard floor for the cosine rule.",
+        ),
+        click.option(
             "--min-paragraph-tokens",
             type=int,
             default=d_ver.min_paragraph_tokens,
@@ -230,9 +266,7 @@ def _scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Worker processes (0: one per CPU core).",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return _apply(options, func)
 
 
 def build_config(o: dict[str, Any]) -> ScanConfig:
@@ -247,7 +281,7 @@ def build_config(o: dict[str, Any]) -> ScanConfig:
             source_field=o["source_field"],
             date_field=o["date_field"],
             segment=o["segment"],
-            strict=o["strict"],
+            strict=o.get("strict", False),
         ),
         minhash=MinHashConfig(
             ngram_size=o["ngram_size"],
@@ -263,6 +297,7 @@ def build_config(o: dict[str, Any]) -> ScanConfig:
             doc_rewrite_jaccard=o["rewrite_jaccard"],
             paragraph_jaccard=o["paragraph_jaccard"],
             paragraph_cosine=o["paragraph_cosine"],
+            paragraph_rewrite_jaccard=o["paragraph_rewrite_jaccard"],
             min_paragraph_tokens=o["min_paragraph_tokens"],
         ),
         boilerplate=BoilerplateConfig(
@@ -461,3 +496,74 @@ def clean(
         err.print(
             f"{kept} files written, {len(records)} removals; manifest: {manifest}", markup=False
         )
+
+
+@main.command("eval")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--task",
+    type=click.Choice(["auto", "pairs", "clusters", "lines"]),
+    default="auto",
+    show_default=True,
+    help="What LABELS holds (auto: from its fields: label, cluster or boilerplate).",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["paragraph", "document"]),
+    default="paragraph",
+    show_default=True,
+    help="Pairs: compare them as paragraphs (near_paragraph) or articles (near_document).",
+)
+@click.option(
+    "--metric",
+    type=click.Choice(["f1", "accuracy", "ari"]),
+    help="What the sweep maximises (default: ari for clusters, f1 otherwise).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("-q", "--quiet", is_flag=True, help="No warnings.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+@_config_options
+def evaluate(
+    labels: str,
+    task: str,
+    level: str,
+    metric: str | None,
+    fmt: str,
+    quiet: bool,
+    debug: bool,
+    **options: Any,
+) -> None:
+    """Measure precision, recall and F1 on labelled LABELS (pairs, clusters or lines), at
+    the configured thresholds and over a sweep of each threshold."""
+    from dedup import console
+    from dedup import evaluate as ev
+
+    try:
+        config = build_config(options)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc)) from None
+    try:
+        if task == "auto":
+            task = ev.detect_task(labels)
+        if (metric == "accuracy" and task != "pairs") or (metric == "ari" and task != "clusters"):
+            raise click.UsageError(f"--metric {metric} does not apply to {task}")
+        if task == "pairs":
+            pairs, warnings = ev.read_pairs(labels)
+            result = ev.evaluate_pairs(pairs, level, config, metric or "f1")
+        elif task == "clusters":
+            items, warnings = ev.read_clusters(labels)
+            result = ev.evaluate_clusters(items, config, metric or "ari")
+        else:
+            lines, warnings = ev.read_line_labels(labels)
+            result = ev.evaluate_lines(lines, config, metric or "f1")
+    except click.UsageError:
+        raise
+    except Exception as exc:
+        _fail(exc, debug)
+    result.warnings[:0] = warnings
+    if not quiet:
+        console.print_warnings(console.error_console(), result.warnings)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        console.render_evaluation(console.output_console(), result)

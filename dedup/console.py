@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,6 +19,9 @@ from rich.text import Text
 
 from dedup.records import InputWarning
 from dedup.report import KINDS, Finding, ScanReport
+
+if TYPE_CHECKING:
+    from dedup.evaluate import Evaluation
 
 TITLES = {
     "exact_document": "Exact duplicate articles",
@@ -121,3 +125,55 @@ def _render_finding(out: Console, finding: Finding) -> None:
         out.print(Text(mark, style="dim") + Text(str(location)), soft_wrap=True)
     shown = finding.prefix_text if finding.part == "prefix" and finding.prefix_text else None
     out.print(Text("  “") + Text(shown or finding.excerpt) + Text("”"), soft_wrap=True)
+
+
+#: Option that sets each swept threshold, as the user types it.
+OPTION_OF = {
+    "doc_jaccard": "--jaccard",
+    "doc_containment": "--containment",
+    "doc_cosine": "--cosine",
+    "doc_rewrite_jaccard": "--rewrite-jaccard",
+    "paragraph_jaccard": "--paragraph-jaccard",
+    "paragraph_cosine": "--paragraph-cosine",
+    "paragraph_rewrite_jaccard": "--paragraph-rewrite-jaccard",
+    "min_fraction": "--min-fraction",
+    "min_docs": "--min-docs",
+}
+
+
+def render_evaluation(out: Console, result: Evaluation) -> None:
+    """Metrics at the configured thresholds, then the best value of each swept threshold."""
+    m = result.metrics
+    title = f"dedup eval: {result.task}" + (f" ({result.level})" if result.level else "")
+    table = Table(title=title, title_justify="left")
+    for name in ("items", "precision", "recall", "F1", "accuracy", "ARI"):
+        table.add_column(name, justify="right")
+    table.add_row(
+        str(result.items),
+        f"{m.precision:.3f}",
+        f"{m.recall:.3f}",
+        f"{m.f1:.3f}",
+        "-" if m.accuracy is None else f"{m.accuracy:.3f}",
+        "-" if m.ari is None else f"{m.ari:.3f}",
+    )
+    out.print(table)
+    sweep = Table(
+        title=f"best value of each threshold (others as configured), by {result.metric}",
+        title_justify="left",
+    )
+    for name, justify in (("option", "left"), ("configured", "right"), ("best", "right")):
+        sweep.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for name in ("precision", "recall", "F1") + (() if result.metric == "f1" else (result.metric,)):
+        sweep.add_column(name, justify="right")
+    for knob, point in result.best.items():
+        bm = point.metrics
+        cells = [f"{bm.precision:.3f}", f"{bm.recall:.3f}", f"{bm.f1:.3f}"]
+        if result.metric != "f1":
+            cells.append(f"{bm.get(result.metric):.3f}")
+        sweep.add_row(
+            Text(OPTION_OF.get(knob, knob)),
+            f"{result.configured[knob]:g}",
+            f"{point.value:g}",
+            *cells,
+        )
+    out.print(sweep)

@@ -320,9 +320,9 @@ def scan(
     with timer("fingerprint"):
         corpus = Corpus.gather(map_shards(shards, config), on_progress, _total(shards), config.load)
     with timer("documents"):
-        docs = _document_clusters(corpus, config)
+        docs = document_clusters(corpus, config)
     with timer("boilerplate"):
-        boiler = _boilerplate(corpus, config, docs)
+        boiler = boilerplate_stage(corpus, config, docs)
     with timer("paragraphs"):
         paragraphs, paragraph_pairs = _paragraph_findings(corpus, config, docs, boiler)
     with timer("report"):
@@ -523,7 +523,7 @@ class DocumentClusters:
     candidate_pairs: int
 
 
-def _document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
+def document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
     """Exact groups, then near clusters among one representative per exact group."""
     n = len(corpus.documents)
     rank = _doc_rank(corpus, config.prefer_sources)
@@ -605,7 +605,7 @@ class Boilerplate:
     templates: list[bp.Template]
 
 
-def _boilerplate(corpus: Corpus, config: ScanConfig, docs: DocumentClusters) -> Boilerplate:
+def boilerplate_stage(corpus: Corpus, config: ScanConfig, docs: DocumentClusters) -> Boilerplate:
     par_doc, title = corpus.arrays["par_doc"], corpus.arrays["par_title"]
     names = sorted({d.source for d in corpus.documents})
     source_id = {name: i for i, name in enumerate(names)}

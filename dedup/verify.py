@@ -132,8 +132,32 @@ def is_near_document(s: Scores, small_tokens: int, config: VerifyConfig) -> bool
     return s.cosine >= config.doc_cosine and s.jaccard >= config.doc_rewrite_jaccard
 
 
+def near_document_mask(
+    jaccard: np.ndarray,
+    containment: np.ndarray,
+    cosine: np.ndarray,
+    small_tokens: np.ndarray,
+    config: VerifyConfig,
+) -> np.ndarray:
+    """:func:`is_near_document` over arrays of scores (for evaluation sweeps)."""
+    return (
+        (jaccard >= config.doc_jaccard)
+        | ((containment >= config.doc_containment) & (small_tokens >= config.min_doc_tokens))
+        | ((cosine >= config.doc_cosine) & (jaccard >= config.doc_rewrite_jaccard))
+    )
+
+
 def is_near_paragraph(s: Scores, config: VerifyConfig) -> bool:
     """The paragraph rules of :class:`~dedup.config.VerifyConfig`."""
     if s.jaccard >= config.paragraph_jaccard:
         return True
     return s.cosine >= config.paragraph_cosine and s.jaccard >= config.paragraph_rewrite_jaccard
+
+
+def near_paragraph_mask(
+    jaccard: np.ndarray, cosine: np.ndarray, config: VerifyConfig
+) -> np.ndarray:
+    """:func:`is_near_paragraph` over arrays of scores (for evaluation sweeps)."""
+    return (jaccard >= config.paragraph_jaccard) | (
+        (cosine >= config.paragraph_cosine) & (jaccard >= config.paragraph_rewrite_jaccard)
+    )
