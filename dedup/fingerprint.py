@@ -317,8 +317,36 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return _lsh_params(round(threshold, 6), num_perm)
 
 
+#: ``MinHashLSH(threshold, num_perm).b, .r`` for thresholds 0.05, 0.10, ... 0.95 (keys in
+#: hundredths), as datasketch 2.0's optimiser (default weights) computes them; importing
+#: datasketch costs half a second per run. ``tests/test_fingerprint.py`` checks every entry.
+_LSH_TABLE: dict[int, dict[int, tuple[int, int]]] = {
+    64: {
+        5: (32, 1), 10: (15, 1), 15: (32, 2), 20: (28, 2), 25: (18, 2), 30: (21, 3),
+        35: (21, 3), 40: (16, 4), 45: (16, 4), 50: (14, 4), 55: (12, 5), 60: (10, 6),
+        65: (9, 7), 70: (8, 8), 75: (7, 9), 80: (5, 11), 85: (4, 15), 90: (3, 21), 95: (2, 32),
+    },
+    128: {
+        5: (32, 1), 10: (64, 2), 15: (51, 2), 20: (28, 2), 25: (42, 3), 30: (37, 3),
+        35: (32, 4), 40: (32, 4), 45: (25, 5), 50: (25, 5), 55: (21, 6), 60: (18, 7),
+        65: (16, 8), 70: (14, 9), 75: (11, 11), 80: (9, 13), 85: (8, 16), 90: (5, 25),
+        95: (3, 42),
+    },
+    256: {
+        5: (32, 1), 10: (117, 2), 15: (51, 2), 20: (85, 3), 25: (64, 3), 30: (64, 4),
+        35: (61, 4), 40: (51, 5), 45: (47, 5), 50: (42, 6), 55: (36, 7), 60: (32, 8),
+        65: (28, 9), 70: (25, 10), 75: (21, 12), 80: (17, 15), 85: (13, 19), 90: (9, 28),
+        95: (5, 51),
+    },
+}  # fmt: skip
+
+
 @lru_cache(maxsize=16)
 def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    hundredths = round(threshold * 100)
+    known = _LSH_TABLE.get(num_perm, {}).get(hundredths)
+    if known is not None and abs(threshold * 100 - hundredths) < 1e-6:
+        return known
     from datasketch import MinHashLSH  # imported here: 0.6 s, and only banding needs it
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)

@@ -87,6 +87,20 @@ def test_lsh_params_come_from_datasketch():
     assert fp.lsh_params(0.3, 128) == (lsh.b, lsh.r)
 
 
+def test_lsh_table_is_datasketchs():
+    for num_perm, table in fp._LSH_TABLE.items():
+        for hundredths, params in table.items():
+            lsh = MinHashLSH(threshold=hundredths / 100, num_perm=num_perm)
+            assert params == (lsh.b, lsh.r), (num_perm, hundredths)
+            assert fp.lsh_params(hundredths / 100, num_perm) == params
+
+
+def test_lsh_params_off_the_table_ask_datasketch():
+    for threshold, num_perm in ((0.333, 128), (0.2, 100)):
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        assert fp.lsh_params(threshold, num_perm) == (lsh.b, lsh.r)
+
+
 def test_same_config_same_signature():
     a = fp.signatures(fp.shingles(fp.word_hashes(TEXTS), 3), len(TEXTS), 128, 1)
     b = fp.signatures(fp.shingles(fp.word_hashes(TEXTS), 3), len(TEXTS), 128, 1)
