@@ -49,3 +49,35 @@ def test_paragraph_rules():
     cfg = VerifyConfig()
     assert is_near_paragraph(Scores(0.75, 0.88, 0.95), cfg)
     assert not is_near_paragraph(Scores(0.05, 0.1, 0.4), cfg)
+
+
+@settings(max_examples=50, derandomize=True, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 2000), max_size=300), min_size=1, max_size=12),
+    st.booleans(),
+)
+def test_tfidf_vectors_equal_scikit_learn_bit_for_bit(bags, sublinear):
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from dedup.verify import N_FEATURES, document_frequencies, token_buckets
+
+    arrays = [np.array(b, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15) for b in bags]
+    owner = np.repeat(np.arange(len(arrays)), [a.size for a in arrays])
+    df = document_frequencies(np.concatenate(arrays), owner)
+    ours = TfidfCosine(sublinear_tf=sublinear).fit(df, len(arrays))
+    got = ours.vectors(arrays)
+
+    lengths = np.array([a.size for a in arrays])
+    rows = np.repeat(np.arange(len(arrays)), lengths)
+    counts = csr_matrix(
+        (np.ones(rows.size), (rows, token_buckets(np.concatenate(arrays)))),
+        shape=(len(arrays), N_FEATURES),
+    )
+    counts.sum_duplicates()
+    reference = TfidfTransformer(norm="l2", sublinear_tf=sublinear)
+    reference.idf_ = ours.idf_
+    want = reference.transform(counts)
+    assert np.array_equal(got.indptr, want.indptr)
+    assert np.array_equal(got.indices, want.indices)
+    assert got.data.tobytes() == want.data.tobytes()
