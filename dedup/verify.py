@@ -45,7 +45,7 @@ class Scores:
 
 
 def exact_jaccard(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Jaccard and containment of two sets of hashes (unique arrays).
+    """Jaccard and containment of two sets of hashes (sorted arrays of unique values).
 
     Two empty sets score 0, never 1: emptiness is not similarity.
 
@@ -54,7 +54,12 @@ def exact_jaccard(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """
     if a.size == 0 or b.size == 0:
         return 0.0, 0.0
-    inter = np.intersect1d(a, b, assume_unique=True).size
+    if a.size > b.size:
+        a, b = b, a
+    # The smaller set's elements found in the larger (both sorted and unique).
+    found = np.searchsorted(b, a)
+    found[found == b.size] = 0
+    inter = int(np.count_nonzero(b[found] == a))
     union = a.size + b.size - inter
     return inter / union, inter / min(a.size, b.size)
 

@@ -81,3 +81,16 @@ def test_tfidf_vectors_equal_scikit_learn_bit_for_bit(bags, sublinear):
     assert np.array_equal(got.indptr, want.indptr)
     assert np.array_equal(got.indices, want.indices)
     assert got.data.tobytes() == want.data.tobytes()
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.sets(st.integers(0, 2**64 - 1)), st.sets(st.integers(0, 2**64 - 1)))
+def test_exact_jaccard_equals_set_arithmetic(a, b):
+    x, y = np.array(sorted(a), dtype=np.uint64), np.array(sorted(b), dtype=np.uint64)
+    if not a or not b:
+        assert exact_jaccard(x, y) == (0.0, 0.0)
+        return
+    inter = len(a & b)
+    assert exact_jaccard(x, y) == (inter / len(a | b), inter / min(len(a), len(b)))
+    shared = np.array(sorted(a | b), dtype=np.uint64)
+    assert exact_jaccard(x, shared)[1] == 1.0
