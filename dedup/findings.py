@@ -39,16 +39,22 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return cut + " …"
 
 
-def _document_ref(corpus: Corpus, doc: int) -> tuple[Ref, Location, str]:
+def _document_ref(corpus: Corpus, doc: int) -> tuple[Ref, Location]:
+    """The whole article: its lines, from the first to the last non-blank one."""
     document = corpus.document(doc)
     lines = split_lines(document.text)
     while len(lines) > 1 and not lines[-1].strip():
         lines.pop()
     ref = Ref(doc, 1, max(1, len(lines)))
+    return ref, document.location(ref.start, ref.end)
+
+
+def _document_excerpt(corpus: Corpus, doc: int) -> str:
+    """The article's first two body paragraphs, for the excerpt."""
+    document = corpus.document(doc)
     segments = split_paragraphs(document, corpus.load_config.segment)
     body = [s for s in segments if not s.is_title] or segments
-    text = " ".join(s.text for s in body[:2])
-    return ref, document.location(ref.start, ref.end), text
+    return " ".join(s.text for s in body[:2])
 
 
 def document_findings(
@@ -63,10 +69,12 @@ def document_findings(
         for c in clusters:
             refs, locations = [], []
             for m in c.members:
-                ref, loc, _ = _document_ref(corpus, m)
+                ref, loc = _document_ref(corpus, m)
                 refs.append(ref)
                 locations.append(loc)
-            canonical_ref, canonical, text = _document_ref(corpus, c.representative)
+            rep = c.members.index(c.representative)
+            canonical_ref, canonical = refs[rep], locations[rep]
+            text = _document_excerpt(corpus, c.representative)
             member_scores: tuple[Scores | None, ...] = (
                 tuple(
                     scores.get((c.representative, m)) if m != c.representative else None

@@ -18,6 +18,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -327,6 +328,11 @@ def _meta_str(meta: dict[str, Any], key: str) -> str | None:
     return str(value)
 
 
+@lru_cache(maxsize=256)
+def _stem(path: str) -> str:
+    return Path(path).stem
+
+
 def _source(meta: dict[str, Any], key: str, url: str | None, folder: str) -> str:
     """The outlet: the ``source`` field, else the domain of the URL, else the parent folder."""
     source = _meta_str(meta, key)
@@ -400,7 +406,7 @@ def _parse_record(
         id=doc_id,
         text=text,
         first_line=number,
-        source=_source(record, config.source_field, url, Path(path).stem),
+        source=_source(record, config.source_field, url, _stem(path)),
         title=title,
         url=url,
         date=_meta_str(record, config.date_field),
