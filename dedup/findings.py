@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedup.boilerplate import Template, template_text
+from dedup.candidates import sorted_unique
 from dedup.cluster import Cluster
 from dedup.normalize import normalize_text
 from dedup.patterns import PatternSet
@@ -145,7 +146,7 @@ def boilerplate_findings(
             )
         )
     learned = template >= 0
-    for index in np.unique(pattern[(pattern >= 0) & ~learned]).tolist():
+    for index in sorted_unique(pattern[(pattern >= 0) & ~learned]).tolist():
         p = patterns.patterns[index]
         members = np.flatnonzero((pattern == index) & ~learned).tolist()
         finding = paragraph_finding(corpus, "boilerplate", members, None)

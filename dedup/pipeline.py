@@ -411,7 +411,9 @@ def _features_batch(texts: dict[int, list[str]], ngram_size: int, into: Features
     w_bounds = np.concatenate(([0], np.searchsorted(w_owner, cuts), [buckets.size]))
     sh_list, w_list = sh_bounds.tolist(), w_bounds.tolist()
     for pos, item in enumerate(items):
-        into.shingle_sets[item] = np.unique(sh.hashes[sh_list[pos] : sh_list[pos + 1]])
+        into.shingle_sets[item] = candidates.sorted_unique(
+            sh.hashes[sh_list[pos] : sh_list[pos + 1]]
+        )
         into.bags[item] = buckets[w_list[pos] : w_list[pos + 1]]
         into.tokens[item] = w_list[pos + 1] - w_list[pos]
 
@@ -454,7 +456,11 @@ class PairScorer:
         """Score every row of ``pairs`` (``i < j``), a chunk of pairs at a time."""
         for lo in range(0, pairs.shape[0], verify.PAIR_CHUNK):
             chunk = pairs[lo : lo + verify.PAIR_CHUNK]
-            missing = [int(i) for i in np.unique(chunk) if int(i) not in self.features.shingle_sets]
+            missing = [
+                int(i)
+                for i in candidates.sorted_unique(chunk.ravel())
+                if int(i) not in self.features.shingle_sets
+            ]
             _features(self.texts(missing), self.ngram_size, self.features)
             scored = _score(chunk, self.features, self.tfidf)
             self.scores.update(zip(map(tuple, chunk.tolist()), scored, strict=True))
