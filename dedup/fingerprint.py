@@ -29,9 +29,11 @@ Rajaraman and Ullman, *Mining of Massive Datasets*, ch. 3 (banding).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 import numpy as np
 
@@ -119,6 +121,9 @@ def word_hashes(texts: Sequence[str]) -> Words:
             np.zeros(n_texts, dtype=np.int64),
             np.zeros(0, dtype=bool),
         )
+    kernels = jit_kernels()
+    if kernels is not None:
+        return Words(*kernels.word_hashes(buffer, _WORD_BYTES, n_texts))
     is_word = _WORD_BYTES[buffer].view(np.int8)
     edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
@@ -204,6 +209,9 @@ class Shingles:
 
 def shingles(words: Words, ngram_size: int) -> Shingles:
     """Word ``ngram_size``-grams inside each paragraph; a shorter paragraph is one shingle."""
+    kernels = jit_kernels()
+    if kernels is not None:
+        return Shingles(*kernels.shingles(words.hashes, words.counts, ngram_size))
     w, para, counts = words.hashes, words.paragraph, words.counts
     n = ngram_size
     if w.size >= n:
@@ -246,6 +254,37 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+#: Whether :func:`jit_kernels` may load the compiled kernels (see :func:`use_jit`).
+_JIT = {"enabled": False}
+
+
+def use_jit(enabled: bool) -> None:
+    """Allow (or forbid) the compiled kernels of :mod:`dedup._jit` in this process.
+
+    Off by default: loading numba costs about a second of CPU per process, which pays only
+    for a few thousand articles (the pipeline turns it on for large scans). ``DEDUP_JIT=0``
+    in the environment keeps it off whatever is asked.
+    """
+    _JIT["enabled"] = enabled and os.environ.get("DEDUP_JIT", "1") != "0"
+
+
+def jit_kernels() -> ModuleType | None:
+    """The compiled kernels, or None when they are off or numba is not installed (the
+    numpy code then computes the same arrays, only slower)."""
+    return _load_jit() if _JIT["enabled"] else None
+
+
+@lru_cache(maxsize=1)
+def _load_jit() -> ModuleType | None:
+    try:
+        from dedup import _jit
+    except ImportError:  # numba is not installed
+        return None
+    except Exception:  # numba cannot work here (no writable cache, unsupported platform)
+        return None
+    return _jit
+
+
 def signatures(
     sh: Shingles, n_rows: int, num_perm: int, seed: int, chunk_elements: int = 1 << 18
 ) -> np.ndarray:
@@ -258,6 +297,10 @@ def signatures(
     if sh.hashes.size == 0:
         return out
     hv = fmix32((sh.hashes & U64(0xFFFFFFFF)).astype(U32))
+    kernels = jit_kernels()
+    if kernels is not None:
+        kernels.minhash_into(hv, np.ascontiguousarray(sh.paragraph, dtype=np.int64), a, b, out)
+        return out
     step = max(1, chunk_elements // num_perm)
     buf = np.empty((step, num_perm), dtype=U32)
     with np.errstate(over="ignore"):

@@ -39,6 +39,8 @@ from dedup.segment import normalized_paragraphs
 Progress = Callable[[int, int], None]
 #: Prefix patterns (datelines) are tried on this many paragraphs at the start of an article.
 PREFIX_PARAGRAPHS = 2
+#: Articles per worker process from which the compiled kernels are used (when installed).
+JIT_MIN_ARTICLES = 2000
 #: Articles whose original text the report keeps at hand while it builds findings.
 TEXT_CACHE_SIZE = 1024
 
@@ -140,9 +142,10 @@ def _pack_norms(norms: list[str], counts: np.ndarray) -> list[bytes]:
 _WORKER_CONFIG: ScanConfig | None = None
 
 
-def _init_worker(config: ScanConfig) -> None:
+def _init_worker(config: ScanConfig, jit: bool) -> None:
     global _WORKER_CONFIG
     _WORKER_CONFIG = config
+    fingerprint.use_jit(jit)
 
 
 def _process_in_worker(shard: load.Shard) -> ShardOutput:
@@ -154,9 +157,17 @@ def _process_in_worker(shard: load.Shard) -> ShardOutput:
 def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[ShardOutput]:
     """Run :func:`process_shard` over ``shards``, in order, on up to ``workers`` processes."""
     workers = min(config.effective_workers, len(shards))
+    # Compiled kernels (numba) pay for their loading time (about a second per process) only
+    # on large inputs; each worker loads them itself, so that the main process, which holds
+    # the corpus, does not carry them.
+    jit = _total(shards) >= JIT_MIN_ARTICLES * max(1, workers)
     if workers <= 1:
-        for shard in shards:
-            yield process_shard(shard, config)
+        fingerprint.use_jit(jit)
+        try:
+            for shard in shards:
+                yield process_shard(shard, config)
+        finally:
+            fingerprint.use_jit(False)
         return
     # fork is the cheapest start and needs no importable __main__, but forking while another
     # thread runs (a progress bar's refresh thread) can copy a held lock into the child:
@@ -173,7 +184,7 @@ def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[Sha
     if method == "forkserver":
         multiprocessing.set_forkserver_preload(["dedup.pipeline"])
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(config,)
+        workers, mp_context=context, initializer=_init_worker, initargs=(config, jit)
     ) as pool:
         yield from pool.map(_process_in_worker, shards)
 

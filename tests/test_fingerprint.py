@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup import fingerprint as fp
 from dedup.normalize import normalize_text
@@ -123,3 +125,43 @@ def test_long_tokens_hash_like_the_reference():
     text = "x" * 5000 + " court " + "y" * 40 + " " + "z " * 20 + "q" * 70
     words = fp.word_hashes([text])
     assert [int(h) for h in words.hashes] == [fp.word_hash(t) for t in text.split()]
+
+
+def test_compiled_signatures_equal_numpy_signatures():
+    pytest.importorskip("numba")
+    texts = [*TEXTS, "", "un", "deux mots", " ".join(f"w{i}" for i in range(300))]
+    sh = fp.shingles(fp.word_hashes(texts), 3)
+    fp.use_jit(False)
+    expected = fp.signatures(sh, len(texts) + 2, 128, 7)
+    fp.use_jit(True)
+    try:
+        assert fp.jit_kernels() is not None
+        got = fp.signatures(sh, len(texts) + 2, 128, 7)
+    finally:
+        fp.use_jit(False)
+    assert got.dtype == expected.dtype
+    assert (got == expected).all()
+
+
+WORDY = st.text(alphabet=st.sampled_from([*"ab1 \n'-éœ€", "\U0001f600"]), max_size=60)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(WORDY.map(lambda t: t.replace("\n", " ")), max_size=8), st.integers(1, 4))
+def test_compiled_words_and_shingles_equal_numpy(texts, ngram_size):
+    pytest.importorskip("numba")
+    texts = [*texts, "x" * 70]  # a long token takes the numpy path's slow branch
+    fp.use_jit(False)
+    words = fp.word_hashes(texts)
+    sh = fp.shingles(words, ngram_size)
+    fp.use_jit(True)
+    try:
+        jit_words = fp.word_hashes(texts)
+        jit_sh = fp.shingles(jit_words, ngram_size)
+    finally:
+        fp.use_jit(False)
+    for name in ("hashes", "paragraph", "counts", "numeric"):
+        a, b = getattr(words, name), getattr(jit_words, name)
+        assert a.dtype == b.dtype and a.shape == b.shape and (a == b).all(), name
+    assert (sh.hashes == jit_sh.hashes).all() and (sh.paragraph == jit_sh.paragraph).all()
+    assert sh.hashes.dtype == jit_sh.hashes.dtype
