@@ -571,6 +571,8 @@ class PatternSet:
         Returns:
             The match, or None.
         """
+        if not prefixes and normalized_line.count(" ") >= MAX_WHOLE_LINE_WORDS:
+            return None  # what the whole-line matcher answers for a long line, sooner
         head = _head_key(normalized_line)
         found = self._whole.find(normalized_line, head)
         if found is not None or not prefixes:
