@@ -425,7 +425,8 @@ def _features_batch(texts: dict[int, list[str]], ngram_size: int, into: Features
         into.shingle_sets[item] = candidates.sorted_unique(
             sh.hashes[sh_list[pos] : sh_list[pos + 1]]
         )
-        into.bags[item] = buckets[w_list[pos] : w_list[pos + 1]]
+        # Sorted, so that the sparse rows built from the bags need no sort of their own.
+        into.bags[item] = np.sort(buckets[w_list[pos] : w_list[pos + 1]])
         into.tokens[item] = w_list[pos + 1] - w_list[pos]
 
 

@@ -135,20 +135,31 @@ class TfidfCosine:
         return out.clip(0.0, 1.0)
 
 
+#: Rows summed at a time by :func:`_normalize_rows_l2` (rows of similar length together).
+_NORM_ROWS = 256
+
+
 def _normalize_rows_l2(data: np.ndarray, indptr: np.ndarray) -> None:
     """Divide each CSR row of ``data`` by its L2 norm, in place, as scikit-learn's
     ``inplace_csr_row_normalize_l2`` does: the squares are summed in row order, one by one
-    (numpy's pairwise sums would round differently), and an all-zero row is left alone."""
+    (numpy's pairwise sums would round differently), and an all-zero row is left alone.
+
+    The sequential sums are running sums (``cumsum`` along rows padded with zeros at the
+    end, which add nothing), for a few hundred rows of similar length at a time.
+    """
     lengths = np.diff(indptr)
     squares = data * data
     sums = np.zeros(lengths.size)
-    active = np.flatnonzero(lengths)
-    k = 0
-    # Column by column: step k adds the k-th square of every row longer than k.
-    while active.size:
-        sums[active] += squares[indptr[active] + k]
-        k += 1
-        active = active[lengths[active] > k]
+    order = np.argsort(lengths, kind="stable")
+    order = order[lengths[order] > 0]
+    for lo in range(0, order.size, _NORM_ROWS):
+        rows = order[lo : lo + _NORM_ROWS]
+        width = int(lengths[rows[-1]])  # the longest of these rows
+        columns = np.arange(width)
+        inside = columns[None, :] < lengths[rows, None]
+        positions = np.where(inside, indptr[rows, None] + columns[None, :], 0)
+        padded = np.where(inside, squares[positions], 0.0)
+        sums[rows] = np.cumsum(padded, axis=1)[:, -1]
     norms = np.sqrt(sums)
     norms[sums == 0.0] = 1.0
     data /= np.repeat(norms, lengths)

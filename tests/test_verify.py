@@ -94,3 +94,31 @@ def test_exact_jaccard_equals_set_arithmetic(a, b):
     assert exact_jaccard(x, y) == (inter / len(a | b), inter / min(len(a), len(b)))
     shared = np.array(sorted(a | b), dtype=np.uint64)
     assert exact_jaccard(x, shared)[1] == 1.0
+
+
+def test_tfidf_vectors_equal_scikit_learn_on_many_rows():
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    rng = np.random.default_rng(5)
+    bags = [rng.integers(0, 1 << 40, rng.integers(0, 900), dtype=np.uint64) for _ in range(700)]
+    bags = [np.concatenate((b, b[: b.size // 3])) for b in bags]  # repeated words
+    owner = np.repeat(np.arange(len(bags)), [b.size for b in bags])
+    from dedup.verify import document_frequencies
+
+    ours = TfidfCosine().fit(document_frequencies(np.concatenate(bags), owner), len(bags))
+    got = ours.vectors(bags)
+    from scipy.sparse import csr_matrix
+
+    from dedup.verify import N_FEATURES, token_buckets
+
+    rows = np.repeat(np.arange(len(bags)), [b.size for b in bags])
+    counts = csr_matrix(
+        (np.ones(rows.size), (rows, token_buckets(np.concatenate(bags)))),
+        shape=(len(bags), N_FEATURES),
+    )
+    counts.sum_duplicates()
+    reference = TfidfTransformer(norm="l2", sublinear_tf=True)
+    reference.idf_ = ours.idf_
+    want = reference.transform(counts)
+    assert np.array_equal(got.indptr, want.indptr)
+    assert got.data.tobytes() == want.data.tobytes()
