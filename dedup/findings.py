@@ -103,11 +103,18 @@ def paragraph_finding(
 ) -> Finding:
     """A finding over paragraphs (global paragraph indices); the first one is canonical."""
     arrays = corpus.arrays
+    index = np.asarray(members, dtype=np.int64)
     refs = tuple(
-        Ref(int(arrays["par_doc"][p]), int(arrays["par_start"][p]), int(arrays["par_end"][p]))
-        for p in members
+        Ref(d, a, b)
+        for d, a, b in zip(
+            arrays["par_doc"][index].tolist(),
+            arrays["par_start"][index].tolist(),
+            arrays["par_end"][index].tolist(),
+            strict=True,
+        )
     )
-    locations = tuple(corpus.documents[r.doc].location(r.start, r.end) for r in refs)
+    documents = corpus.documents
+    locations = tuple(documents[r.doc].location(r.start, r.end) for r in refs)
     first = refs[0]
     text = "\n".join(split_lines(corpus.document(first.doc).text)[first.start - 1 : first.end])
     return Finding(
