@@ -319,9 +319,9 @@ def scan(paths: tuple[str, ...], **options: Any) -> None:
         console.print_warnings(err, report.warnings)
     fmt = options["fmt"]
     if fmt == "json":
-        sys.stdout.write(
-            json.dumps(report.to_dict(options["timings"]), ensure_ascii=False, indent=2) + "\n"
-        )
+        from dedup.report import dumps_indented
+
+        sys.stdout.write(dumps_indented(report.to_dict(options["timings"])) + "\n")
     elif fmt == "jsonl":
         for finding in report.findings:
             sys.stdout.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")

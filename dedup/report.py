@@ -8,7 +8,9 @@ only on request.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _encode_str
 from typing import Any
 
 from dedup import __version__
@@ -159,3 +161,56 @@ class ScanReport:
         if timings:
             out["timings_s"] = {k: round(v, 3) for k, v in self.timings.items()}
         return out
+
+
+_INF = float("inf")
+
+
+def dumps_indented(obj: Any) -> str:
+    """``json.dumps(obj, ensure_ascii=False, indent=2)``, byte for byte, several times
+    faster: with an indent, ``json`` uses its pure-Python encoder, a generator per value.
+    For the types a report holds (dicts with string keys, lists, tuples, strings, numbers,
+    booleans, None); anything else goes to ``json.dumps`` itself."""
+    parts: list[str] = []
+    _encode(obj, parts, "\n")
+    return "".join(parts)
+
+
+def _encode(obj: Any, parts: list[str], newline: str) -> None:
+    if isinstance(obj, str):
+        parts.append(_encode_str(obj))
+    elif obj is None:
+        parts.append("null")
+    elif obj is True:
+        parts.append("true")
+    elif obj is False:
+        parts.append("false")
+    elif type(obj) is int:
+        parts.append(int.__repr__(obj))
+    elif type(obj) is float and obj == obj and obj not in (_INF, -_INF):
+        parts.append(float.__repr__(obj))
+    elif type(obj) is dict and all(type(k) is str for k in obj):
+        if not obj:
+            parts.append("{}")
+            return
+        inner = newline + "  "
+        first = True
+        for key, value in obj.items():
+            parts.append(("{" if first else ",") + inner + _encode_str(key) + ": ")
+            first = False
+            _encode(value, parts, inner)
+        parts.append(newline + "}")
+    elif type(obj) in (list, tuple):
+        if not obj:
+            parts.append("[]")
+            return
+        inner = newline + "  "
+        first = True
+        for value in obj:
+            parts.append(("[" if first else ",") + inner)
+            first = False
+            _encode(value, parts, inner)
+        parts.append(newline + "]")
+    else:
+        text = json.dumps(obj, ensure_ascii=False, indent=2)
+        parts.append(text.replace("\n", newline))
