@@ -111,8 +111,11 @@ def word_hashes(texts: Sequence[str]) -> Words:
     >>> w.counts.tolist(), w.paragraph.tolist(), bool(w.hashes[0] == w.hashes[2])
     ([2, 0, 1], [0, 0, 2], True)
     """
-    n_texts = len(texts)
-    buffer = np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8)
+    return _word_hashes(np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8), len(texts))
+
+
+def _word_hashes(buffer: np.ndarray, n_texts: int) -> Words:
+    """:func:`word_hashes` of ``n_texts`` texts joined by ``\n`` and encoded in ``buffer``."""
     if buffer.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Words(
@@ -431,7 +434,9 @@ def fingerprint_paragraphs(
     Titles take part in paragraph matching but not in the document's fingerprint, so that a
     syndicated copy under a new headline is still the same document.
     """
-    words = word_hashes(norms)
+    data = "\n".join(norms).encode("utf-8")
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    words = _word_hashes(buffer, len(norms))
     sh = shingles(words, config.ngram_size)
     par_sig = signatures(sh, len(norms), config.num_perm, config.seed)
     body = ~par_title
@@ -439,23 +444,64 @@ def fingerprint_paragraphs(
     doc_tokens = np.bincount(par_doc[body], weights=words.counts[body], minlength=n_docs).astype(
         np.int64
     )
-    bodies: list[list[str]] = [[] for _ in range(n_docs)]
-    for text, doc, title in zip(norms, par_doc.tolist(), par_title.tolist(), strict=True):
-        if not title and text:
-            bodies[doc].append(text)
-    doc_hash = np.array([exact_hash("\n".join(b)) if b else 0 for b in bodies], dtype=U64)
+    par_hash, doc_hash = _exact_hashes(data, buffer, norms, par_doc, par_title, n_docs)
     return BatchFingerprints(
         words=words,
         doc_sig=doc_sig,
         doc_bands=band_keys(doc_sig, *lsh_params(config.doc_threshold, config.num_perm), dtype=U32),
         doc_hash=doc_hash,
         doc_tokens=doc_tokens,
-        par_hash=np.array([exact_hash(t) if t else 0 for t in norms], dtype=U64),
+        par_hash=par_hash,
         par_bands=band_keys(
             par_sig, *lsh_params(config.paragraph_threshold, config.num_perm), dtype=U32
         ),
         within_pairs=within_document_pairs(par_sig, par_doc, words.counts, config),
     )
+
+
+def _exact_hashes(
+    data: bytes,
+    buffer: np.ndarray,
+    norms: Sequence[str],
+    par_doc: np.ndarray,
+    par_title: np.ndarray,
+    n_docs: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`exact_hash` of every paragraph (0 if empty) and of every document's body (its
+    non-empty body paragraphs joined by ``\n``; 0 if none), hashing slices of ``data`` (the
+    paragraphs joined by ``\n`` and encoded) instead of encoding each text again."""
+    view = memoryview(data)
+    bounds = np.concatenate(([-1], np.flatnonzero(buffer == 10), [buffer.size]))
+    starts, ends = (bounds[:-1] + 1).tolist(), bounds[1:].tolist()
+    par_hash = np.array(
+        [_blake64(view[a:b]) if b > a else 0 for a, b in zip(starts, ends, strict=True)],
+        dtype=U64,
+    )
+    doc_hash = np.zeros(n_docs, dtype=U64)
+    titles = par_title.tolist()
+    if par_doc.size and bool((np.diff(par_doc) < 0).any()):  # not grouped by document
+        bodies: list[list[str]] = [[] for _ in range(n_docs)]
+        for text, doc, title in zip(norms, par_doc.tolist(), titles, strict=True):
+            if not title and text:
+                bodies[doc].append(text)
+        doc_hash[:] = [exact_hash("\n".join(b)) if b else 0 for b in bodies]
+        return par_hash, doc_hash
+    cuts = np.searchsorted(par_doc, np.arange(n_docs + 1)).tolist()
+    for doc in range(n_docs):
+        lo, hi = cuts[doc], cuts[doc + 1]
+        if lo < hi and titles[lo]:
+            lo += 1  # a title is its article's first paragraph
+        body = range(lo, hi)
+        if any(titles[i] or ends[i] == starts[i] for i in body):
+            texts = [norms[i] for i in body if not titles[i] and norms[i]]
+            doc_hash[doc] = exact_hash("\n".join(texts)) if texts else 0
+        elif lo < hi:  # the body is one run of the buffer
+            doc_hash[doc] = _blake64(view[starts[lo] : ends[hi - 1]])
+    return par_hash, doc_hash
+
+
+def _blake64(data: bytes | memoryview) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 def within_document_pairs(

@@ -165,3 +165,27 @@ def test_compiled_words_and_shingles_equal_numpy(texts, ngram_size):
         assert a.dtype == b.dtype and a.shape == b.shape and (a == b).all(), name
     assert (sh.hashes == jit_sh.hashes).all() and (sh.paragraph == jit_sh.paragraph).all()
     assert sh.hashes.dtype == jit_sh.hashes.dtype
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_exact_hashes_are_blake2b_of_texts(shuffle):
+    from dedup.config import MinHashConfig
+
+    norms = ["titre", "un deux", "", "trois", "titre b", "", "quatre cinq", "x", "", "é"]
+    par_doc = np.array([0, 0, 0, 0, 1, 1, 1, 2, 3, 4])
+    par_title = np.array([1, 0, 0, 0, 1, 0, 0, 0, 0, 0], dtype=bool)
+    if shuffle:
+        order = np.array([4, 0, 5, 1, 6, 2, 7, 3, 8, 9])
+        norms = [norms[i] for i in order]
+        par_doc, par_title = par_doc[order], par_title[order]
+    got = fp.fingerprint_paragraphs(norms, par_doc, par_title, 6, MinHashConfig())
+    assert got.par_hash.tolist() == [fp.exact_hash(t) if t else 0 for t in norms]
+    bodies = [
+        "\n".join(
+            t
+            for t, d, title in zip(norms, par_doc, par_title, strict=True)
+            if d == doc and t and not title
+        )
+        for doc in range(6)
+    ]
+    assert got.doc_hash.tolist() == [fp.exact_hash(b) if b else 0 for b in bodies]
