@@ -319,9 +319,7 @@ def scan(paths: tuple[str, ...], **options: Any) -> None:
         console.print_warnings(err, report.warnings)
     fmt = options["fmt"]
     if fmt == "json":
-        from dedup.report import dumps_indented
-
-        sys.stdout.write(dumps_indented(report.to_dict(options["timings"])) + "\n")
+        report.write_json(sys.stdout.write, options["timings"])
     elif fmt == "jsonl":
         for finding in report.findings:
             sys.stdout.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")
