@@ -465,17 +465,37 @@ class PairScorer:
         self.scores: dict[tuple[int, int], verify.Scores] = {}
 
     def score_all(self, pairs: np.ndarray) -> None:
-        """Score every row of ``pairs`` (``i < j``), a chunk of pairs at a time."""
-        for lo in range(0, pairs.shape[0], verify.PAIR_CHUNK):
-            chunk = pairs[lo : lo + verify.PAIR_CHUNK]
+        """Score every row of ``pairs`` (``i < j``), a chunk of pairs at a time.
+
+        An item's shingle set and word bag are dropped after the last chunk that needs them
+        (its token count stays): only the items of pending chunks are held at once.
+        """
+        if pairs.size == 0:
+            return
+        step = verify.PAIR_CHUNK
+        items = pairs.ravel()
+        # The last chunk each item occurs in (items in order of their last occurrence).
+        order = np.argsort(items, kind="stable")
+        ends = np.flatnonzero(np.append(items[order][1:] != items[order][:-1], True))
+        last_item = items[order[ends]]
+        last_chunk = order[ends] // 2 // step
+        by_chunk = np.argsort(last_chunk, kind="stable")
+        last_item, last_chunk = last_item[by_chunk], last_chunk[by_chunk]
+        bounds = np.searchsorted(last_chunk, np.arange(0, (pairs.shape[0] + step - 1) // step + 1))
+        feats = self.features
+        for number, lo in enumerate(range(0, pairs.shape[0], step)):
+            chunk = pairs[lo : lo + step]
             missing = [
                 int(i)
                 for i in candidates.sorted_unique(chunk.ravel())
-                if int(i) not in self.features.shingle_sets
+                if int(i) not in feats.shingle_sets
             ]
-            _features(self.texts(missing), self.ngram_size, self.features)
-            scored = _score(chunk, self.features, self.tfidf)
+            _features(self.texts(missing), self.ngram_size, feats)
+            scored = _score(chunk, feats, self.tfidf)
             self.scores.update(zip(map(tuple, chunk.tolist()), scored, strict=True))
+            for item in last_item[bounds[number] : bounds[number + 1]].tolist():
+                feats.shingle_sets.pop(item, None)
+                feats.bags.pop(item, None)
 
     def __call__(self, a: int, b: int) -> verify.Scores:
         key = (min(a, b), max(a, b))
