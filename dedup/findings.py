@@ -43,11 +43,20 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 def _document_ref(corpus: Corpus, doc: int) -> tuple[Ref, Location]:
     """The whole article: its lines, from the first to the last non-blank one."""
     document = corpus.document(doc)
-    lines = split_lines(document.text)
-    while len(lines) > 1 and not lines[-1].strip():
-        lines.pop()
-    ref = Ref(doc, 1, max(1, len(lines)))
+    ref = Ref(doc, 1, _line_count(document.text))
     return ref, document.location(ref.start, ref.end)
+
+
+def _line_count(text: str) -> int:
+    r"""Lines of ``text`` up to its last non-blank one (at least 1): the length of
+    :func:`~dedup.segment.split_lines` once trailing blank lines are dropped, without
+    splitting (a line break is ``\r\n``, ``\r`` or ``\n``; blank is ``str.strip``'s).
+
+    >>> _line_count("a\r\nb\r\n\n  \n"), _line_count(""), _line_count("\n\n")
+    (2, 1, 1)
+    """
+    kept = text.rstrip()
+    return 1 + kept.count("\n") + kept.count("\r") - kept.count("\r\n")
 
 
 def _document_excerpt(corpus: Corpus, doc: int) -> str:
