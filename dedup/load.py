@@ -415,6 +415,20 @@ def _parse_record(
     )
 
 
+def _record_text(line: str, config: LoadConfig) -> str | None:
+    """The text of a JSON Lines record, or None where :func:`_parse_record` would skip it."""
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(record, dict):
+        return None
+    text = record.get(config.text_field)
+    return text if isinstance(text, str) else None
+
+
 def read_stdin_text(data: bytes, name: str = STDIN) -> tuple[str, list[InputWarning]]:
     """Decode standard input like a file; returns the text and any warning."""
     out = _Collector(strict=False)
@@ -430,7 +444,6 @@ def read_again(doc: Document, config: LoadConfig) -> Document:
     """
     if doc.text or doc.from_stdin:
         return doc
-    out = _Collector(strict=False)
     if doc.format == "jsonl":
         try:
             with open(doc.path, "rb") as handle:
@@ -440,10 +453,9 @@ def read_again(doc: Document, config: LoadConfig) -> Document:
             return doc
         if doc.first_line == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
-        line = raw.decode("utf-8", errors="replace")
-        again = _parse_record(doc.path, line, doc.first_line, doc.offset, config, out)
-    else:
-        text = _read_text(doc.path, out)
-        parsed = _parse_file(doc.path, text, config, out) if text is not None else []
-        again = parsed[0] if parsed else None
-    return doc if again is None else replace(doc, text=again.text)
+        text = _record_text(raw.decode("utf-8", errors="replace"), config)
+        return doc if text is None else replace(doc, text=text)
+    out = _Collector(strict=False)
+    text = _read_text(doc.path, out)
+    parsed = _parse_file(doc.path, text, config, out) if text is not None else []
+    return replace(doc, text=parsed[0].text) if parsed else doc
