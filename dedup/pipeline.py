@@ -41,6 +41,9 @@ Progress = Callable[[int, int], None]
 PREFIX_PARAGRAPHS = 2
 #: Articles per worker process from which the compiled kernels are used (when installed).
 JIT_MIN_ARTICLES = 2000
+#: Articles from which the main process uses them too, for the corpus-wide stages (about
+#: 150 MiB more memory there, and a second of loading, repaid from this size on).
+MAIN_JIT_MIN_ARTICLES = 50_000
 #: Articles whose original text the report keeps at hand while it builds findings.
 TEXT_CACHE_SIZE = 1024
 
@@ -332,12 +335,18 @@ def scan(
         raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
     with timer("fingerprint"):
         corpus = Corpus.gather(map_shards(shards, config), on_progress, _total(shards), config.load)
-    with timer("documents"):
-        docs = _document_clusters(corpus, config)
-    with timer("boilerplate"):
-        boiler = _boilerplate(corpus, config, docs)
-    with timer("paragraphs"):
-        paragraphs, paragraph_pairs = _paragraph_findings(corpus, config, docs, boiler)
+    # The corpus-wide stages hash the words of candidate items again: with the compiled
+    # kernels on very large corpora (worker processes are gone by now).
+    fingerprint.use_jit(len(corpus.documents) >= MAIN_JIT_MIN_ARTICLES)
+    try:
+        with timer("documents"):
+            docs = _document_clusters(corpus, config)
+        with timer("boilerplate"):
+            boiler = _boilerplate(corpus, config, docs)
+        with timer("paragraphs"):
+            paragraphs, paragraph_pairs = _paragraph_findings(corpus, config, docs, boiler)
+    finally:
+        fingerprint.use_jit(False)
     with timer("report"):
         findings = [
             *document_findings(corpus, docs.exact, docs.near, docs.scores),

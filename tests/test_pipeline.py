@@ -98,3 +98,13 @@ def test_write_json_equals_json_dumps_of_to_dict(timings):
     expected = json.dumps(report.to_dict(timings), ensure_ascii=False, indent=2) + "\n"
     assert "".join(pieces) == expected
     assert dumps_indented(report.to_dict(timings)) + "\n" == expected
+
+
+def test_compiled_kernels_give_the_same_report(monkeypatch):
+    pytest.importorskip("numba")
+    from dedup import pipeline
+
+    plain = run_scan([SYNDICATION]).to_dict()
+    monkeypatch.setattr(pipeline, "JIT_MIN_ARTICLES", 0)
+    monkeypatch.setattr(pipeline, "MAIN_JIT_MIN_ARTICLES", 0)
+    assert run_scan([SYNDICATION]).to_dict() == plain
