@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dedup.candidates import sorted_unique
 from dedup.config import BoilerplateConfig
 from dedup.fingerprint import Words, fold, sequence_keys
 
@@ -126,9 +127,11 @@ def learn_templates(
             emitted.append((np.flatnonzero(where & (values != 0)), key_type, pos, values))
 
     # Source sizes, counted in distinct clusters.
-    pairs = np.unique(np.stack((source, cluster), axis=1), axis=0)
     n_sources = int(source.max()) + 1
-    source_docs = np.bincount(pairs[:, 0], minlength=n_sources)
+    width = int(cluster.max()) + 1
+    # Distinct (source, cluster) pairs, packed into one integer each.
+    pairs = sorted_unique(source.astype(np.int64) * width + cluster)
+    source_docs = np.bincount(pairs // width, minlength=n_sources)
     needed = np.maximum(config.min_docs, np.ceil(config.min_fraction * source_docs - 1e-9))
 
     templates: list[Template] = []
@@ -142,8 +145,15 @@ def learn_templates(
                 np.full(para.size, key_type * 4 + pos, dtype=np.uint64),
             ]
         )
-        distinct = np.unique(np.stack((combined, cluster[para].astype(np.uint64)), axis=1), axis=0)
-        keys_u, counts = np.unique(distinct[:, 0], return_counts=True)
+        # Distinct clusters per key: sort by (key, cluster), keep the first of each pair.
+        member = cluster[para]
+        by_pair = np.lexsort((member, combined))
+        k, c = combined[by_pair], member[by_pair]
+        first_of_pair = np.concatenate(([True], (k[1:] != k[:-1]) | (c[1:] != c[:-1])))
+        distinct = k[first_of_pair]
+        starts = np.flatnonzero(np.concatenate(([True], distinct[1:] != distinct[:-1])))
+        keys_u = distinct[starts]
+        counts = np.diff(np.append(starts, distinct.size))
         order = np.argsort(combined, kind="stable")
         sorted_keys = combined[order]
         first = np.searchsorted(sorted_keys, keys_u, "left")

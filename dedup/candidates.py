@@ -17,30 +17,46 @@ from collections.abc import Iterable
 import numpy as np
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` for a 1-d array, by a sort: numpy 2's ``np.unique`` hashes
+    first and is many times slower on the integer arrays of this package."""
+    out = np.sort(values)
+    if out.size > 1:
+        out = out[np.concatenate(([True], out[1:] != out[:-1]))]
+    return out
+
+
 def _runs(keys: np.ndarray, ids: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sort by key (ids ascending within a key) and return ``ids, run starts, run ends`` of
     the keys shared by two or more items; key 0 means "no key" and is ignored."""
     ids = np.arange(keys.size) if ids is None else ids
     keep = keys != 0
     keys, ids = keys[keep], ids[keep]
+    packed: np.ndarray | None = None
     if keys.dtype == np.uint32 and (ids.size == 0 or int(ids.max()) < (1 << 32)):
         # One plain sort of (key << 32 | id): ids come out ascending within each key, and a
         # plain sort of integers is several times faster than a stable argsort.
         packed = (keys.astype(np.uint64) << np.uint64(32)) | ids.astype(np.uint64)
         packed.sort()
         keys = packed >> np.uint64(32)
-        ids = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
     else:
         order = np.lexsort((ids, keys))
         keys, ids = keys[order], ids[order]
+    empty = np.zeros(0, dtype=np.int64)
     if keys.size < 2:
-        empty = np.zeros(0, dtype=np.int64)
-        return ids, empty, empty
-    boundaries = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-    starts = np.concatenate(([0], boundaries))
-    ends = np.concatenate((boundaries, [keys.size]))
-    multi = (ends - starts) >= 2
-    return ids, starts[multi], ends[multi]
+        return (ids if packed is None else empty), empty, empty
+    # Runs of a shared key: where "same key as the next item" switches on and off. Most keys
+    # are not shared, so only the ids inside runs are unpacked, compacted.
+    same = np.concatenate(([False], keys[1:] == keys[:-1], [False]))
+    edges = np.diff(same.view(np.int8))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1) + 1
+    if packed is None:
+        return ids, starts, ends
+    inside = _ranges(starts, ends)
+    runs = (packed[inside] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    new_ends = np.cumsum(ends - starts)
+    return runs, new_ends - (ends - starts), new_ends
 
 
 def groups(keys: np.ndarray, ids: np.ndarray | None = None) -> list[np.ndarray]:
@@ -87,7 +103,7 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
 def _star(group: np.ndarray, max_bucket: int) -> np.ndarray:
     """Edges from the ``max_bucket`` smallest members of a large bucket to every member."""
-    group = np.unique(group)
+    group = sorted_unique(group)
     hubs = group[:max_bucket]
     i = np.repeat(hubs, group.size)
     j = np.tile(group, hubs.size)
@@ -116,7 +132,7 @@ def unique_pairs(chunks: list[np.ndarray]) -> np.ndarray:
     if pairs.size == 0:
         return pairs
     width = int(pairs.max()) + 1
-    packed = np.unique(pairs[:, 0] * width + pairs[:, 1])
+    packed = sorted_unique(pairs[:, 0] * width + pairs[:, 1])
     return np.stack((packed // width, packed % width), axis=1)
 
 

@@ -354,9 +354,7 @@ def scan(paths: tuple[str, ...], **options: Any) -> None:
         console.print_warnings(err, report.warnings)
     fmt = options["fmt"]
     if fmt == "json":
-        sys.stdout.write(
-            json.dumps(report.to_dict(options["timings"]), ensure_ascii=False, indent=2) + "\n"
-        )
+        report.write_json(sys.stdout.write, options["timings"])
     elif fmt == "jsonl":
         for finding in report.findings:
             sys.stdout.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedup.boilerplate import Template, template_text
+from dedup.candidates import sorted_unique
 from dedup.cluster import Cluster
 from dedup.normalize import normalize_text
 from dedup.patterns import PatternSet
@@ -39,16 +40,31 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return cut + " …"
 
 
-def _document_ref(corpus: Corpus, doc: int) -> tuple[Ref, Location, str]:
+def _document_ref(corpus: Corpus, doc: int) -> tuple[Ref, Location]:
+    """The whole article: its lines, from the first to the last non-blank one."""
     document = corpus.document(doc)
-    lines = split_lines(document.text)
-    while len(lines) > 1 and not lines[-1].strip():
-        lines.pop()
-    ref = Ref(doc, 1, max(1, len(lines)))
+    ref = Ref(doc, 1, _line_count(document.text))
+    return ref, document.location(ref.start, ref.end)
+
+
+def _line_count(text: str) -> int:
+    r"""Lines of ``text`` up to its last non-blank one (at least 1): the length of
+    :func:`~dedup.segment.split_lines` once trailing blank lines are dropped, without
+    splitting (a line break is ``\r\n``, ``\r`` or ``\n``; blank is ``str.strip``'s).
+
+    >>> _line_count("a\r\nb\r\n\n  \n"), _line_count(""), _line_count("\n\n")
+    (2, 1, 1)
+    """
+    kept = text.rstrip()
+    return 1 + kept.count("\n") + kept.count("\r") - kept.count("\r\n")
+
+
+def _document_excerpt(corpus: Corpus, doc: int) -> str:
+    """The article's first two body paragraphs, for the excerpt."""
+    document = corpus.document(doc)
     segments = split_paragraphs(document, corpus.load_config.segment)
     body = [s for s in segments if not s.is_title] or segments
-    text = " ".join(s.text for s in body[:2])
-    return ref, document.location(ref.start, ref.end), text
+    return " ".join(s.text for s in body[:2])
 
 
 def document_findings(
@@ -63,10 +79,12 @@ def document_findings(
         for c in clusters:
             refs, locations = [], []
             for m in c.members:
-                ref, loc, _ = _document_ref(corpus, m)
+                ref, loc = _document_ref(corpus, m)
                 refs.append(ref)
                 locations.append(loc)
-            canonical_ref, canonical, text = _document_ref(corpus, c.representative)
+            rep = c.members.index(c.representative)
+            canonical_ref, canonical = refs[rep], locations[rep]
+            text = _document_excerpt(corpus, c.representative)
             member_scores: tuple[Scores | None, ...] = (
                 tuple(
                     scores.get((c.representative, m)) if m != c.representative else None
@@ -94,11 +112,18 @@ def paragraph_finding(
 ) -> Finding:
     """A finding over paragraphs (global paragraph indices); the first one is canonical."""
     arrays = corpus.arrays
+    index = np.asarray(members, dtype=np.int64)
     refs = tuple(
-        Ref(int(arrays["par_doc"][p]), int(arrays["par_start"][p]), int(arrays["par_end"][p]))
-        for p in members
+        Ref(d, a, b)
+        for d, a, b in zip(
+            arrays["par_doc"][index].tolist(),
+            arrays["par_start"][index].tolist(),
+            arrays["par_end"][index].tolist(),
+            strict=True,
+        )
     )
-    locations = tuple(corpus.documents[r.doc].location(r.start, r.end) for r in refs)
+    documents = corpus.documents
+    locations = tuple(documents[r.doc].location(r.start, r.end) for r in refs)
     first = refs[0]
     text = "\n".join(split_lines(corpus.document(first.doc).text)[first.start - 1 : first.end])
     return Finding(
@@ -137,7 +162,7 @@ def boilerplate_findings(
             )
         )
     learned = template >= 0
-    for index in np.unique(pattern[(pattern >= 0) & ~learned]).tolist():
+    for index in sorted_unique(pattern[(pattern >= 0) & ~learned]).tolist():
         p = patterns.patterns[index]
         members = np.flatnonzero((pattern == index) & ~learned).tolist()
         finding = paragraph_finding(corpus, "boilerplate", members, None)

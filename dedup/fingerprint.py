@@ -29,9 +29,11 @@ Rajaraman and Ullman, *Mining of Massive Datasets*, ch. 3 (banding).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 import numpy as np
 
@@ -109,8 +111,11 @@ def word_hashes(texts: Sequence[str]) -> Words:
     >>> w.counts.tolist(), w.paragraph.tolist(), bool(w.hashes[0] == w.hashes[2])
     ([2, 0, 1], [0, 0, 2], True)
     """
-    n_texts = len(texts)
-    buffer = np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8)
+    return _word_hashes(np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8), len(texts))
+
+
+def _word_hashes(buffer: np.ndarray, n_texts: int) -> Words:
+    """:func:`word_hashes` of ``n_texts`` texts joined by ``\n`` and encoded in ``buffer``."""
     if buffer.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Words(
@@ -119,6 +124,9 @@ def word_hashes(texts: Sequence[str]) -> Words:
             np.zeros(n_texts, dtype=np.int64),
             np.zeros(0, dtype=bool),
         )
+    kernels = jit_kernels()
+    if kernels is not None:
+        return Words(*kernels.word_hashes(buffer, _WORD_BYTES, n_texts))
     is_word = _WORD_BYTES[buffer].view(np.int8)
     edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
@@ -204,6 +212,9 @@ class Shingles:
 
 def shingles(words: Words, ngram_size: int) -> Shingles:
     """Word ``ngram_size``-grams inside each paragraph; a shorter paragraph is one shingle."""
+    kernels = jit_kernels()
+    if kernels is not None:
+        return Shingles(*kernels.shingles(words.hashes, words.counts, ngram_size))
     w, para, counts = words.hashes, words.paragraph, words.counts
     n = ngram_size
     if w.size >= n:
@@ -246,6 +257,37 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+#: Whether :func:`jit_kernels` may load the compiled kernels (see :func:`use_jit`).
+_JIT = {"enabled": False}
+
+
+def use_jit(enabled: bool) -> None:
+    """Allow (or forbid) the compiled kernels of :mod:`dedup._jit` in this process.
+
+    Off by default: loading numba costs about a second of CPU per process, which pays only
+    for a few thousand articles (the pipeline turns it on for large scans). ``DEDUP_JIT=0``
+    in the environment keeps it off whatever is asked.
+    """
+    _JIT["enabled"] = enabled and os.environ.get("DEDUP_JIT", "1") != "0"
+
+
+def jit_kernels() -> ModuleType | None:
+    """The compiled kernels, or None when they are off or numba is not installed (the
+    numpy code then computes the same arrays, only slower)."""
+    return _load_jit() if _JIT["enabled"] else None
+
+
+@lru_cache(maxsize=1)
+def _load_jit() -> ModuleType | None:
+    try:
+        from dedup import _jit
+    except ImportError:  # numba is not installed
+        return None
+    except Exception:  # numba cannot work here (no writable cache, unsupported platform)
+        return None
+    return _jit
+
+
 def signatures(
     sh: Shingles, n_rows: int, num_perm: int, seed: int, chunk_elements: int = 1 << 18
 ) -> np.ndarray:
@@ -258,6 +300,10 @@ def signatures(
     if sh.hashes.size == 0:
         return out
     hv = fmix32((sh.hashes & U64(0xFFFFFFFF)).astype(U32))
+    kernels = jit_kernels()
+    if kernels is not None:
+        kernels.minhash_into(hv, np.ascontiguousarray(sh.paragraph, dtype=np.int64), a, b, out)
+        return out
     step = max(1, chunk_elements // num_perm)
     buf = np.empty((step, num_perm), dtype=U32)
     with np.errstate(over="ignore"):
@@ -317,8 +363,36 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return _lsh_params(round(threshold, 6), num_perm)
 
 
+#: ``MinHashLSH(threshold, num_perm).b, .r`` for thresholds 0.05, 0.10, ... 0.95 (keys in
+#: hundredths), as datasketch 2.0's optimiser (default weights) computes them; importing
+#: datasketch costs half a second per run. ``tests/test_fingerprint.py`` checks every entry.
+_LSH_TABLE: dict[int, dict[int, tuple[int, int]]] = {
+    64: {
+        5: (32, 1), 10: (15, 1), 15: (32, 2), 20: (28, 2), 25: (18, 2), 30: (21, 3),
+        35: (21, 3), 40: (16, 4), 45: (16, 4), 50: (14, 4), 55: (12, 5), 60: (10, 6),
+        65: (9, 7), 70: (8, 8), 75: (7, 9), 80: (5, 11), 85: (4, 15), 90: (3, 21), 95: (2, 32),
+    },
+    128: {
+        5: (32, 1), 10: (64, 2), 15: (51, 2), 20: (28, 2), 25: (42, 3), 30: (37, 3),
+        35: (32, 4), 40: (32, 4), 45: (25, 5), 50: (25, 5), 55: (21, 6), 60: (18, 7),
+        65: (16, 8), 70: (14, 9), 75: (11, 11), 80: (9, 13), 85: (8, 16), 90: (5, 25),
+        95: (3, 42),
+    },
+    256: {
+        5: (32, 1), 10: (117, 2), 15: (51, 2), 20: (85, 3), 25: (64, 3), 30: (64, 4),
+        35: (61, 4), 40: (51, 5), 45: (47, 5), 50: (42, 6), 55: (36, 7), 60: (32, 8),
+        65: (28, 9), 70: (25, 10), 75: (21, 12), 80: (17, 15), 85: (13, 19), 90: (9, 28),
+        95: (5, 51),
+    },
+}  # fmt: skip
+
+
 @lru_cache(maxsize=16)
 def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    hundredths = round(threshold * 100)
+    known = _LSH_TABLE.get(num_perm, {}).get(hundredths)
+    if known is not None and abs(threshold * 100 - hundredths) < 1e-6:
+        return known
     from datasketch import MinHashLSH  # imported here: 0.6 s, and only banding needs it
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
@@ -360,7 +434,9 @@ def fingerprint_paragraphs(
     Titles take part in paragraph matching but not in the document's fingerprint, so that a
     syndicated copy under a new headline is still the same document.
     """
-    words = word_hashes(norms)
+    data = "\n".join(norms).encode("utf-8")
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    words = _word_hashes(buffer, len(norms))
     sh = shingles(words, config.ngram_size)
     par_sig = signatures(sh, len(norms), config.num_perm, config.seed)
     body = ~par_title
@@ -368,23 +444,64 @@ def fingerprint_paragraphs(
     doc_tokens = np.bincount(par_doc[body], weights=words.counts[body], minlength=n_docs).astype(
         np.int64
     )
-    bodies: list[list[str]] = [[] for _ in range(n_docs)]
-    for text, doc, title in zip(norms, par_doc.tolist(), par_title.tolist(), strict=True):
-        if not title and text:
-            bodies[doc].append(text)
-    doc_hash = np.array([exact_hash("\n".join(b)) if b else 0 for b in bodies], dtype=U64)
+    par_hash, doc_hash = _exact_hashes(data, buffer, norms, par_doc, par_title, n_docs)
     return BatchFingerprints(
         words=words,
         doc_sig=doc_sig,
         doc_bands=band_keys(doc_sig, *lsh_params(config.doc_threshold, config.num_perm), dtype=U32),
         doc_hash=doc_hash,
         doc_tokens=doc_tokens,
-        par_hash=np.array([exact_hash(t) if t else 0 for t in norms], dtype=U64),
+        par_hash=par_hash,
         par_bands=band_keys(
             par_sig, *lsh_params(config.paragraph_threshold, config.num_perm), dtype=U32
         ),
         within_pairs=within_document_pairs(par_sig, par_doc, words.counts, config),
     )
+
+
+def _exact_hashes(
+    data: bytes,
+    buffer: np.ndarray,
+    norms: Sequence[str],
+    par_doc: np.ndarray,
+    par_title: np.ndarray,
+    n_docs: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`exact_hash` of every paragraph (0 if empty) and of every document's body (its
+    non-empty body paragraphs joined by ``\n``; 0 if none), hashing slices of ``data`` (the
+    paragraphs joined by ``\n`` and encoded) instead of encoding each text again."""
+    view = memoryview(data)
+    bounds = np.concatenate(([-1], np.flatnonzero(buffer == 10), [buffer.size]))
+    starts, ends = (bounds[:-1] + 1).tolist(), bounds[1:].tolist()
+    par_hash = np.array(
+        [_blake64(view[a:b]) if b > a else 0 for a, b in zip(starts, ends, strict=True)],
+        dtype=U64,
+    )
+    doc_hash = np.zeros(n_docs, dtype=U64)
+    titles = par_title.tolist()
+    if par_doc.size and bool((np.diff(par_doc) < 0).any()):  # not grouped by document
+        bodies: list[list[str]] = [[] for _ in range(n_docs)]
+        for text, doc, title in zip(norms, par_doc.tolist(), titles, strict=True):
+            if not title and text:
+                bodies[doc].append(text)
+        doc_hash[:] = [exact_hash("\n".join(b)) if b else 0 for b in bodies]
+        return par_hash, doc_hash
+    cuts = np.searchsorted(par_doc, np.arange(n_docs + 1)).tolist()
+    for doc in range(n_docs):
+        lo, hi = cuts[doc], cuts[doc + 1]
+        if lo < hi and titles[lo]:
+            lo += 1  # a title is its article's first paragraph
+        body = range(lo, hi)
+        if any(titles[i] or ends[i] == starts[i] for i in body):
+            texts = [norms[i] for i in body if not titles[i] and norms[i]]
+            doc_hash[doc] = exact_hash("\n".join(texts)) if texts else 0
+        elif lo < hi:  # the body is one run of the buffer
+            doc_hash[doc] = _blake64(view[starts[lo] : ends[hi - 1]])
+    return par_hash, doc_hash
+
+
+def _blake64(data: bytes | memoryview) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 def within_document_pairs(

@@ -18,6 +18,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -327,6 +328,11 @@ def _meta_str(meta: dict[str, Any], key: str) -> str | None:
     return str(value)
 
 
+@lru_cache(maxsize=256)
+def _stem(path: str) -> str:
+    return Path(path).stem
+
+
 def _source(meta: dict[str, Any], key: str, url: str | None, folder: str) -> str:
     """The outlet: the ``source`` field, else the domain of the URL, else the parent folder."""
     source = _meta_str(meta, key)
@@ -400,13 +406,27 @@ def _parse_record(
         id=doc_id,
         text=text,
         first_line=number,
-        source=_source(record, config.source_field, url, Path(path).stem),
+        source=_source(record, config.source_field, url, _stem(path)),
         title=title,
         url=url,
         date=_meta_str(record, config.date_field),
         title_in_text=False,
         offset=offset,
     )
+
+
+def _record_text(line: str, config: LoadConfig) -> str | None:
+    """The text of a JSON Lines record, or None where :func:`_parse_record` would skip it."""
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(record, dict):
+        return None
+    text = record.get(config.text_field)
+    return text if isinstance(text, str) else None
 
 
 def read_stdin_text(data: bytes, name: str = STDIN) -> tuple[str, list[InputWarning]]:
@@ -424,7 +444,6 @@ def read_again(doc: Document, config: LoadConfig) -> Document:
     """
     if doc.text or doc.from_stdin:
         return doc
-    out = _Collector(strict=False)
     if doc.format == "jsonl":
         try:
             with open(doc.path, "rb") as handle:
@@ -434,10 +453,9 @@ def read_again(doc: Document, config: LoadConfig) -> Document:
             return doc
         if doc.first_line == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
-        line = raw.decode("utf-8", errors="replace")
-        again = _parse_record(doc.path, line, doc.first_line, doc.offset, config, out)
-    else:
-        text = _read_text(doc.path, out)
-        parsed = _parse_file(doc.path, text, config, out) if text is not None else []
-        again = parsed[0] if parsed else None
-    return doc if again is None else replace(doc, text=again.text)
+        text = _record_text(raw.decode("utf-8", errors="replace"), config)
+        return doc if text is None else replace(doc, text=text)
+    out = _Collector(strict=False)
+    text = _read_text(doc.path, out)
+    parsed = _parse_file(doc.path, text, config, out) if text is not None else []
+    return replace(doc, text=parsed[0].text) if parsed else doc

@@ -432,13 +432,17 @@ class _Matcher:
                     tails.setdefault(key, []).append(i)
             else:
                 needles.setdefault(c.needle, []).append(i)
-        self._heads = {k: self._build(patterns, compiled, v) for k, v in heads.items()}
-        self._tails = {k: self._build(patterns, compiled, v) for k, v in tails.items()}
+        # Each key's alternation is compiled the first time a line needs it: a corpus uses a
+        # few dozen of the hundreds of head keys, and compiling them all costs half a second.
+        self._patterns, self._compiled = patterns, compiled
+        self._head_ids, self._tail_ids, self._needle_ids = heads, tails, needles
+        self._heads: dict[str, _Entry] = {}
+        self._tails: dict[str, _Entry] = {}
         # A cheap test before computing a line's tail key: the texts tail keys end with.
         self._tail_ends = tuple(
             k for key in tails for k in (tuple("0123456789") if key == "#" else (key,))
         )
-        self._needles = {k: self._build(patterns, compiled, v) for k, v in needles.items()}
+        self._needles: dict[str, _Entry] = {}
         self._find_needle = (
             re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
             if needles
@@ -456,13 +460,24 @@ class _Matcher:
         # Group n (1-based) is the template patterns[chosen[n - 1]]; item 0 is never read.
         return regex, (patterns[chosen[0]], *(patterns[i] for i in chosen))
 
+    def _entry(
+        self, ids: dict[str, list[int]], built: dict[str, _Entry], key: str
+    ) -> _Entry | None:
+        entry = built.get(key)
+        if entry is None:
+            chosen = ids.get(key)
+            if chosen is None:
+                return None
+            entry = built[key] = self._build(self._patterns, self._compiled, chosen)
+        return entry
+
     def find(self, line: str, head: str) -> PatternMatch | None:
         """The first template of this kind that matches ``line``, whose head key is ``head``.
 
         Whole-line templates are not tried on lines of more than
         :data:`MAX_WHOLE_LINE_WORDS` words (counted only when a template is to be tried).
         """
-        entry = self._heads.get(head)
+        entry = self._entry(self._head_ids, self._heads, head)
         if entry is not None:
             if self._too_long(line):
                 return None
@@ -472,7 +487,7 @@ class _Matcher:
         if self._tail_ends:
             end = line.rstrip(TRAIL_CHARS)
             if end.endswith(self._tail_ends):
-                entry = self._tails.get(_tail_key(end))
+                entry = self._entry(self._tail_ids, self._tails, _tail_key(end))
                 if entry is not None and not self._too_long(line):
                     found = self._try(entry, line)
                     if found is not None:
@@ -481,7 +496,8 @@ class _Matcher:
             window = line[:PREFIX_WINDOW] if self._prefix else line
             if self._find_needle.search(window) is not None and not self._too_long(line):
                 for m in self._find_needle.finditer(window):
-                    found = self._try(self._needles[m.group()], line)
+                    needle = self._entry(self._needle_ids, self._needles, m.group())
+                    found = self._try(needle, line) if needle is not None else None
                     if found is not None:
                         return found
         return None
@@ -571,6 +587,8 @@ class PatternSet:
         Returns:
             The match, or None.
         """
+        if not prefixes and normalized_line.count(" ") >= MAX_WHOLE_LINE_WORDS:
+            return None  # what the whole-line matcher answers for a long line, sooner
         head = _head_key(normalized_line)
         found = self._whole.find(normalized_line, head)
         if found is not None or not prefixes:

@@ -39,6 +39,11 @@ from dedup.segment import normalized_paragraphs
 Progress = Callable[[int, int], None]
 #: Prefix patterns (datelines) are tried on this many paragraphs at the start of an article.
 PREFIX_PARAGRAPHS = 2
+#: Articles per worker process from which the compiled kernels are used (when installed).
+JIT_MIN_ARTICLES = 2000
+#: Articles from which the main process uses them too, for the corpus-wide stages (about
+#: 150 MiB more memory there, and a second of loading, repaid from this size on).
+MAIN_JIT_MIN_ARTICLES = 50_000
 #: Articles whose original text the report keeps at hand while it builds findings.
 TEXT_CACHE_SIZE = 1024
 
@@ -140,9 +145,10 @@ def _pack_norms(norms: list[str], counts: np.ndarray) -> list[bytes]:
 _WORKER_CONFIG: ScanConfig | None = None
 
 
-def _init_worker(config: ScanConfig) -> None:
+def _init_worker(config: ScanConfig, jit: bool) -> None:
     global _WORKER_CONFIG
     _WORKER_CONFIG = config
+    fingerprint.use_jit(jit)
 
 
 def _process_in_worker(shard: load.Shard) -> ShardOutput:
@@ -154,9 +160,17 @@ def _process_in_worker(shard: load.Shard) -> ShardOutput:
 def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[ShardOutput]:
     """Run :func:`process_shard` over ``shards``, in order, on up to ``workers`` processes."""
     workers = min(config.effective_workers, len(shards))
+    # Compiled kernels (numba) pay for their loading time (about a second per process) only
+    # on large inputs; each worker loads them itself, so that the main process, which holds
+    # the corpus, does not carry them.
+    jit = _total(shards) >= JIT_MIN_ARTICLES * max(1, workers)
     if workers <= 1:
-        for shard in shards:
-            yield process_shard(shard, config)
+        fingerprint.use_jit(jit)
+        try:
+            for shard in shards:
+                yield process_shard(shard, config)
+        finally:
+            fingerprint.use_jit(False)
         return
     # fork is the cheapest start and needs no importable __main__, but forking while another
     # thread runs (a progress bar's refresh thread) can copy a held lock into the child:
@@ -173,7 +187,7 @@ def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[Sha
     if method == "forkserver":
         multiprocessing.set_forkserver_preload(["dedup.pipeline"])
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(config,)
+        workers, mp_context=context, initializer=_init_worker, initargs=(config, jit)
     ) as pool:
         yield from pool.map(_process_in_worker, shards)
 
@@ -231,7 +245,9 @@ class Corpus:
             parts.setdefault("par_doc", []).append(out.par_doc + base)
             par_base += out.par_doc.size
             key_parts.append(out.keys)
-            np.add.at(corpus.df, out.df_index, out.df_count)
+            # df_index holds distinct features (np.flatnonzero), so a plain fancy-index add
+            # does what np.add.at does, much faster.
+            corpus.df[out.df_index] += out.df_count
             done += len(out.documents) + out.skipped
             if on_progress is not None:
                 on_progress(done, total)
@@ -319,12 +335,18 @@ def scan(
         raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
     with timer("fingerprint"):
         corpus = Corpus.gather(map_shards(shards, config), on_progress, _total(shards), config.load)
-    with timer("documents"):
-        docs = document_clusters(corpus, config)
-    with timer("boilerplate"):
-        boiler = boilerplate_stage(corpus, config, docs)
-    with timer("paragraphs"):
-        paragraphs, paragraph_pairs = _paragraph_findings(corpus, config, docs, boiler)
+    # The corpus-wide stages hash the words of candidate items again: with the compiled
+    # kernels on very large corpora (worker processes are gone by now).
+    fingerprint.use_jit(len(corpus.documents) >= MAIN_JIT_MIN_ARTICLES)
+    try:
+        with timer("documents"):
+            docs = document_clusters(corpus, config)
+        with timer("boilerplate"):
+            boiler = boilerplate_stage(corpus, config, docs)
+        with timer("paragraphs"):
+            paragraphs, paragraph_pairs = _paragraph_findings(corpus, config, docs, boiler)
+    finally:
+        fingerprint.use_jit(False)
     with timer("report"):
         findings = [
             *document_findings(corpus, docs.exact, docs.near, docs.scores),
@@ -403,21 +425,20 @@ def _features_batch(texts: dict[int, list[str]], ngram_size: int, into: Features
     sh = fingerprint.shingles(words, ngram_size)
     sh_owner = owners[sh.paragraph] if sh.paragraph.size else sh.paragraph
     w_owner = owners[words.paragraph] if words.paragraph.size else words.paragraph
-    # One sort for every item's shingle set: by owner, then hash; then drop repeats.
-    order = np.lexsort((sh.hashes, sh_owner))
-    hashes, sh_owner = sh.hashes[order], sh_owner[order]
-    fresh = np.concatenate(([True], (hashes[1:] != hashes[:-1]) | (sh_owner[1:] != sh_owner[:-1])))
-    hashes, sh_owner = hashes[fresh], sh_owner[fresh]
+    # Items come in order (owners are non-decreasing): each item's shingles and words are one
+    # run. A sort per item is cheaper than one lexsort by (owner, hash) over the batch.
     cuts = np.arange(1, len(items))
-    for item, sets, bag in zip(
-        items,
-        np.split(hashes, np.searchsorted(sh_owner, cuts)),
-        np.split(words.hashes, np.searchsorted(w_owner, cuts)),
-        strict=True,
-    ):
-        into.shingle_sets[item] = sets
-        into.bags[item] = verify.token_buckets(bag).astype(np.int32)  # TF-IDF features
-        into.tokens[item] = int(bag.size)
+    sh_bounds = np.concatenate(([0], np.searchsorted(sh_owner, cuts), [sh.hashes.size]))
+    buckets = verify.token_buckets(words.hashes).astype(np.int32)  # TF-IDF features
+    w_bounds = np.concatenate(([0], np.searchsorted(w_owner, cuts), [buckets.size]))
+    sh_list, w_list = sh_bounds.tolist(), w_bounds.tolist()
+    for pos, item in enumerate(items):
+        into.shingle_sets[item] = candidates.sorted_unique(
+            sh.hashes[sh_list[pos] : sh_list[pos + 1]]
+        )
+        # Sorted, so that the sparse rows built from the bags need no sort of their own.
+        into.bags[item] = np.sort(buckets[w_list[pos] : w_list[pos + 1]])
+        into.tokens[item] = w_list[pos + 1] - w_list[pos]
 
 
 def _score(pairs: np.ndarray, feats: Features, tfidf: verify.TfidfCosine) -> list[verify.Scores]:
@@ -455,13 +476,37 @@ class PairScorer:
         self.scores: dict[tuple[int, int], verify.Scores] = {}
 
     def score_all(self, pairs: np.ndarray) -> None:
-        """Score every row of ``pairs`` (``i < j``), a chunk of pairs at a time."""
-        for lo in range(0, pairs.shape[0], verify.PAIR_CHUNK):
-            chunk = pairs[lo : lo + verify.PAIR_CHUNK]
-            missing = [int(i) for i in np.unique(chunk) if int(i) not in self.features.shingle_sets]
-            _features(self.texts(missing), self.ngram_size, self.features)
-            scored = _score(chunk, self.features, self.tfidf)
+        """Score every row of ``pairs`` (``i < j``), a chunk of pairs at a time.
+
+        An item's shingle set and word bag are dropped after the last chunk that needs them
+        (its token count stays): only the items of pending chunks are held at once.
+        """
+        if pairs.size == 0:
+            return
+        step = verify.PAIR_CHUNK
+        items = pairs.ravel()
+        # The last chunk each item occurs in (items in order of their last occurrence).
+        order = np.argsort(items, kind="stable")
+        ends = np.flatnonzero(np.append(items[order][1:] != items[order][:-1], True))
+        last_item = items[order[ends]]
+        last_chunk = order[ends] // 2 // step
+        by_chunk = np.argsort(last_chunk, kind="stable")
+        last_item, last_chunk = last_item[by_chunk], last_chunk[by_chunk]
+        bounds = np.searchsorted(last_chunk, np.arange(0, (pairs.shape[0] + step - 1) // step + 1))
+        feats = self.features
+        for number, lo in enumerate(range(0, pairs.shape[0], step)):
+            chunk = pairs[lo : lo + step]
+            missing = [
+                int(i)
+                for i in candidates.sorted_unique(chunk.ravel())
+                if int(i) not in feats.shingle_sets
+            ]
+            _features(self.texts(missing), self.ngram_size, feats)
+            scored = _score(chunk, feats, self.tfidf)
             self.scores.update(zip(map(tuple, chunk.tolist()), scored, strict=True))
+            for item in last_item[bounds[number] : bounds[number + 1]].tolist():
+                feats.shingle_sets.pop(item, None)
+                feats.bags.pop(item, None)
 
     def __call__(self, a: int, b: int) -> verify.Scores:
         key = (min(a, b), max(a, b))

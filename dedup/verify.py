@@ -45,7 +45,7 @@ class Scores:
 
 
 def exact_jaccard(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Jaccard and containment of two sets of hashes (unique arrays).
+    """Jaccard and containment of two sets of hashes (sorted arrays of unique values).
 
     Two empty sets score 0, never 1: emptiness is not similarity.
 
@@ -54,7 +54,12 @@ def exact_jaccard(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """
     if a.size == 0 or b.size == 0:
         return 0.0, 0.0
-    inter = np.intersect1d(a, b, assume_unique=True).size
+    if a.size > b.size:
+        a, b = b, a
+    # The smaller set's elements found in the larger (both sorted and unique).
+    found = np.searchsorted(b, a)
+    found[found == b.size] = 0
+    inter = int(np.count_nonzero(b[found] == a))
     union = a.size + b.size - inter
     return inter / union, inter / min(a.size, b.size)
 
@@ -78,7 +83,7 @@ class TfidfCosine:
     """TF-IDF cosine between bags of word hashes, with corpus-wide document frequencies.
 
     Follows scikit-learn's conventions: configuration in ``__init__``, learned state
-    (``transformer_``) set by :meth:`fit` only.
+    (``idf_``) set by :meth:`fit` only.
     """
 
     def __init__(self, sublinear_tf: bool = True) -> None:
@@ -86,16 +91,17 @@ class TfidfCosine:
 
     def fit(self, df: np.ndarray, n_documents: int) -> TfidfCosine:
         """Set the IDF from document frequencies (smooth IDF, as scikit-learn computes it)."""
-        from sklearn.feature_extraction.text import TfidfTransformer
-
-        idf = np.log((1.0 + n_documents) / (1.0 + df)) + 1.0
-        transformer = TfidfTransformer(norm="l2", sublinear_tf=self.sublinear_tf)
-        transformer.idf_ = idf
-        self.transformer_ = transformer
+        self.idf_ = np.log((1.0 + n_documents) / (1.0 + df)) + 1.0
         return self
 
     def vectors(self, bags: Sequence[np.ndarray]):  # type: ignore[no-untyped-def]
-        """L2-normalized TF-IDF rows (scipy CSR), one per bag of word hashes."""
+        """L2-normalized TF-IDF rows (scipy CSR), one per bag of word hashes.
+
+        The same arithmetic, operation by operation, as scikit-learn's
+        ``TfidfTransformer(norm="l2", sublinear_tf=...).transform`` with ``idf_`` set
+        (``tests/test_verify.py`` checks that the rows are equal bit for bit), without
+        importing scikit-learn, which costs most of a second per run.
+        """
         from scipy.sparse import csr_matrix
 
         lengths = np.array([bag.size for bag in bags], dtype=np.int64)
@@ -106,7 +112,13 @@ class TfidfCosine:
             shape=(len(bags), N_FEATURES),
         )
         counts.sum_duplicates()
-        return self.transformer_.transform(counts)
+        data = counts.data
+        if self.sublinear_tf:
+            np.log(data, data)
+            data += 1.0
+        data *= self.idf_[counts.indices]
+        _normalize_rows_l2(data, counts.indptr)
+        return counts
 
     def cosine(self, bags: Sequence[np.ndarray], pairs: np.ndarray) -> np.ndarray:
         """Cosine for each pair of bag indices (rows of ``pairs``)."""
@@ -121,6 +133,36 @@ class TfidfCosine:
             left, right = matrix[chunk[:, 0]], matrix[chunk[:, 1]]
             out[lo : lo + chunk.shape[0]] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
         return out.clip(0.0, 1.0)
+
+
+#: Rows summed at a time by :func:`_normalize_rows_l2` (rows of similar length together).
+_NORM_ROWS = 256
+
+
+def _normalize_rows_l2(data: np.ndarray, indptr: np.ndarray) -> None:
+    """Divide each CSR row of ``data`` by its L2 norm, in place, as scikit-learn's
+    ``inplace_csr_row_normalize_l2`` does: the squares are summed in row order, one by one
+    (numpy's pairwise sums would round differently), and an all-zero row is left alone.
+
+    The sequential sums are running sums (``cumsum`` along rows padded with zeros at the
+    end, which add nothing), for a few hundred rows of similar length at a time.
+    """
+    lengths = np.diff(indptr)
+    squares = data * data
+    sums = np.zeros(lengths.size)
+    order = np.argsort(lengths, kind="stable")
+    order = order[lengths[order] > 0]
+    for lo in range(0, order.size, _NORM_ROWS):
+        rows = order[lo : lo + _NORM_ROWS]
+        width = int(lengths[rows[-1]])  # the longest of these rows
+        columns = np.arange(width)
+        inside = columns[None, :] < lengths[rows, None]
+        positions = np.where(inside, indptr[rows, None] + columns[None, :], 0)
+        padded = np.where(inside, squares[positions], 0.0)
+        sums[rows] = np.cumsum(padded, axis=1)[:, -1]
+    norms = np.sqrt(sums)
+    norms[sums == 0.0] = 1.0
+    data /= np.repeat(norms, lengths)
 
 
 def is_near_document(s: Scores, small_tokens: int, config: VerifyConfig) -> bool:

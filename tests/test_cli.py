@@ -139,3 +139,37 @@ def test_stdin_excerpt_is_not_read_from_a_file_of_the_same_name(tmp_path, monkey
         run_cli(["scan", "-", "--stdin-filename", "new.txt", "--format", "json"], input=text).stdout
     )
     assert out["findings"][0]["excerpt"] == "Le même paragraphe revient deux fois ici."
+
+
+def test_dumps_indented_equals_json_dumps():
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from dedup.report import dumps_indented
+
+    leaves = (
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats()
+        | st.text(alphabet=st.characters(blacklist_categories=("Cs",)))
+    )
+    values = st.recursive(
+        leaves,
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.tuples(inner, inner)
+            | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+            | st.dictionaries(st.integers(), inner, max_size=2)
+        ),
+        max_leaves=30,
+    )
+
+    @settings(max_examples=400, derandomize=True, deadline=None)
+    @given(values)
+    def check(value):
+        assert dumps_indented(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+    check()

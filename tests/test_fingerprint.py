@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup import fingerprint as fp
 from dedup.normalize import normalize_text
@@ -87,6 +89,20 @@ def test_lsh_params_come_from_datasketch():
     assert fp.lsh_params(0.3, 128) == (lsh.b, lsh.r)
 
 
+def test_lsh_table_is_datasketchs():
+    for num_perm, table in fp._LSH_TABLE.items():
+        for hundredths, params in table.items():
+            lsh = MinHashLSH(threshold=hundredths / 100, num_perm=num_perm)
+            assert params == (lsh.b, lsh.r), (num_perm, hundredths)
+            assert fp.lsh_params(hundredths / 100, num_perm) == params
+
+
+def test_lsh_params_off_the_table_ask_datasketch():
+    for threshold, num_perm in ((0.333, 128), (0.2, 100)):
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        assert fp.lsh_params(threshold, num_perm) == (lsh.b, lsh.r)
+
+
 def test_same_config_same_signature():
     a = fp.signatures(fp.shingles(fp.word_hashes(TEXTS), 3), len(TEXTS), 128, 1)
     b = fp.signatures(fp.shingles(fp.word_hashes(TEXTS), 3), len(TEXTS), 128, 1)
@@ -109,3 +125,67 @@ def test_long_tokens_hash_like_the_reference():
     text = "x" * 5000 + " court " + "y" * 40 + " " + "z " * 20 + "q" * 70
     words = fp.word_hashes([text])
     assert [int(h) for h in words.hashes] == [fp.word_hash(t) for t in text.split()]
+
+
+def test_compiled_signatures_equal_numpy_signatures():
+    pytest.importorskip("numba")
+    texts = [*TEXTS, "", "un", "deux mots", " ".join(f"w{i}" for i in range(300))]
+    sh = fp.shingles(fp.word_hashes(texts), 3)
+    fp.use_jit(False)
+    expected = fp.signatures(sh, len(texts) + 2, 128, 7)
+    fp.use_jit(True)
+    try:
+        assert fp.jit_kernels() is not None
+        got = fp.signatures(sh, len(texts) + 2, 128, 7)
+    finally:
+        fp.use_jit(False)
+    assert got.dtype == expected.dtype
+    assert (got == expected).all()
+
+
+WORDY = st.text(alphabet=st.sampled_from([*"ab1 \n'-éœ€", "\U0001f600"]), max_size=60)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(WORDY.map(lambda t: t.replace("\n", " ")), max_size=8), st.integers(1, 4))
+def test_compiled_words_and_shingles_equal_numpy(texts, ngram_size):
+    pytest.importorskip("numba")
+    texts = [*texts, "x" * 70]  # a long token takes the numpy path's slow branch
+    fp.use_jit(False)
+    words = fp.word_hashes(texts)
+    sh = fp.shingles(words, ngram_size)
+    fp.use_jit(True)
+    try:
+        jit_words = fp.word_hashes(texts)
+        jit_sh = fp.shingles(jit_words, ngram_size)
+    finally:
+        fp.use_jit(False)
+    for name in ("hashes", "paragraph", "counts", "numeric"):
+        a, b = getattr(words, name), getattr(jit_words, name)
+        assert a.dtype == b.dtype and a.shape == b.shape and (a == b).all(), name
+    assert (sh.hashes == jit_sh.hashes).all() and (sh.paragraph == jit_sh.paragraph).all()
+    assert sh.hashes.dtype == jit_sh.hashes.dtype
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_exact_hashes_are_blake2b_of_texts(shuffle):
+    from dedup.config import MinHashConfig
+
+    norms = ["titre", "un deux", "", "trois", "titre b", "", "quatre cinq", "x", "", "é"]
+    par_doc = np.array([0, 0, 0, 0, 1, 1, 1, 2, 3, 4])
+    par_title = np.array([1, 0, 0, 0, 1, 0, 0, 0, 0, 0], dtype=bool)
+    if shuffle:
+        order = np.array([4, 0, 5, 1, 6, 2, 7, 3, 8, 9])
+        norms = [norms[i] for i in order]
+        par_doc, par_title = par_doc[order], par_title[order]
+    got = fp.fingerprint_paragraphs(norms, par_doc, par_title, 6, MinHashConfig())
+    assert got.par_hash.tolist() == [fp.exact_hash(t) if t else 0 for t in norms]
+    bodies = [
+        "\n".join(
+            t
+            for t, d, title in zip(norms, par_doc, par_title, strict=True)
+            if d == doc and t and not title
+        )
+        for doc in range(6)
+    ]
+    assert got.doc_hash.tolist() == [fp.exact_hash(b) if b else 0 for b in bodies]

@@ -71,3 +71,47 @@ def test_normalize_lines_keeps_line_numbers_with_odd_whitespace(text):
 
     assert normalize_lines(text) == [normalize_text(line) for line in split_lines(text)]
     assert normalize_lines("\r\u200b\n") == ["", "", ""]
+
+
+def _normalize_lines_by_regex(text):
+    """The regex definition normalize_lines had before its fast path (the reference)."""
+    import re
+
+    from dedup.normalize import _fold
+
+    text = _fold(re.sub(r"\r\n|\r|\n", "\n", text))
+    return [line.strip(" ") for line in re.sub(r"[^\S\n]+", " ", text).split("\n")]
+
+
+def test_odd_spaces_are_every_white_space_but_space_and_newline():
+    import re
+    import sys
+
+    from dedup.normalize import _ODD_SPACES
+
+    every = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert sorted(_ODD_SPACES) == sorted(set(every) - {" ", "\n"})
+    # str.split() and \s in re agree on what white space is.
+    assert every == [c for c in map(chr, range(sys.maxunicode + 1)) if re.fullmatch(r"\s", c)]
+    assert all(f"a{c}b".split() == ["a", "b"] for c in every)
+
+
+TRICKY = WHITESPACE + "\u1680\u2000\u2009\u200a\u202f\u205f\u2060\u00b7\u2022x "
+
+
+@settings(max_examples=1000, derandomize=True)
+@given(st.text(alphabet=TRICKY, max_size=40))
+def test_normalize_lines_fast_path_equals_regex_definition(text):
+    from dedup.normalize import normalize_lines
+
+    assert normalize_lines(text) == _normalize_lines_by_regex(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "a", "a b", " a", "a ", "a  b", "a\n b", "a \nb", "a\tb", "\r\r\n", "a\u2028b\nc"],
+)
+def test_normalize_lines_fast_path_on_edges(text):
+    from dedup.normalize import normalize_lines
+
+    assert normalize_lines(text) == _normalize_lines_by_regex(text)

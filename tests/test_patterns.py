@@ -400,3 +400,17 @@ def test_the_dispatcher_agrees_with_each_template_alone():
 def test_malformed_line_is_reported_with_its_number(text, line):
     with pytest.raises(ValueError, match=rf"^xx\.txt:{line}: "):
         PatternSet.from_text("xx", text)
+
+
+def test_every_builtin_alternation_compiles():
+    """Alternations are compiled lazily, per key: compile them all here."""
+    patterns = PatternSet.load(("fr", "en"))
+    for matcher in (patterns._whole, patterns._prefix):
+        for ids, built in (
+            (matcher._head_ids, matcher._heads),
+            (matcher._tail_ids, matcher._tails),
+            (matcher._needle_ids, matcher._needles),
+        ):
+            for key in ids:
+                assert matcher._entry(ids, built, key) is not None
+            assert len(built) == len(ids)

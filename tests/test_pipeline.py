@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from conftest import CORPORA, by_kind, id_sets, run_scan, write_jsonl
 
 SYNDICATION = CORPORA / "syndication.jsonl"
@@ -84,3 +85,26 @@ def test_excerpts_come_from_the_original_text():
     assert near.excerpt.startswith("Storm Ciaran struck the Atlantic coast of France")
     furniture = next(f for f in by_kind(report, "boilerplate") if f.template == "leave a comment")
     assert furniture.excerpt == "Leave a comment"
+
+
+@pytest.mark.parametrize("timings", [False, True])
+def test_write_json_equals_json_dumps_of_to_dict(timings):
+    from dedup.report import dumps_indented
+
+    report = run_scan([SYNDICATION])
+    assert report.findings
+    pieces: list[str] = []
+    report.write_json(pieces.append, timings)
+    expected = json.dumps(report.to_dict(timings), ensure_ascii=False, indent=2) + "\n"
+    assert "".join(pieces) == expected
+    assert dumps_indented(report.to_dict(timings)) + "\n" == expected
+
+
+def test_compiled_kernels_give_the_same_report(monkeypatch):
+    pytest.importorskip("numba")
+    from dedup import pipeline
+
+    plain = run_scan([SYNDICATION]).to_dict()
+    monkeypatch.setattr(pipeline, "JIT_MIN_ARTICLES", 0)
+    monkeypatch.setattr(pipeline, "MAIN_JIT_MIN_ARTICLES", 0)
+    assert run_scan([SYNDICATION]).to_dict() == plain

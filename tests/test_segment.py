@@ -78,3 +78,14 @@ def test_normalized_paragraphs_match_segmenting_then_normalizing(lines, fmt, mod
     assert [(s.start, s.end, s.text, s.is_title) for s in fast] == [
         (s.start, s.end, normalize_text(s.text), s.is_title) for s in slow
     ]
+
+
+@settings(max_examples=500, derandomize=True)
+@given(st.text(alphabet=" \t\r\n\x0b\x0c\x1c\x85\u2028\xa0ab", max_size=30))
+def test_line_count_equals_split_lines_without_trailing_blanks(text):
+    from dedup.findings import _line_count
+
+    lines = split_lines(text)
+    while len(lines) > 1 and not lines[-1].strip():
+        lines.pop()
+    assert _line_count(text) == max(1, len(lines))

@@ -49,3 +49,76 @@ def test_paragraph_rules():
     cfg = VerifyConfig()
     assert is_near_paragraph(Scores(0.75, 0.88, 0.95), cfg)
     assert not is_near_paragraph(Scores(0.05, 0.1, 0.4), cfg)
+
+
+@settings(max_examples=50, derandomize=True, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 2000), max_size=300), min_size=1, max_size=12),
+    st.booleans(),
+)
+def test_tfidf_vectors_equal_scikit_learn_bit_for_bit(bags, sublinear):
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from dedup.verify import N_FEATURES, document_frequencies, token_buckets
+
+    arrays = [np.array(b, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15) for b in bags]
+    owner = np.repeat(np.arange(len(arrays)), [a.size for a in arrays])
+    df = document_frequencies(np.concatenate(arrays), owner)
+    ours = TfidfCosine(sublinear_tf=sublinear).fit(df, len(arrays))
+    got = ours.vectors(arrays)
+
+    lengths = np.array([a.size for a in arrays])
+    rows = np.repeat(np.arange(len(arrays)), lengths)
+    counts = csr_matrix(
+        (np.ones(rows.size), (rows, token_buckets(np.concatenate(arrays)))),
+        shape=(len(arrays), N_FEATURES),
+    )
+    counts.sum_duplicates()
+    reference = TfidfTransformer(norm="l2", sublinear_tf=sublinear)
+    reference.idf_ = ours.idf_
+    want = reference.transform(counts)
+    assert np.array_equal(got.indptr, want.indptr)
+    assert np.array_equal(got.indices, want.indices)
+    assert got.data.tobytes() == want.data.tobytes()
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.sets(st.integers(0, 2**64 - 1)), st.sets(st.integers(0, 2**64 - 1)))
+def test_exact_jaccard_equals_set_arithmetic(a, b):
+    x, y = np.array(sorted(a), dtype=np.uint64), np.array(sorted(b), dtype=np.uint64)
+    if not a or not b:
+        assert exact_jaccard(x, y) == (0.0, 0.0)
+        return
+    inter = len(a & b)
+    assert exact_jaccard(x, y) == (inter / len(a | b), inter / min(len(a), len(b)))
+    shared = np.array(sorted(a | b), dtype=np.uint64)
+    assert exact_jaccard(x, shared)[1] == 1.0
+
+
+def test_tfidf_vectors_equal_scikit_learn_on_many_rows():
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    rng = np.random.default_rng(5)
+    bags = [rng.integers(0, 1 << 40, rng.integers(0, 900), dtype=np.uint64) for _ in range(700)]
+    bags = [np.concatenate((b, b[: b.size // 3])) for b in bags]  # repeated words
+    owner = np.repeat(np.arange(len(bags)), [b.size for b in bags])
+    from dedup.verify import document_frequencies
+
+    ours = TfidfCosine().fit(document_frequencies(np.concatenate(bags), owner), len(bags))
+    got = ours.vectors(bags)
+    from scipy.sparse import csr_matrix
+
+    from dedup.verify import N_FEATURES, token_buckets
+
+    rows = np.repeat(np.arange(len(bags)), [b.size for b in bags])
+    counts = csr_matrix(
+        (np.ones(rows.size), (rows, token_buckets(np.concatenate(bags)))),
+        shape=(len(bags), N_FEATURES),
+    )
+    counts.sum_duplicates()
+    reference = TfidfTransformer(norm="l2", sublinear_tf=True)
+    reference.idf_ = ours.idf_
+    want = reference.transform(counts)
+    assert np.array_equal(got.indptr, want.indptr)
+    assert got.data.tobytes() == want.data.tobytes()
