@@ -122,13 +122,13 @@ class VerifyConfig:
     """
 
     doc_jaccard: float = 0.5
-    doc_containment: float = 0.8
+    doc_containment: float = 0.6
     doc_cosine: float = 0.6
     doc_rewrite_jaccard: float = 0.1
     min_doc_tokens: int = 30
     paragraph_jaccard: float = 0.5
-    paragraph_cosine: float = 0.7
-    paragraph_rewrite_jaccard: float = 0.2
+    paragraph_cosine: float = 0.5
+    paragraph_rewrite_jaccard: float = 0.0
     min_paragraph_tokens: int = 8
     min_exact_paragraph_tokens: int = 3
 

@@ -25,7 +25,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -45,6 +45,8 @@ COUNT_SWEEP = tuple(range(2, 11))
 PARAGRAPH_KNOBS = ("paragraph_jaccard", "paragraph_cosine", "paragraph_rewrite_jaccard")
 DOCUMENT_KNOBS = ("doc_jaccard", "doc_containment", "doc_cosine", "doc_rewrite_jaccard")
 LINE_KNOBS = ("min_fraction", "min_docs")
+
+_C = TypeVar("_C", VerifyConfig, BoilerplateConfig)
 
 
 # --------------------------------------------------------------------------- records
@@ -165,6 +167,13 @@ class Evaluation:
             "sweep": [p.to_dict() for p in self.sweep],
             "warnings": [w.to_dict() for w in self.warnings],
         }
+
+
+def _set(config: _C, knob: str, value: float) -> _C:
+    """``config`` with one threshold changed (a count stays an integer)."""
+    current = getattr(config, knob)
+    changes: dict[str, Any] = {knob: int(value) if isinstance(current, int) else value}
+    return replace(config, **changes)
 
 
 # --------------------------------------------------------------------------- readers
@@ -429,9 +438,7 @@ def evaluate_pairs(
     configured = {k: getattr(config.verify, k) for k in knobs}
 
     def score(knob: str, value: float) -> Metrics:
-        return binary_metrics(
-            decide_pairs(scores, level, replace(config.verify, **{knob: value})), gold
-        )
+        return binary_metrics(decide_pairs(scores, level, _set(config.verify, knob, value)), gold)
 
     sweep, best = _sweep(knobs, lambda _k: UNIT_SWEEP, configured, score, metric)
     return Evaluation(
@@ -464,7 +471,9 @@ def evaluate_clusters(
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         files = sorted({item.path for item in items if item.path is not None})
         # The temporary corpus uses the default field names, whatever the options say.
-        fields = {f"{k}_field": k for k in ("id", "text", "title", "source", "date")}
+        fields: dict[str, Any] = {
+            f"{k}_field": k for k in ("id", "text", "title", "source", "date")
+        }
         config = replace(config, load=replace(config.load, **fields))
         result = pipeline.scan([corpus_path, *files], config=config)
         warnings.extend(result.report.warnings)
@@ -493,7 +502,7 @@ def evaluate_clusters(
             DOCUMENT_KNOBS,
             lambda _k: UNIT_SWEEP,
             configured,
-            lambda knob, value: measure(replace(config.verify, **{knob: value})),
+            lambda knob, value: measure(_set(config.verify, knob, value)),
             metric,
         )
         return Evaluation(
@@ -517,7 +526,7 @@ def _predicted_lines(
 ) -> set[tuple[str, str | None, int]]:
     """(path, id for JSON Lines, line) of every line the cleaner removes as boilerplate."""
     arrays, documents = result.corpus.arrays, result.corpus.documents
-    out = set()
+    out: set[tuple[str, str | None, int]] = set()
     for p in np.flatnonzero(whole).tolist():
         doc = documents[int(arrays["par_doc"][p])]
         for line in range(int(arrays["par_start"][p]), int(arrays["par_end"][p]) + 1):
@@ -549,7 +558,7 @@ def evaluate_lines(
         LINE_KNOBS,
         lambda knob: COUNT_SWEEP if knob == "min_docs" else UNIT_SWEEP,
         configured,
-        lambda knob, value: measure(replace(config.boilerplate, **{knob: value})),
+        lambda knob, value: measure(_set(config.boilerplate, knob, value)),
         metric,
     )
     predicted = _predicted_lines(result, result.boilerplate.whole)
