@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install scan test lint format typecheck check bench clean
+.PHONY: install scan test lint format typecheck check bench eval clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ check: lint typecheck test  ## everything CI runs
 
 bench: $(STAMP)  ## speed and quality at 10k and 100k generated articles, beside plain datasketch
 	$(BIN)/python benchmarks/bench.py --sizes 10000,100000 --out benchmarks/RESULTS-bench.md
+
+eval: $(STAMP)  ## quality on the labelled sets in ../shared/datasets, beside jusText, trafilatura, MinHash
+	$(BIN)/python benchmarks/eval.py --out benchmarks/RESULTS.md
 
 clean:  ## remove caches and build artefacts
 	rm -rf build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis benchmarks/work

@@ -69,12 +69,20 @@ class CleanPlan:
 
 
 def plan(
-    result: ScanResult, *, paragraph_jaccard: float, drop_cross_article_repeats: bool = False
+    result: ScanResult,
+    *,
+    paragraph_jaccard: float,
+    drop_cross_article_repeats: bool = False,
+    keep_duplicates: bool = False,
 ) -> CleanPlan:
-    """Decide the removals from a scan's findings (see the module docstring)."""
+    """Decide the removals from a scan's findings (see the module docstring).
+
+    ``keep_duplicates`` keeps every article (only lines are removed): for a user who cleans
+    furniture out of a corpus whose copies they want to keep.
+    """
     out = CleanPlan()
     for f in result.report.findings:
-        if f.kind in ("exact_document", "near_document"):
+        if f.kind in ("exact_document", "near_document") and not keep_duplicates:
             for _, ref, scores in _members(f):
                 if ref.doc != f.canonical_ref.doc and ref.doc not in out.dropped:
                     out.dropped.add(ref.doc)

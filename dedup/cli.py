@@ -387,6 +387,11 @@ def scan(paths: tuple[str, ...], **options: Any) -> None:
     help="Also drop a paragraph repeated in another kept article (kept by default).",
 )
 @click.option(
+    "--keep-duplicates",
+    is_flag=True,
+    help="Keep every article: remove only repeated paragraphs and boilerplate lines.",
+)
+@click.option(
     "--prefer-source",
     "prefer_sources",
     multiple=True,
@@ -400,6 +405,7 @@ def clean(
     manifest_path: Path | None,
     dry_run: bool,
     drop_cross_article_repeats: bool,
+    keep_duplicates: bool,
     prefer_sources: tuple[str, ...],
     **options: Any,
 ) -> None:
@@ -432,6 +438,7 @@ def clean(
             result,
             paragraph_jaccard=config.verify.paragraph_jaccard,
             drop_cross_article_repeats=drop_cross_article_repeats,
+            keep_duplicates=keep_duplicates,
         )
         files = list(dict.fromkeys(d.path for d in result.corpus.documents))
         mapping = (

@@ -185,3 +185,15 @@ def test_clean_is_idempotent(tmp_path, articles):
     assert manifest(root / "two") == []
     for path in (root / "one").glob("*.txt"):
         assert (root / "two" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_keep_duplicates_removes_lines_only(tmp_path):
+    src = CASES / "jsonl" / "input"
+    clean(src, tmp_path / "all")
+    actions = {r["action"] for r in manifest(tmp_path / "all")}
+    assert "drop_document" in actions  # the case has copies to drop...
+    clean(src, tmp_path / "lines", "--keep-duplicates")
+    kept = manifest(tmp_path / "lines")
+    assert kept and "drop_document" not in {r["action"] for r in kept}
+    records = (tmp_path / "lines" / "syndication.jsonl").read_text().splitlines()
+    assert len(records) == len((src / "syndication.jsonl").read_text().splitlines())
