@@ -223,79 +223,79 @@ def _read_side(record: dict[str, Any], side: str, base: str) -> str:
         return handle.read()
 
 
-def read_pairs(path: str) -> tuple[list[LabelledPair], list[InputWarning]]:
-    """Labelled pairs: ``a``, ``b`` (texts) or ``a_path``, ``b_path``, and ``label``."""
-    pairs, warnings = [], []
-    for number, record in _records(path):
-        try:
-            if "__error__" in record:
-                raise ValueError(record["__error__"])
-            pairs.append(
-                LabelledPair(
-                    _read_side(record, "a", path),
-                    _read_side(record, "b", path),
-                    _label(record.get("label")),
-                )
-            )
-        except (ValueError, OSError, UnicodeDecodeError) as exc:
-            warnings.append(InputWarning(path, number, f"skipped: {exc}"))
-    return pairs, warnings
+_T = TypeVar("_T")
 
 
-def read_clusters(path: str) -> tuple[list[LabelledArticle], list[InputWarning]]:
-    """Labelled clusters: ``cluster`` and ``text`` (or ``path``), optional metadata."""
+def _read_labelled(
+    path: str, parse: Callable[[dict[str, Any]], _T]
+) -> tuple[list[_T], list[InputWarning]]:
+    """Parse every record of ``path``; a bad one is a warning naming its line, not an end."""
     items, warnings = [], []
     for number, record in _records(path):
         try:
             if "__error__" in record:
                 raise ValueError(record["__error__"])
-            cluster = record.get("cluster")
-            if cluster is None or isinstance(cluster, (dict, list)):
-                raise ValueError("needs 'cluster'")
-            text, file = record.get("text"), record.get("path")
-            if not isinstance(text, str) and not isinstance(file, str):
-                raise ValueError("needs 'text' or 'path'")
-            meta = {k: record.get(k) for k in ("title", "source", "date")}
-            items.append(
-                LabelledArticle(
-                    cluster=str(cluster),
-                    text=text if isinstance(text, str) else None,
-                    path=None if isinstance(text, str) else _resolve(path, str(file)),
-                    **{k: str(v) if v is not None else None for k, v in meta.items()},
-                )
-            )
-        except ValueError as exc:
+            items.append(parse(record))
+        except (ValueError, OSError, UnicodeDecodeError) as exc:
             warnings.append(InputWarning(path, number, f"skipped: {exc}"))
     return items, warnings
+
+
+def read_pairs(path: str) -> tuple[list[LabelledPair], list[InputWarning]]:
+    """Labelled pairs: ``a``, ``b`` (texts) or ``a_path``, ``b_path``, and ``label``."""
+
+    def parse(record: dict[str, Any]) -> LabelledPair:
+        return LabelledPair(
+            _read_side(record, "a", path),
+            _read_side(record, "b", path),
+            _label(record.get("label")),
+        )
+
+    return _read_labelled(path, parse)
+
+
+def read_clusters(path: str) -> tuple[list[LabelledArticle], list[InputWarning]]:
+    """Labelled clusters: ``cluster`` and ``text`` (or ``path``), optional metadata."""
+
+    def parse(record: dict[str, Any]) -> LabelledArticle:
+        cluster = record.get("cluster")
+        if cluster is None or isinstance(cluster, (dict, list)):
+            raise ValueError("needs 'cluster'")
+        text, file = record.get("text"), record.get("path")
+        if not isinstance(text, str) and not isinstance(file, str):
+            raise ValueError("needs 'text' or 'path'")
+        meta = {k: record.get(k) for k in ("title", "source", "date")}
+        return LabelledArticle(
+            cluster=str(cluster),
+            text=text if isinstance(text, str) else None,
+            path=None if isinstance(text, str) else _resolve(path, str(file)),
+            **{k: str(v) if v is not None else None for k, v in meta.items()},
+        )
+
+    return _read_labelled(path, parse)
 
 
 def read_line_labels(path: str) -> tuple[list[LabelledLine], list[InputWarning]]:
     """Labelled lines: ``path``, ``line`` (1-based), ``boilerplate``, and ``id`` for a
     JSON Lines corpus (then ``line`` counts inside that record's text)."""
-    items, warnings = [], []
-    for number, record in _records(path):
-        try:
-            if "__error__" in record:
-                raise ValueError(record["__error__"])
-            file, line = record.get("path"), record.get("line")
-            if not isinstance(file, str):
-                raise ValueError("needs 'path'")
-            if isinstance(line, str) and line.isdigit():
-                line = int(line)
-            if not isinstance(line, int) or isinstance(line, bool) or line < 1:
-                raise ValueError("'line' must be a positive integer")
-            doc_id = record.get("id")
-            items.append(
-                LabelledLine(
-                    _resolve(path, file),
-                    line,
-                    _label(record.get("boilerplate")),
-                    None if doc_id is None else str(doc_id),
-                )
-            )
-        except ValueError as exc:
-            warnings.append(InputWarning(path, number, f"skipped: {exc}"))
-    return items, warnings
+
+    def parse(record: dict[str, Any]) -> LabelledLine:
+        file, line = record.get("path"), record.get("line")
+        if not isinstance(file, str):
+            raise ValueError("needs 'path'")
+        if isinstance(line, str) and line.isdigit():
+            line = int(line)
+        if not isinstance(line, int) or isinstance(line, bool) or line < 1:
+            raise ValueError("'line' must be a positive integer")
+        doc_id = record.get("id")
+        return LabelledLine(
+            _resolve(path, file),
+            line,
+            _label(record.get("boilerplate")),
+            None if doc_id is None else str(doc_id),
+        )
+
+    return _read_labelled(path, parse)
 
 
 def detect_task(path: str) -> str:
