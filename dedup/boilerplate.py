@@ -79,7 +79,7 @@ class Template:
     source: int
     key_type: int
     position: int
-    key: int
+    key: int  # the paragraph key of ``key_type`` (before it is combined with the source)
     documents: int  # distinct articles (clusters) of the source it occurs in
 
     @property
@@ -116,15 +116,7 @@ def learn_templates(
     match = np.full(n, -1, dtype=np.int64)
     if not config.learn or n == 0:
         return match, []
-    usable = (tokens >= 1) & (tokens <= config.max_tokens) & ~is_title
-    head = usable & (from_start < config.edge_lines)
-    tail = usable & (from_end < config.edge_lines)
-    emitted: list[tuple[np.ndarray, int, int, np.ndarray]] = [
-        (np.flatnonzero(usable & (keys.exact != 0)), KEY_EXACT, POS_ANY, keys.exact),
-    ]
-    for where, pos in ((head, POS_HEAD), (tail, POS_TAIL)):
-        for key_type, values in ((KEY_PREFIX, keys.prefix), (KEY_SUFFIX, keys.suffix)):
-            emitted.append((np.flatnonzero(where & (values != 0)), key_type, pos, values))
+    emitted = _emitted(keys, tokens, is_title, from_start, from_end, config)
 
     # Source sizes, counted in distinct clusters.
     n_sources = int(source.max()) + 1
@@ -168,9 +160,63 @@ def learn_templates(
                 continue
             match[free] = len(templates)
             templates.append(
-                Template(int(key_source[q]), key_type, pos, int(keys_u[q]), int(counts[q]))
+                Template(int(key_source[q]), key_type, pos, int(values[members[0]]), int(counts[q]))
             )
     return match, templates
+
+
+def _emitted(
+    keys: ParagraphKeys,
+    tokens: np.ndarray,
+    is_title: np.ndarray,
+    from_start: np.ndarray,
+    from_end: np.ndarray,
+    config: BoilerplateConfig,
+) -> list[tuple[np.ndarray, int, int, np.ndarray]]:
+    """The keys a paragraph offers, in the order templates take precedence: (paragraphs,
+    key type, position, key of every paragraph)."""
+    usable = (tokens >= 1) & (tokens <= config.max_tokens) & ~is_title
+    head = usable & (from_start < config.edge_lines)
+    tail = usable & (from_end < config.edge_lines)
+    emitted: list[tuple[np.ndarray, int, int, np.ndarray]] = [
+        (np.flatnonzero(usable & (keys.exact != 0)), KEY_EXACT, POS_ANY, keys.exact),
+    ]
+    for where, pos in ((head, POS_HEAD), (tail, POS_TAIL)):
+        for key_type, values in ((KEY_PREFIX, keys.prefix), (KEY_SUFFIX, keys.suffix)):
+            emitted.append((np.flatnonzero(where & (values != 0)), key_type, pos, values))
+    return emitted
+
+
+def apply_templates(
+    *,
+    keys: ParagraphKeys,
+    source: np.ndarray,
+    tokens: np.ndarray,
+    is_title: np.ndarray,
+    from_start: np.ndarray,
+    from_end: np.ndarray,
+    templates: list[Template],
+    config: BoilerplateConfig,
+) -> np.ndarray:
+    """Match paragraphs against templates learned earlier (from an index): for each
+    paragraph, the index of the template it matches, -1 for none. Where several match, the
+    first in ``templates`` wins, as in :func:`learn_templates` (whose order it keeps)."""
+    match = np.full(tokens.size, -1, dtype=np.int64)
+    if not templates or tokens.size == 0:
+        return match
+    lookup: dict[tuple[int, int, int, int], int] = {}
+    for i, t in enumerate(templates):
+        lookup.setdefault((t.source, t.key_type, t.position, t.key), i)
+    for para, key_type, pos, values in _emitted(
+        keys, tokens, is_title, from_start, from_end, config
+    ):
+        for p, value, src in zip(
+            para.tolist(), values[para].tolist(), source[para].tolist(), strict=True
+        ):
+            hit = lookup.get((src, key_type, pos, value))
+            if hit is not None and (match[p] < 0 or hit < match[p]):
+                match[p] = hit
+    return match
 
 
 def template_text(norm: str, key_type: int) -> str:

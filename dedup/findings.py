@@ -150,6 +150,8 @@ def boilerplate_findings(
     names = sorted({d.source for d in corpus.documents})
     for index, t in enumerate(templates):
         members = np.flatnonzero(template == index).tolist()
+        if not members:  # matched nowhere reported
+            continue
         finding = paragraph_finding(corpus, "boilerplate", members, None)
         first = finding.canonical_ref
         norm = normalize_text(finding_text(corpus, first))

@@ -470,6 +470,8 @@ def _exact_hashes(
     """:func:`exact_hash` of every paragraph (0 if empty) and of every document's body (its
     non-empty body paragraphs joined by ``\n``; 0 if none), hashing slices of ``data`` (the
     paragraphs joined by ``\n`` and encoded) instead of encoding each text again."""
+    if not norms:  # an empty buffer would read as one empty paragraph
+        return np.zeros(0, dtype=U64), np.zeros(n_docs, dtype=U64)
     view = memoryview(data)
     bounds = np.concatenate(([-1], np.flatnonzero(buffer == 10), [buffer.size]))
     starts, ends = (bounds[:-1] + 1).tolist(), bounds[1:].tolist()

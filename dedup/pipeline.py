@@ -32,7 +32,7 @@ from dedup.cluster import Cluster, clusters_from_pairs
 from dedup.config import LoadConfig, ScanConfig
 from dedup.findings import boilerplate_findings, document_findings, paragraph_finding
 from dedup.patterns import PatternSet
-from dedup.records import Document, InputWarning
+from dedup.records import Document, InputWarning, Segment
 from dedup.report import Finding, ScanReport
 from dedup.segment import normalized_paragraphs
 
@@ -89,6 +89,19 @@ def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
     result = load.read_shard(shard, config.load)
     docs = result.documents
     segs = [normalized_paragraphs(d, config.load.segment) for d in docs]
+    return fingerprint_documents(docs, segs, config, result.warnings, result.skipped)
+
+
+def fingerprint_documents(
+    docs: list[Document],
+    segs: list[list[Segment]],
+    config: ScanConfig,
+    warnings: list[InputWarning] | None = None,
+    skipped: int = 0,
+) -> ShardOutput:
+    """Fingerprint documents already segmented into normalized paragraphs (``segs[i]`` are
+    the paragraphs of ``docs[i]``): what a worker does after reading, and what an index does
+    with the paragraphs it stored."""
     counts = np.array([len(s) for s in segs], dtype=np.int64)
     flat = [s for ss in segs for s in ss]
     norms = [s.text for s in flat]
@@ -112,8 +125,8 @@ def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
         # Text goes back only for standard input, which cannot be read twice.
         documents=[d if d.from_stdin else replace(d, text="") for d in docs],
         packed_norms=_pack_norms(norms, counts),
-        warnings=result.warnings,
-        skipped=result.skipped,
+        warnings=warnings or [],
+        skipped=skipped,
         par_doc=par_doc,
         par_start=np.array([s.start for s in flat], dtype=np.int32),
         par_end=np.array([s.end for s in flat], dtype=np.int32),
@@ -208,6 +221,9 @@ class Corpus:
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
     keys: bp.ParagraphKeys | None = None
     df: np.ndarray = field(default_factory=lambda: np.zeros(verify.N_FEATURES, np.int64))
+    #: The number of documents ``df`` counts (``None``: these documents). A check against an
+    #: index weighs words by the whole indexed corpus, not by the few articles it compares.
+    df_documents: int | None = None
 
     @classmethod
     def gather(
@@ -278,6 +294,11 @@ class Corpus:
             self._texts[index] = cached
         return cached
 
+    def tfidf(self) -> verify.TfidfCosine:
+        """TF-IDF weights from this corpus's document frequencies."""
+        n = len(self.documents) if self.df_documents is None else self.df_documents
+        return verify.TfidfCosine().fit(self.df, n)
+
     def norms(self, index: int) -> list[str]:
         """The document's normalized paragraphs, as the fingerprints saw them."""
         first = int(self.arrays["doc_first_par"][index])
@@ -302,7 +323,7 @@ class ScanResult:
     boilerplate: Boilerplate
 
 
-class _Timer:
+class Timer:
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
 
@@ -322,7 +343,7 @@ def scan(
     on_progress: Progress | None = None,
 ) -> ScanResult:
     """Scan ``paths`` for repeated paragraphs, syndicated articles and boilerplate."""
-    timer = _Timer()
+    timer = Timer()
     with timer("load"):
         files, warnings = load.expand_paths(paths)
         # An empty shard when nothing was found: the stages then run on empty arrays.
@@ -335,32 +356,7 @@ def scan(
         raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
     with timer("fingerprint"):
         corpus = Corpus.gather(map_shards(shards, config), on_progress, _total(shards), config.load)
-    # The corpus-wide stages hash the words of candidate items again: with the compiled
-    # kernels on very large corpora (worker processes are gone by now).
-    fingerprint.use_jit(len(corpus.documents) >= MAIN_JIT_MIN_ARTICLES)
-    try:
-        with timer("documents"):
-            docs = document_clusters(corpus, config)
-        with timer("boilerplate"):
-            boiler = boilerplate_stage(corpus, config, docs)
-        with timer("paragraphs"):
-            paragraphs, paragraph_pairs = _paragraph_findings(corpus, config, docs, boiler)
-    finally:
-        fingerprint.use_jit(False)
-    with timer("report"):
-        findings = [
-            *document_findings(corpus, docs.exact, docs.near, docs.scores),
-            *paragraphs,
-            *boilerplate_findings(
-                corpus,
-                boiler.template,
-                boiler.templates,
-                boiler.pattern,
-                _patterns(config.boilerplate.patterns)[0],
-                config.load.segment,
-            ),
-        ]
-        findings.sort(key=Finding.sort_key)
+    docs, boiler, findings, paragraph_pairs = analyse(corpus, config, timer)
     report = ScanReport(
         inputs=len(files),
         articles=len(corpus.documents),
@@ -372,8 +368,51 @@ def scan(
         findings=findings,
         timings=timer.timings,
         config=config.to_dict(),
+        read=[(d.path, d.id if d.format == "jsonl" else None) for d in corpus.documents],
     )
     return ScanResult(report, corpus, docs, boiler)
+
+
+def analyse(
+    corpus: Corpus,
+    config: ScanConfig,
+    timer: Timer,
+    learned: Callable[[list[str]], list[bp.Template]] | None = None,
+    first_reported: int = 0,
+) -> tuple[DocumentClusters, Boilerplate, list[Finding], int]:
+    """The corpus-wide stages: documents, boilerplate, paragraphs, findings (sorted).
+
+    Boilerplate is reported in documents from ``first_reported`` on (a check reports the
+    furniture of the new articles, not of the indexed ones it compares them with).
+    """
+    # The corpus-wide stages hash the words of candidate items again: with the compiled
+    # kernels on very large corpora (worker processes are gone by now).
+    fingerprint.use_jit(len(corpus.documents) >= MAIN_JIT_MIN_ARTICLES)
+    try:
+        with timer("documents"):
+            docs = document_clusters(corpus, config)
+        with timer("boilerplate"):
+            boiler = boilerplate_stage(corpus, config, docs, learned)
+        with timer("paragraphs"):
+            paragraphs, paragraph_pairs = _paragraph_findings(corpus, config, docs, boiler)
+    finally:
+        fingerprint.use_jit(False)
+    with timer("report"):
+        reported = corpus.arrays["par_doc"] >= first_reported
+        findings = [
+            *document_findings(corpus, docs.exact, docs.near, docs.scores),
+            *paragraphs,
+            *boilerplate_findings(
+                corpus,
+                np.where(reported, boiler.template, -1),
+                boiler.templates,
+                np.where(reported, boiler.pattern, -1),
+                _patterns(config.boilerplate.patterns)[0],
+                config.load.segment,
+            ),
+        ]
+        findings.sort(key=Finding.sort_key)
+    return docs, boiler, findings, paragraph_pairs
 
 
 def _total(shards: Sequence[load.Shard]) -> int:
@@ -586,7 +625,7 @@ def document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
     score = PairScorer(
         lambda items: _doc_texts(corpus, items),
         config.minhash.ngram_size,
-        verify.TfidfCosine().fit(corpus.df, n),
+        corpus.tfidf(),
     )
     score.score_all(pair_array)
 
@@ -650,7 +689,15 @@ class Boilerplate:
     templates: list[bp.Template]
 
 
-def boilerplate_stage(corpus: Corpus, config: ScanConfig, docs: DocumentClusters) -> Boilerplate:
+def boilerplate_stage(
+    corpus: Corpus,
+    config: ScanConfig,
+    docs: DocumentClusters,
+    learned: Callable[[list[str]], list[bp.Template]] | None = None,
+) -> Boilerplate:
+    """Built-in patterns and templates learned from ``corpus``; or, with ``learned``, the
+    templates learned earlier for these sources (an index's), applied and not relearned.
+    ``learned(names)`` returns them with ``source`` an index into ``names``."""
     par_doc, title = corpus.arrays["par_doc"], corpus.arrays["par_title"]
     names = sorted({d.source for d in corpus.documents})
     source_id = {name: i for i, name in enumerate(names)}
@@ -663,16 +710,29 @@ def boilerplate_stage(corpus: Corpus, config: ScanConfig, docs: DocumentClusters
     body_count = np.bincount(par_doc, weights=body, minlength=len(corpus.documents))
     from_end = body_count[par_doc].astype(np.int64) - 1 - from_start
     keys = corpus.keys or bp.paragraph_keys(fingerprint.word_hashes([]))
-    template, templates = bp.learn_templates(
-        keys=keys,
-        source=doc_source[par_doc],
-        cluster=docs.cluster_of[par_doc],
-        tokens=corpus.arrays["par_tokens"],
-        is_title=title,
-        from_start=from_start,
-        from_end=from_end,
-        config=config.boilerplate,
-    )
+    if learned is None:
+        template, templates = bp.learn_templates(
+            keys=keys,
+            source=doc_source[par_doc],
+            cluster=docs.cluster_of[par_doc],
+            tokens=corpus.arrays["par_tokens"],
+            is_title=title,
+            from_start=from_start,
+            from_end=from_end,
+            config=config.boilerplate,
+        )
+    else:
+        templates = learned(names) if config.boilerplate.learn else []
+        template = bp.apply_templates(
+            keys=keys,
+            source=doc_source[par_doc],
+            tokens=corpus.arrays["par_tokens"],
+            is_title=title,
+            from_start=from_start,
+            from_end=from_end,
+            templates=templates,
+            config=config.boilerplate,
+        )
     patterns, _ = _patterns(config.boilerplate.patterns)
     pattern = corpus.arrays["par_pattern"].astype(np.int64)
     # One extra False at the end, so that index -1 (no pattern) reads as "not a prefix".
@@ -722,7 +782,7 @@ def _paragraph_findings(
     score = PairScorer(
         lambda items: _paragraph_texts(corpus, items),
         config.minhash.ngram_size,
-        verify.TfidfCosine().fit(corpus.df, len(corpus.documents)),
+        corpus.tfidf(),
     )
     score.score_all(pairs)
 
