@@ -25,6 +25,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 #: Bumped whenever normalization or tokenization changes in a way that changes fingerprints.
 NORMALIZATION_VERSION = 1
+#: Where ``dedup index`` and ``dedup check`` keep the index unless told otherwise.
+DEFAULT_INDEX = os.path.join(".dedup", "index.sqlite")
 
 
 def _check_unit(name: str, value: float) -> None:

@@ -135,6 +135,10 @@ class ScanReport:
     findings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     config: dict[str, Any] = field(default_factory=dict)
+    #: With a baseline: its path, how many findings it accepted, its stale entries.
+    baseline: dict[str, Any] | None = None
+    #: The articles read, as ``(path, record id or None)`` (not part of the JSON).
+    read: list[tuple[str, str | None]] = field(default_factory=list, repr=False)
 
     def counts(self) -> dict[str, int]:
         return {kind: sum(1 for f in self.findings if f.kind == kind) for kind in KINDS}
@@ -171,6 +175,8 @@ class ScanReport:
             },
             "findings": findings,
         }
+        if self.baseline is not None:
+            out["baseline"] = self.baseline
         if timings:
             out["timings_s"] = {k: round(v, 3) for k, v in self.timings.items()}
         return out

@@ -1,0 +1,781 @@
+"""A persistent index of a corpus, and checks of new articles against it.
+
+``build``/``update`` store what a check needs, per article: its path and record, content hash
+and metadata, its paragraphs (lines, title flag, normalized text, compressed), and, for
+lookups, *postings*: its document LSH band keys, the exact hashes of its paragraphs and the
+LSH band keys of its long paragraphs (the three ways a scan finds candidates). Corpus-wide:
+document frequencies (for TF-IDF), the boilerplate templates learned per source, and the
+parameters the index was built with. Nothing is pickled: values are JSON and raw arrays.
+
+``check`` fingerprints the new articles, looks their keys up in the postings, and runs the
+scan's own stages (:func:`dedup.pipeline.analyse`) on the new articles plus the indexed ones
+they collide with, with the index's document frequencies and templates; it keeps the
+findings that involve a new article. Indexed articles come first in that small corpus, so
+that, dates being equal, the copy already in the corpus is the one kept.
+
+Postings are grouped into :data:`N_BUCKETS` buckets by the top bits of their 64-bit key; a
+bucket is one value (sorted keys and article ids), so a lookup reads a few small values and
+an update rewrites only the buckets it touches. Articles are keyed by ``(path, content
+hash)``: an update adds what is new, removes what is gone, and leaves the rest alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dedup import boilerplate as bp
+from dedup import fingerprint, load, pipeline
+from dedup.config import DEFAULT_INDEX, NORMALIZATION_VERSION, ScanConfig
+from dedup.errors import DedupError
+from dedup.records import Document, InputWarning, Segment
+from dedup.report import ScanReport
+from dedup.store import Key, Store, open_store
+
+SCHEMA_VERSION = 1
+#: Postings buckets: the top 16 bits of a posting key.
+BUCKET_BITS = 16
+N_BUCKETS = 1 << BUCKET_BITS
+#: Kinds of postings, folded into their keys.
+DOC_BAND, PAR_HASH, PAR_BAND = 1, 2, 3
+
+
+class IndexMismatchError(DedupError):
+    """The index was built with parameters other than the ones asked for."""
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def index_params(config: ScanConfig) -> dict[str, Any]:
+    """What the stored fingerprints and templates depend on: a check with any other value
+    would silently miss matches, so it is refused."""
+    m, b = config.minhash, config.boilerplate
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "normalization_version": NORMALIZATION_VERSION,
+        "segment": config.load.segment,
+        "ngram_size": m.ngram_size,
+        "num_perm": m.num_perm,
+        "seed": m.seed,
+        "doc_bands": list(fingerprint.lsh_params(m.doc_threshold, m.num_perm)),
+        "paragraph_bands": list(fingerprint.lsh_params(m.paragraph_threshold, m.num_perm)),
+        "patterns": list(b.patterns),
+        "learn": b.learn,
+        "min_docs": b.min_docs,
+        "min_fraction": b.min_fraction,
+        "max_tokens": b.max_tokens,
+        "edge_lines": b.edge_lines,
+    }
+
+
+def _check_params(stored: dict[str, Any], config: ScanConfig, location: str) -> None:
+    wanted = index_params(config)
+    diff = [
+        f"{k}={wanted.get(k)!r} (index: {stored.get(k)!r})"
+        for k in sorted(set(stored) | set(wanted))
+        if stored.get(k) != wanted.get(k)
+    ]
+    if diff:
+        raise IndexMismatchError(
+            f"{location}: built with other parameters: {'; '.join(diff)}; "
+            "use the index's parameters or rebuild it (dedup index build)"
+        )
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def _encode_doc(doc: Document, segs: Sequence[Segment], sha: str) -> bytes:
+    head = {
+        "path": doc.path,
+        "format": doc.format,
+        "id": doc.id,
+        "first_line": doc.first_line,
+        "offset": doc.offset,
+        "source": doc.source,
+        "title": doc.title,
+        "url": doc.url,
+        "date": doc.date,
+        "title_in_text": doc.title_in_text,
+        "sha256": sha,
+        "starts": [s.start for s in segs],
+        "ends": [s.end for s in segs],
+        "titles": [i for i, s in enumerate(segs) if s.is_title],
+    }
+    header = json.dumps(head, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    body = zlib.compress("\n".join(s.text for s in segs).encode("utf-8"), 6)
+    return len(header).to_bytes(4, "little") + header + body
+
+
+def _decode_doc(value: bytes) -> tuple[Document, list[Segment], str]:
+    size = int.from_bytes(value[:4], "little")
+    head = json.loads(value[4 : 4 + size].decode("utf-8"))
+    texts = zlib.decompress(value[4 + size :]).decode("utf-8").split("\n")
+    titles = set(head["titles"])
+    n = len(head["starts"])
+    segs = [
+        Segment(head["starts"][i], head["ends"][i], texts[i] if i < len(texts) else "", i in titles)
+        for i in range(n)
+    ]
+    doc = Document(
+        path=head["path"],
+        format=head["format"],
+        id=head["id"],
+        text="",
+        first_line=head["first_line"],
+        source=head["source"],
+        title=head["title"],
+        url=head["url"],
+        date=head["date"],
+        title_in_text=head["title_in_text"],
+        offset=head["offset"],
+    )
+    return doc, segs, head["sha256"]
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def _encode_postings(keys: np.ndarray, docs: np.ndarray) -> bytes:
+    return np.asarray(keys, "<u8").tobytes() + np.asarray(docs, "<i4").tobytes()
+
+
+def _decode_postings(value: bytes) -> tuple[np.ndarray, np.ndarray]:
+    n = len(value) // 12
+    return (
+        np.frombuffer(value, "<u8", n).astype(np.uint64),
+        np.frombuffer(value, "<i4", n, offset=8 * n).astype(np.int64),
+    )
+
+
+# --------------------------------------------------------------------------- postings
+
+
+def postings(
+    out: pipeline.ShardOutput, config: ScanConfig, whole: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Posting keys of a batch of fingerprinted documents: ``(keys uint64, local doc)``.
+
+    Document band keys of every document with a body; the exact hash of every paragraph of
+    at least ``min_exact_paragraph_tokens`` words that is not furniture (``whole``, or a
+    built-in whole-line pattern); the band keys of every long body paragraph (longer than
+    any boilerplate line), through which briefs and light rewrites are found.
+    """
+    keys: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    bands = out.doc_bands
+    has_body = np.flatnonzero(out.doc_tokens > 0)
+    if has_body.size and bands.size:
+        b = bands.shape[1]
+        keys.append(_key(DOC_BAND, np.tile(np.arange(b), has_body.size), bands[has_body].ravel()))
+        owners.append(np.repeat(has_body, b))
+    furniture = _furniture(out, config) if whole is None else whole
+    exact = np.flatnonzero(
+        (out.par_tokens >= config.verify.min_exact_paragraph_tokens) & ~furniture
+    )
+    if exact.size:
+        keys.append(_key(PAR_HASH, np.zeros(exact.size, np.int64), out.par_hash[exact]))
+        owners.append(out.par_doc[exact])
+    long_par = np.flatnonzero(
+        (out.par_tokens > config.boilerplate.max_tokens) & ~out.par_title & ~furniture
+    )
+    if long_par.size and out.par_bands.size:
+        b = out.par_bands.shape[1]
+        keys.append(
+            _key(PAR_BAND, np.tile(np.arange(b), long_par.size), out.par_bands[long_par].ravel())
+        )
+        owners.append(np.repeat(out.par_doc[long_par], b))
+    if not keys:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    return np.concatenate(keys), np.concatenate(owners).astype(np.int64)
+
+
+def _key(kind: int, band: np.ndarray, value: np.ndarray) -> np.ndarray:
+    return fingerprint.fold(
+        [
+            np.full(value.size, kind, dtype=np.uint64),
+            band.astype(np.uint64),
+            value.astype(np.uint64),
+        ]
+    )
+
+
+def _furniture(out: pipeline.ShardOutput, config: ScanConfig) -> np.ndarray:
+    """Paragraphs that a built-in whole-line pattern marks as furniture."""
+    patterns, _ = pipeline._patterns(config.boilerplate.patterns)
+    prefix = np.array([p.prefix for p in patterns.patterns] + [False], dtype=bool)
+    return (out.par_pattern >= 0) & ~prefix[out.par_pattern]
+
+
+def _buckets(keys: np.ndarray) -> np.ndarray:
+    return (keys >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
+
+
+# --------------------------------------------------------------------------- the index
+
+
+@dataclass
+class IndexStats:
+    location: str
+    articles: int
+    sources: int
+    templates: int
+    postings: int
+    buckets: int
+    params: dict[str, Any]
+    built_at: str | None = None
+    updated_at: str | None = None
+    size_bytes: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class UpdateResult:
+    """What an update did (a build is an update of an empty index)."""
+
+    added: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    articles: int = 0
+    warnings: list[InputWarning] = field(default_factory=list)
+    skipped: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["warnings"] = [w.to_dict() for w in self.warnings]
+        out.pop("timings")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One article in the inputs, before it is read: its catalog key and where it is."""
+
+    path: str
+    sha: str
+    key: str
+    offset: int = 0
+    line: int = 1
+
+
+def _scan_units(files: Sequence[str]) -> tuple[list[_Unit], list[InputWarning]]:
+    """Hash every article of the inputs (a file, or a JSON Lines record) without parsing."""
+    units: list[_Unit] = []
+    warnings: list[InputWarning] = []
+    for path in files:
+        if path == load.STDIN:
+            continue
+        norm = os.path.normpath(path)
+        seen: dict[str, int] = {}
+        try:
+            if path.lower().endswith(load.JSONL_SUFFIXES):
+                offset = 0
+                with open(path, "rb") as handle:
+                    for line_no, raw in enumerate(handle, start=1):
+                        if raw.strip():
+                            sha = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
+                            n = seen[sha] = seen.get(sha, 0) + 1
+                            units.append(_Unit(path, sha, f"{norm}\0{sha}\0{n}", offset, line_no))
+                        offset += len(raw)
+            else:
+                with open(path, "rb") as handle:
+                    sha = hashlib.sha256(handle.read()).hexdigest()
+                units.append(_Unit(path, sha, f"{norm}\0{sha}\0{1}"))
+        except OSError as exc:
+            warnings.append(InputWarning(path, None, f"cannot read: {exc.strerror or exc}"))
+    return units, warnings
+
+
+def _shards(units: Sequence[_Unit], batch_size: int) -> list[load.Shard]:
+    """Shards that read exactly ``units``: files in batches, runs of JSON Lines records."""
+    shards: list[load.Shard] = []
+    files: list[str] = []
+    run: list[_Unit] = []
+
+    def flush_run() -> None:
+        if run:
+            shards.append(
+                load.Shard(
+                    path=run[0].path,
+                    offset=run[0].offset,
+                    line=run[0].line,
+                    count=run[-1].line - run[0].line + 1,
+                )
+            )
+            run.clear()
+
+    for u in units:
+        if u.path.lower().endswith(load.JSONL_SUFFIXES):
+            if run and (
+                u.path != run[-1].path or u.line != run[-1].line + 1 or len(run) >= batch_size
+            ):
+                flush_run()
+            run.append(u)
+        else:
+            files.append(u.path)
+            if len(files) >= batch_size:
+                shards.append(load.Shard(files=tuple(files)))
+                files = []
+    flush_run()
+    if files:
+        shards.append(load.Shard(files=tuple(files)))
+    return shards
+
+
+def _unit_of(doc: Document, by_place: dict[tuple[str, int], _Unit]) -> _Unit | None:
+    return by_place.get((doc.path, doc.offset if doc.format == "jsonl" else 0))
+
+
+class Index:
+    """An open index (see :func:`open_index`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        meta = store.get("meta", ["params", "documents", "next_id", "df"])
+        self.params: dict[str, Any] | None = (
+            json.loads(meta["params"]) if "params" in meta else None
+        )
+        self.documents = int(meta.get("documents", b"0"))
+        self.next_id = int(meta.get("next_id", b"0"))
+        self._df_blob = meta.get("df")
+
+    @property
+    def location(self) -> str:
+        return self.store.location
+
+    def df(self) -> np.ndarray:
+        from dedup.verify import N_FEATURES
+
+        if self._df_blob is None:
+            return np.zeros(N_FEATURES, dtype=np.int64)
+        return np.frombuffer(zlib.decompress(self._df_blob), "<i4").astype(np.int64)
+
+    def check_params(self, config: ScanConfig) -> None:
+        if self.params is None:
+            raise IndexMismatchError(f"{self.location}: the index is empty or incomplete")
+        _check_params(self.params, config, self.location)
+
+    # ----------------------------------------------------------------- reading
+
+    def records(self, ids: Iterable[int]) -> list[tuple[int, Document, list[Segment], str]]:
+        wanted = sorted(set(ids))
+        values = self.store.get("docs", wanted)
+        out = []
+        for i in wanted:
+            if i in values:
+                doc, segs, sha = _decode_doc(values[i])
+                out.append((i, doc, segs, sha))
+        return out
+
+    def lookup(self, keys: np.ndarray, max_hits: int) -> np.ndarray:
+        """Indexed article ids sharing a posting key with ``keys`` (at most ``max_hits`` per
+        key, the smallest ids: a huge posting list is furniture, not a copy)."""
+        if keys.size == 0:
+            return np.zeros(0, np.int64)
+        buckets = _buckets(keys)
+        values = self.store.get("postings", sorted(set(buckets.tolist())))
+        hits: list[np.ndarray] = []
+        for bucket, value in values.items():
+            bkeys, bdocs = _decode_postings(value)
+            wanted = keys[buckets == bucket]
+            lo = np.searchsorted(bkeys, wanted, "left")
+            hi = np.searchsorted(bkeys, wanted, "right")
+            for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+                if b > a:
+                    hits.append(bdocs[a : min(b, a + max_hits)])
+        return np.unique(np.concatenate(hits)) if hits else np.zeros(0, np.int64)
+
+    def templates(self, names: Sequence[str]) -> list[bp.Template]:
+        """The templates learned for ``names`` (sources), ``source`` an index into it."""
+        values = self.store.get("sources", list(names))
+        out: list[bp.Template] = []
+        for i, name in enumerate(names):
+            if name in values:
+                for key_type, position, key, documents in json.loads(values[name])["templates"]:
+                    out.append(bp.Template(i, key_type, position, int(key), documents))
+        return out
+
+    def stats(self) -> IndexStats:
+        n_postings = n_buckets = n_templates = n_sources = 0
+        for _, value in self.store.items("postings"):
+            n_buckets += 1
+            n_postings += len(value) // 12
+        for _, value in self.store.items("sources"):
+            n_sources += 1
+            n_templates += len(json.loads(value)["templates"])
+        meta = self.store.get("meta", ["built_at", "updated_at"])
+        size = None
+        if os.path.isfile(self.location):
+            size = os.path.getsize(self.location)
+        return IndexStats(
+            location=self.location,
+            articles=self.documents,
+            sources=n_sources,
+            templates=n_templates,
+            postings=n_postings,
+            buckets=n_buckets,
+            params=self.params or {},
+            built_at=meta["built_at"].decode() if "built_at" in meta else None,
+            updated_at=meta["updated_at"].decode() if "updated_at" in meta else None,
+            size_bytes=size,
+        )
+
+    # ----------------------------------------------------------------- writing
+
+    def update(
+        self,
+        paths: Sequence[str],
+        config: ScanConfig,
+        on_progress: pipeline.Progress | None = None,
+        *,
+        building: bool = False,
+    ) -> UpdateResult:
+        """Add the new and changed articles of ``paths``, remove the indexed articles that
+        are gone (from a file given, or whose file no longer exists), relearn the templates
+        of the sources that changed, and commit it all in one transaction."""
+        timer = pipeline.Timer()
+        if self.params is not None:
+            _check_params(self.params, config, self.location)
+        result = UpdateResult()
+        with timer("load"):
+            files, warnings = load.expand_paths(paths)
+            result.warnings.extend(warnings)
+            result.skipped += len(warnings)
+            units, unreadable = _scan_units(files)
+            result.warnings.extend(unreadable)
+            result.skipped += len(unreadable)
+            catalog: dict[str, int] = {}
+            for key, value in self.store.items("catalog"):
+                catalog[str(key)] = int(value)
+            present = {u.key for u in units}
+            given = {os.path.normpath(f) for f in files}
+            new_units = [u for u in units if u.key not in catalog]
+            gone = sorted(
+                doc
+                for key, doc in catalog.items()
+                if key not in present
+                and (key.split("\0", 1)[0] in given or not os.path.exists(key.split("\0", 1)[0]))
+            )
+            result.unchanged = len(units) - len(new_units)
+            by_place = {(u.path, u.offset): u for u in new_units}
+
+        with timer("fingerprint"):
+            shards = _shards(new_units, config.batch_size)
+            new_outputs: list[pipeline.ShardOutput] = []
+            total = sum(len(s.files) or s.count for s in shards)
+            done = 0
+            for out in pipeline.map_shards(shards, config):
+                new_outputs.append(out)
+                result.warnings.extend(out.warnings)
+                result.skipped += out.skipped
+                done += len(out.documents) + out.skipped
+                if on_progress is not None:
+                    on_progress(done, total)
+            removed = self.records(gone)
+            removed_out = _fingerprint_records(removed, config)
+        with timer("documents"):
+            sources = {d.source for out in new_outputs for d in out.documents}
+            sources |= {doc.source for _, doc, _, _ in removed}
+            source_rows = self.store.get("sources", sorted(sources))
+            source_docs = {name: set(json.loads(v)["docs"]) for name, v in source_rows.items()}
+            gone_set = set(gone)
+            kept_ids = sorted(
+                {i for name in sources for i in source_docs.get(name, set())} - gone_set
+            )
+            kept_out = _fingerprint_records(self.records(kept_ids), config)
+            # The new articles first, then the indexed ones of the same sources: templates are
+            # learned on the sources as they will be after the update.
+            corpus = pipeline.Corpus.gather([*new_outputs, kept_out], None, 0, config.load)
+            n_new = sum(len(o.documents) for o in new_outputs)
+            docs = pipeline.document_clusters(corpus, config)
+        with timer("boilerplate"):
+            boiler = pipeline.boilerplate_stage(corpus, config, docs)
+
+        with timer("write"):
+            changes: dict[str, dict[Key, bytes | None]] = {
+                t: {} for t in ("meta", "catalog", "docs", "postings", "sources")
+            }
+            next_id = self.next_id
+            new_ids = np.arange(next_id, next_id + n_new, dtype=np.int64)
+            next_id += n_new
+            ids_of = np.concatenate([new_ids, np.array(kept_ids, dtype=np.int64)])
+            # Documents and catalog.
+            first = corpus.arrays["doc_first_par"]
+            for local in range(n_new):
+                doc = corpus.documents[local]
+                unit = _unit_of(doc, by_place)
+                if unit is None:  # pragma: no cover - every document comes from a unit
+                    continue
+                norms = corpus.norms(local)
+                lo = int(first[local])
+                segs = [
+                    Segment(
+                        int(corpus.arrays["par_start"][lo + k]),
+                        int(corpus.arrays["par_end"][lo + k]),
+                        text,
+                        bool(corpus.arrays["par_title"][lo + k]),
+                    )
+                    for k, text in enumerate(norms)
+                ]
+                doc_id = int(new_ids[local])
+                changes["docs"][doc_id] = _encode_doc(doc, segs, unit.sha)
+                changes["catalog"][unit.key] = str(doc_id).encode()
+            for doc_id, *_ in removed:
+                changes["docs"][doc_id] = None
+            for key, doc_id in catalog.items():
+                if doc_id in gone_set:
+                    changes["catalog"][key] = None
+            # Postings: remove the gone articles', add the new ones'.
+            add_keys, add_docs = _corpus_postings(corpus, n_new, config, boiler.whole)
+            add_docs = ids_of[add_docs] if add_docs.size else add_docs
+            rm_keys, _ = postings(removed_out, config)
+            touched = sorted(set(_buckets(add_keys).tolist()) | set(_buckets(rm_keys).tolist()))
+            existing = self.store.get("postings", touched) if touched else {}
+            add_b = _buckets(add_keys)
+            order = np.argsort(add_b, kind="stable")
+            add_keys, add_docs, add_b = add_keys[order], add_docs[order], add_b[order]
+            bounds = np.searchsorted(add_b, np.array([*touched, N_BUCKETS]))
+            gone_arr = np.array(gone, dtype=np.int64)
+            for i, bucket in enumerate(touched):
+                parts_k = [add_keys[bounds[i] : bounds[i + 1]]]
+                parts_d = [add_docs[bounds[i] : bounds[i + 1]]]
+                if bucket in existing:
+                    ek, ed = _decode_postings(existing[bucket])
+                    keep = ~np.isin(ed, gone_arr)
+                    parts_k.append(ek[keep])
+                    parts_d.append(ed[keep])
+                k, d = np.concatenate(parts_k), np.concatenate(parts_d)
+                if k.size == 0:
+                    changes["postings"][bucket] = None
+                    continue
+                o = np.lexsort((d, k))
+                changes["postings"][bucket] = _encode_postings(k[o], d[o])
+            # Sources: their articles and templates, learned again.
+            by_source: dict[str, list[int]] = {name: [] for name in sources}
+            for local, doc in enumerate(corpus.documents):
+                by_source.setdefault(doc.source, []).append(int(ids_of[local]))
+            names = sorted({d.source for d in corpus.documents})
+            learned: dict[str, list[list[int]]] = {name: [] for name in names}
+            for t in boiler.templates:
+                learned[names[t.source]].append([t.key_type, t.position, t.key, t.documents])
+            for name in sorted(sources):
+                members = sorted(by_source.get(name, []))
+                changes["sources"][name] = (
+                    _json({"docs": members, "templates": learned.get(name, [])})
+                    if members
+                    else None
+                )
+            # Corpus-wide: document frequencies and counters.
+            df = self.df()
+            for out in new_outputs:
+                df[out.df_index] += out.df_count
+            df[removed_out.df_index] -= removed_out.df_count
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            documents = self.documents + n_new - len(removed)
+            changes["meta"].update(
+                {
+                    "params": _json(index_params(config)),
+                    "documents": str(documents).encode(),
+                    "next_id": str(next_id).encode(),
+                    "df": zlib.compress(df.astype("<i4").tobytes(), 1),
+                    "updated_at": now.encode(),
+                }
+            )
+            if building:
+                changes["meta"]["built_at"] = now.encode()
+            self.store.commit(changes)
+        self.params = index_params(config)
+        self.documents, self.next_id = documents, next_id
+        self._df_blob = changes["meta"]["df"]
+        result.added, result.removed, result.articles = n_new, len(removed), documents
+        result.timings = timer.timings
+        return result
+
+    # ----------------------------------------------------------------- checking
+
+    def check(
+        self,
+        paths: Sequence[str],
+        config: ScanConfig,
+        stdin_text: str | None = None,
+        stdin_name: str = load.STDIN,
+    ) -> ScanReport:
+        """Findings that involve the articles of ``paths``: against each other and against
+        the indexed corpus."""
+        self.check_params(config)
+        timer = pipeline.Timer()
+        with timer("load"):
+            files, warnings = load.expand_paths(paths)
+            if config.load.strict and warnings:
+                from dedup.errors import InputError
+
+                raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
+            shards = list(load.plan_shards(files, config.batch_size, stdin_text, stdin_name))
+        with timer("fingerprint"):
+            outputs = list(pipeline.map_shards(shards, config)) if shards else []
+        with timer("lookup"):
+            checked = {
+                (os.path.normpath(d.path), d.id if d.format == "jsonl" else None)
+                for out in outputs
+                for d in out.documents
+            }
+            keys = [postings(out, config)[0] for out in outputs]
+            found = self.lookup(
+                np.concatenate(keys) if keys else np.zeros(0, np.uint64),
+                config.minhash.max_bucket,
+            )
+            records = [
+                r
+                for r in self.records(found.tolist())
+                if (os.path.normpath(r[1].path), r[1].id if r[1].format == "jsonl" else None)
+                not in checked
+            ]
+            indexed = _fingerprint_records(records, config)
+        corpus = pipeline.Corpus.gather([indexed, *outputs], None, 0, config.load)
+        corpus.df = self.df()
+        for out in outputs:
+            corpus.df[out.df_index] += out.df_count
+        n_indexed = len(indexed.documents)
+        corpus.df_documents = self.documents + len(corpus.documents) - n_indexed
+        docs, _, findings, paragraph_pairs = pipeline.analyse(
+            corpus, config, timer, learned=self.templates, first_reported=n_indexed
+        )
+        mine = [f for f in findings if any(r.doc >= n_indexed for r in f.refs)]
+        return ScanReport(
+            inputs=len(files),
+            articles=len(corpus.documents) - n_indexed,
+            paragraphs=int(corpus.arrays["par_doc"].size)
+            - int(corpus.arrays["doc_first_par"][n_indexed]),
+            skipped=corpus.skipped + len(warnings),
+            clusters=sum(1 for f in mine if f.kind in ("exact_document", "near_document")),
+            candidate_pairs={
+                "documents": docs.candidate_pairs,
+                "paragraphs": paragraph_pairs,
+                "indexed_articles": n_indexed,
+            },
+            warnings=warnings + corpus.warnings,
+            findings=mine,
+            timings=timer.timings,
+            config={**config.to_dict(), "index": self.location},
+            read=[
+                (d.path, d.id if d.format == "jsonl" else None)
+                for d in corpus.documents[n_indexed:]
+            ],
+        )
+
+
+def _fingerprint_records(
+    records: Sequence[tuple[int, Document, list[Segment], str]], config: ScanConfig
+) -> pipeline.ShardOutput:
+    return pipeline.fingerprint_documents([r[1] for r in records], [r[2] for r in records], config)
+
+
+def _corpus_postings(
+    corpus: pipeline.Corpus, n_docs: int, config: ScanConfig, whole: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Posting keys of the first ``n_docs`` documents of ``corpus`` (local ids)."""
+    a = corpus.arrays
+    n_par = int(a["doc_first_par"][n_docs])
+    view = pipeline.ShardOutput(
+        documents=corpus.documents[:n_docs],
+        packed_norms=[],
+        warnings=[],
+        skipped=0,
+        par_doc=a["par_doc"][:n_par],
+        par_start=a["par_start"][:n_par],
+        par_end=a["par_end"][:n_par],
+        par_title=a["par_title"][:n_par],
+        par_tokens=a["par_tokens"][:n_par],
+        par_hash=a["par_hash"][:n_par],
+        par_bands=a["par_bands"][:n_par],
+        within_pairs=np.zeros((0, 2), np.int64),
+        par_pattern=a["par_pattern"][:n_par],
+        par_pattern_end=a["par_pattern_end"][:n_par],
+        keys=bp.paragraph_keys(fingerprint.word_hashes([])),
+        doc_bands=a["doc_bands"][:n_docs],
+        doc_hash=a["doc_hash"][:n_docs],
+        doc_tokens=a["doc_tokens"][:n_docs],
+        df_index=np.zeros(0, np.int32),
+        df_count=np.zeros(0, np.int32),
+    )
+    return postings(view, config, whole[:n_par])
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def open_index(location: str, *, readonly: bool = False) -> Index:
+    return Index(open_store(location, readonly=readonly))
+
+
+def build(
+    paths: Sequence[str],
+    config: ScanConfig,
+    location: str = DEFAULT_INDEX,
+    on_progress: pipeline.Progress | None = None,
+) -> tuple[UpdateResult, IndexStats]:
+    """A new index of ``paths`` at ``location``, replacing any index there only once it is
+    complete."""
+    store = open_store(location, create=True)
+    try:
+        index = Index(store)
+        result = index.update(paths, config, on_progress, building=True)
+    except BaseException:
+        store.close(publish=False)  # type: ignore[call-arg]
+        raise
+    store.close()
+    return result, open_index(location, readonly=True).stats()
+
+
+def update(
+    paths: Sequence[str],
+    config: ScanConfig,
+    location: str = DEFAULT_INDEX,
+    on_progress: pipeline.Progress | None = None,
+) -> UpdateResult:
+    index = open_index(location)
+    try:
+        return index.update(paths, config, on_progress)
+    finally:
+        index.store.close()
+
+
+def check(
+    paths: Sequence[str],
+    config: ScanConfig,
+    location: str = DEFAULT_INDEX,
+    stdin_text: str | None = None,
+    stdin_name: str = load.STDIN,
+) -> ScanReport:
+    index = open_index(location, readonly=True)
+    try:
+        return index.check(paths, config, stdin_text, stdin_name)
+    finally:
+        index.store.close()
+
+
+__all__ = [
+    "DEFAULT_INDEX",
+    "Index",
+    "IndexMismatchError",
+    "IndexStats",
+    "UpdateResult",
+    "build",
+    "check",
+    "index_params",
+    "open_index",
+    "update",
+]
