@@ -9,16 +9,18 @@ one line too, with the traceback only under ``--debug``. Exit 1 is reserved for 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from dedup import __version__
 from dedup.config import (
+    DEFAULT_INDEX,
     BoilerplateConfig,
     LoadConfig,
     MinHashConfig,
@@ -30,7 +32,10 @@ from dedup.config import (
 from dedup.errors import ConfigError, DedupError
 from dedup.records import InputWarning
 
-FORMATS = ("text", "json", "jsonl")
+if TYPE_CHECKING:
+    from dedup.report import ScanReport
+
+FORMATS = ("text", "json", "jsonl", "github", "sarif")
 
 
 class RunError(click.ClickException):
@@ -316,10 +321,83 @@ def main() -> None:
     """Find repeated paragraphs, syndicated articles and boilerplate in news corpora."""
 
 
+def _baseline_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--baseline",
+        "baseline_path",
+        type=click.Path(dir_okay=False),
+        help="Accepted findings to leave out (default: .dedup-baseline.jsonl, if it exists).",
+    )(func)
+
+
+def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--index",
+        "index_location",
+        default=DEFAULT_INDEX,
+        show_default=True,
+        help="The index: a SQLite file, or redis://host:port/db[?prefix=NAME].",
+    )(func)
+
+
+def _apply_baseline(report: ScanReport, path: str | None, debug: bool) -> None:
+    from dedup.baseline import DEFAULT_BASELINE, Baseline
+
+    if path is None:
+        if not Path(DEFAULT_BASELINE).is_file():
+            return
+        path = DEFAULT_BASELINE
+    try:
+        Baseline.read(path).apply(report)
+    except DedupError as exc:
+        _fail(exc, debug)
+
+
+def _emit(report: ScanReport, options: dict[str, Any]) -> NoReturn:
+    """Warnings on stderr, the report on stdout in the format asked for, then exit."""
+    from dedup import console
+
+    err = console.error_console()
+    if not options["quiet"]:
+        console.print_warnings(err, report.warnings)
+        if report.baseline is not None:
+            for entry in report.baseline["stale"]:
+                err.print(
+                    f"warning: {report.baseline['path']}: stale entry {entry['key']} "
+                    f"({entry['kind']}: {', '.join(entry['paths'])}) matches no finding",
+                    markup=False,
+                    soft_wrap=True,
+                )
+    fmt = options["fmt"]
+    if fmt == "json":
+        report.write_json(sys.stdout.write, options["timings"])
+    elif fmt == "jsonl":
+        for finding in report.findings:
+            sys.stdout.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")
+    elif fmt == "github":
+        from dedup import formats
+
+        sys.stdout.write(formats.render_github(report))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(formats.github_summary(report))
+    elif fmt == "sarif":
+        from dedup import formats
+
+        sys.stdout.write(formats.render_sarif(report))
+    else:
+        console.render_report(console.output_console(), report)
+        if not options["quiet"]:
+            console.print_timings(err, report.timings)
+    sys.exit(report.return_code(options["check"]))
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
+@_baseline_option
 @_scan_options
-def scan(paths: tuple[str, ...], **options: Any) -> None:
+def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> None:
     """Report duplicates and boilerplate in PATHS (files, directories, globs, '-')."""
     from dedup import console
     from dedup.load import STDIN, read_stdin_text
@@ -350,19 +428,188 @@ def scan(paths: tuple[str, ...], **options: Any) -> None:
         _fail(exc, debug)
     report = result.report
     report.warnings[:0] = early
+    _apply_baseline(report, baseline_path, debug)
+    _emit(report, options)
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, required=True)
+@_index_option
+@_baseline_option
+@_scan_options
+def check_command(
+    paths: tuple[str, ...], index_location: str, baseline_path: str | None, **options: Any
+) -> None:
+    """Check new articles PATHS against the index and each other (exit 1 on findings).
+
+    For a pre-commit hook: it reads only the index and the files given, and is meant to
+    answer at once. --check is implied.
+    """
+    from dedup import index
+    from dedup.load import STDIN, read_stdin_text
+
+    debug = options["debug"]
+    options["check"] = True
+    try:
+        config = build_config(options)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc)) from None
+    stdin_text = None
+    early: list[InputWarning] = []
+    if STDIN in paths:
+        stdin_text, early = read_stdin_text(sys.stdin.buffer.read(), options["stdin_filename"])
+    try:
+        report = index.check(paths, config, index_location, stdin_text, options["stdin_filename"])
+    except DedupError as exc:
+        _fail(exc, debug)
+    except Exception as exc:
+        _fail(exc, debug)
+    report.warnings[:0] = early
+    _apply_baseline(report, baseline_path, debug)
+    _emit(report, options)
+
+
+@main.group("index")
+def index_group() -> None:
+    """Build, update and inspect the persistent index that dedup check reads."""
+
+
+def _index_run(
+    paths: tuple[str, ...], index_location: str, options: dict[str, Any], building: bool
+) -> None:
+    from dedup import console, index
+
+    debug = options["debug"]
+    if "-" in paths:
+        raise click.UsageError("the index reads files, not standard input ('-')")
+    try:
+        config = build_config(options)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc)) from None
+    err = console.error_console()
+    try:
+        with console.progress(err, enabled=not options["quiet"]) as on_progress:
+            if building:
+                result, _ = index.build(paths, config, index_location, on_progress)
+            else:
+                result = index.update(paths, config, index_location, on_progress)
+    except DedupError as exc:
+        _fail(exc, debug)
+    except Exception as exc:
+        _fail(exc, debug)
     if not options["quiet"]:
-        console.print_warnings(err, report.warnings)
-    fmt = options["fmt"]
-    if fmt == "json":
-        report.write_json(sys.stdout.write, options["timings"])
-    elif fmt == "jsonl":
-        for finding in report.findings:
-            sys.stdout.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")
+        console.print_warnings(err, result.warnings)
+    if options["fmt"] == "json":
+        sys.stdout.write(json.dumps({"index": index_location, **result.to_dict()}, indent=2) + "\n")
     else:
-        console.render_report(console.output_console(), report)
-        if not options["quiet"]:
-            console.print_timings(err, report.timings)
-    sys.exit(report.return_code(options["check"]))
+        click.echo(
+            f"{index_location}: {result.articles} articles "
+            f"({result.added} added, {result.removed} removed, {result.unchanged} unchanged)"
+        )
+
+
+def _index_command_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    return _apply(
+        [
+            click.argument("paths", nargs=-1, required=True),
+            _index_option,
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["text", "json"]),
+                default="text",
+                help="Summary format on stdout.",
+            ),
+            click.option("--strict", is_flag=True, help="Stop at the first unreadable input."),
+            click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings."),
+            click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
+            _config_options,
+        ],
+        func,
+    )
+
+
+@index_group.command("build")
+@_index_command_options
+def index_build(paths: tuple[str, ...], index_location: str, **options: Any) -> None:
+    """Index the corpus PATHS (replaces any index at --index once complete)."""
+    _index_run(paths, index_location, options, building=True)
+
+
+@index_group.command("update")
+@_index_command_options
+def index_update(paths: tuple[str, ...], index_location: str, **options: Any) -> None:
+    """Add new and changed articles of PATHS; drop indexed ones that are gone."""
+    _index_run(paths, index_location, options, building=False)
+
+
+@index_group.command("stats")
+@_index_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+def index_stats(index_location: str, fmt: str, debug: bool) -> None:
+    """Summarise the index: articles, sources, templates, postings, parameters."""
+    from dedup import index
+
+    try:
+        opened = index.open_index(index_location, readonly=True)
+        stats = opened.stats()
+        opened.store.close()
+    except DedupError as exc:
+        _fail(exc, debug)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(stats.to_dict(), indent=2, sort_keys=True) + "\n")
+        return
+    for key, value in stats.to_dict().items():
+        if key == "params":
+            value = ", ".join(f"{k}={v}" for k, v in sorted(value.items()))
+        click.echo(f"{key:>12}: {value}")
+
+
+@main.group("baseline")
+def baseline_group() -> None:
+    """Accepted findings, kept in a committed file that scan and check leave out."""
+
+
+@baseline_group.command("update")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False),
+    default=".dedup-baseline.jsonl",
+    show_default=True,
+    help="The baseline file to write.",
+)
+@_scan_options
+def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) -> None:
+    """Accept every current finding of PATHS: write them to the baseline file."""
+    from dedup import console
+    from dedup.baseline import Baseline
+    from dedup.clean import write_atomic
+    from dedup.pipeline import scan as run_scan
+
+    debug = options["debug"]
+    try:
+        config = build_config(options)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc)) from None
+    err = console.error_console()
+    try:
+        with console.progress(err, enabled=not options["quiet"]) as on_progress:
+            result = run_scan(paths, config=config, on_progress=on_progress)
+        baseline = Baseline.from_findings(baseline_path, result.report.findings)
+        write_atomic(Path(baseline_path), baseline.text())
+    except DedupError as exc:
+        _fail(exc, debug)
+    except Exception as exc:
+        _fail(exc, debug)
+    if not options["quiet"]:
+        console.print_warnings(err, result.report.warnings)
+    click.echo(
+        f"{baseline_path}: {len(baseline.accepted)} accepted pairs "
+        f"from {len(result.report.findings)} findings"
+    )
 
 
 @main.command()
