@@ -354,21 +354,27 @@ def _apply_baseline(report: ScanReport, path: str | None, debug: bool) -> None:
 
 
 def _emit(report: ScanReport, options: dict[str, Any]) -> NoReturn:
-    """Warnings on stderr, the report on stdout in the format asked for, then exit."""
-    from dedup import console
+    """Warnings on stderr, the report on stdout in the format asked for, then exit.
 
-    err = console.error_console()
-    if not options["quiet"]:
-        console.print_warnings(err, report.warnings)
-        if report.baseline is not None:
-            for entry in report.baseline["stale"]:
-                err.print(
-                    f"warning: {report.baseline['path']}: stale entry {entry['key']} "
-                    f"({entry['kind']}: {', '.join(entry['paths'])}) matches no finding",
-                    markup=False,
-                    soft_wrap=True,
-                )
+    rich is imported only when there is something for it to render: a check with nothing to
+    say in a machine format answers without paying for it.
+    """
     fmt = options["fmt"]
+    warnings = [] if options["quiet"] else list(report.warnings)
+    if report.baseline is not None and not options["quiet"]:
+        warnings += [
+            InputWarning(
+                report.baseline["path"],
+                None,
+                f"stale entry {e['key']} ({e['kind']}: {', '.join(e['paths'])}) matches no finding",
+            )
+            for e in report.baseline["stale"]
+        ]
+    if fmt == "text" or warnings:
+        from dedup import console
+
+        err = console.error_console()
+        console.print_warnings(err, warnings)
     if fmt == "json":
         report.write_json(sys.stdout.write, options["timings"])
     elif fmt == "jsonl":

@@ -94,7 +94,16 @@ def _check_params(stored: dict[str, Any], config: ScanConfig, location: str) -> 
 # --------------------------------------------------------------------------- encoding
 
 
-def _encode_doc(doc: Document, segs: Sequence[Segment], sha: str) -> bytes:
+def _encode_doc(
+    doc: Document,
+    starts: list[int],
+    ends: list[int],
+    titles: list[int],
+    packed_norms: bytes,
+    sha: str,
+) -> bytes:
+    """An article's record: a JSON header (metadata, paragraph lines, which paragraph is the
+    title), then its normalized paragraphs, one a line, zlib-compressed."""
     head = {
         "path": doc.path,
         "format": doc.format,
@@ -107,13 +116,12 @@ def _encode_doc(doc: Document, segs: Sequence[Segment], sha: str) -> bytes:
         "date": doc.date,
         "title_in_text": doc.title_in_text,
         "sha256": sha,
-        "starts": [s.start for s in segs],
-        "ends": [s.end for s in segs],
-        "titles": [i for i, s in enumerate(segs) if s.is_title],
+        "starts": starts,
+        "ends": ends,
+        "titles": titles,
     }
     header = json.dumps(head, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    body = zlib.compress("\n".join(s.text for s in segs).encode("utf-8"), 6)
-    return len(header).to_bytes(4, "little") + header + body
+    return len(header).to_bytes(4, "little") + header + packed_norms
 
 
 def _decode_doc(value: bytes) -> tuple[Document, list[Segment], str]:
@@ -231,7 +239,6 @@ class IndexStats:
     sources: int
     templates: int
     postings: int
-    buckets: int
     params: dict[str, Any]
     built_at: str | None = None
     updated_at: str | None = None
@@ -344,12 +351,13 @@ class Index:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        meta = store.get("meta", ["params", "documents", "next_id", "df"])
+        meta = store.get("meta", ["params", "documents", "next_id", "postings", "df"])
         self.params: dict[str, Any] | None = (
             json.loads(meta["params"]) if "params" in meta else None
         )
         self.documents = int(meta.get("documents", b"0"))
         self.next_id = int(meta.get("next_id", b"0"))
+        self.postings = int(meta.get("postings", b"0"))
         self._df_blob = meta.get("df")
 
     @property
@@ -409,28 +417,21 @@ class Index:
         return out
 
     def stats(self) -> IndexStats:
-        n_postings = n_buckets = n_templates = n_sources = 0
-        for _, value in self.store.items("postings"):
-            n_buckets += 1
-            n_postings += len(value) // 12
+        n_templates = n_sources = 0
         for _, value in self.store.items("sources"):
             n_sources += 1
             n_templates += len(json.loads(value)["templates"])
         meta = self.store.get("meta", ["built_at", "updated_at"])
-        size = None
-        if os.path.isfile(self.location):
-            size = os.path.getsize(self.location)
         return IndexStats(
             location=self.location,
             articles=self.documents,
             sources=n_sources,
             templates=n_templates,
-            postings=n_postings,
-            buckets=n_buckets,
+            postings=self.postings,
             params=self.params or {},
             built_at=meta["built_at"].decode() if "built_at" in meta else None,
             updated_at=meta["updated_at"].decode() if "updated_at" in meta else None,
-            size_bytes=size,
+            size_bytes=os.path.getsize(self.location) if os.path.isfile(self.location) else None,
         )
 
     # ----------------------------------------------------------------- writing
@@ -513,25 +514,25 @@ class Index:
             next_id += n_new
             ids_of = np.concatenate([new_ids, np.array(kept_ids, dtype=np.int64)])
             # Documents and catalog.
-            first = corpus.arrays["doc_first_par"]
+            starts = corpus.arrays["par_start"].tolist()
+            ends = corpus.arrays["par_end"].tolist()
+            titles = corpus.arrays["par_title"]
+            bounds = corpus.arrays["doc_first_par"].tolist()
             for local in range(n_new):
                 doc = corpus.documents[local]
                 unit = _unit_of(doc, by_place)
                 if unit is None:  # pragma: no cover - every document comes from a unit
                     continue
-                norms = corpus.norms(local)
-                lo = int(first[local])
-                segs = [
-                    Segment(
-                        int(corpus.arrays["par_start"][lo + k]),
-                        int(corpus.arrays["par_end"][lo + k]),
-                        text,
-                        bool(corpus.arrays["par_title"][lo + k]),
-                    )
-                    for k, text in enumerate(norms)
-                ]
+                lo, hi = bounds[local], bounds[local + 1]
                 doc_id = int(new_ids[local])
-                changes["docs"][doc_id] = _encode_doc(doc, segs, unit.sha)
+                changes["docs"][doc_id] = _encode_doc(
+                    doc,
+                    starts[lo:hi],
+                    ends[lo:hi],
+                    np.flatnonzero(titles[lo:hi]).tolist(),
+                    corpus.packed_norms[local],
+                    unit.sha,
+                )
                 changes["catalog"][unit.key] = str(doc_id).encode()
             for doc_id, *_ in removed:
                 changes["docs"][doc_id] = None
@@ -540,29 +541,9 @@ class Index:
                     changes["catalog"][key] = None
             # Postings: remove the gone articles', add the new ones'.
             add_keys, add_docs = _corpus_postings(corpus, n_new, config, boiler.whole)
-            add_docs = ids_of[add_docs] if add_docs.size else add_docs
             rm_keys, _ = postings(removed_out, config)
-            touched = sorted(set(_buckets(add_keys).tolist()) | set(_buckets(rm_keys).tolist()))
-            existing = self.store.get("postings", touched) if touched else {}
-            add_b = _buckets(add_keys)
-            order = np.argsort(add_b, kind="stable")
-            add_keys, add_docs, add_b = add_keys[order], add_docs[order], add_b[order]
-            bounds = np.searchsorted(add_b, np.array([*touched, N_BUCKETS]))
-            gone_arr = np.array(gone, dtype=np.int64)
-            for i, bucket in enumerate(touched):
-                parts_k = [add_keys[bounds[i] : bounds[i + 1]]]
-                parts_d = [add_docs[bounds[i] : bounds[i + 1]]]
-                if bucket in existing:
-                    ek, ed = _decode_postings(existing[bucket])
-                    keep = ~np.isin(ed, gone_arr)
-                    parts_k.append(ek[keep])
-                    parts_d.append(ed[keep])
-                k, d = np.concatenate(parts_k), np.concatenate(parts_d)
-                if k.size == 0:
-                    changes["postings"][bucket] = None
-                    continue
-                o = np.lexsort((d, k))
-                changes["postings"][bucket] = _encode_postings(k[o], d[o])
+            buckets, delta = self._merge_postings(add_keys, ids_of[add_docs], rm_keys, gone)
+            changes["postings"].update(buckets)
             # Sources: their articles and templates, learned again.
             by_source: dict[str, list[int]] = {name: [] for name in sources}
             for local, doc in enumerate(corpus.documents):
@@ -590,6 +571,7 @@ class Index:
                     "params": _json(index_params(config)),
                     "documents": str(documents).encode(),
                     "next_id": str(next_id).encode(),
+                    "postings": str(self.postings + delta).encode(),
                     "df": zlib.compress(df.astype("<i4").tobytes(), 1),
                     "updated_at": now.encode(),
                 }
@@ -599,10 +581,45 @@ class Index:
             self.store.commit(changes)
         self.params = index_params(config)
         self.documents, self.next_id = documents, next_id
+        self.postings += delta
         self._df_blob = changes["meta"]["df"]
         result.added, result.removed, result.articles = n_new, len(removed), documents
         result.timings = timer.timings
         return result
+
+    def _merge_postings(
+        self, add_keys: np.ndarray, add_docs: np.ndarray, rm_keys: np.ndarray, gone: list[int]
+    ) -> tuple[dict[Key, bytes | None], int]:
+        """The new value of every bucket that gains ``add_keys`` or loses the ``gone``
+        articles' ``rm_keys`` (``None`` for a bucket left empty), and how many postings
+        that adds in all (negative when more are removed)."""
+        # Within a key, ids stay in the order given (increasing: new articles get new ids).
+        order = np.argsort(add_keys, kind="stable")
+        add_keys, add_docs = add_keys[order], add_docs[order]
+        add_b = _buckets(add_keys)
+        touched = np.union1d(add_b, _buckets(rm_keys)).tolist()
+        existing = self.store.get("postings", touched) if touched else {}
+        lo = np.searchsorted(add_b, touched, "left").tolist()
+        hi = np.searchsorted(add_b, touched, "right").tolist()
+        gone_arr = np.array(gone, dtype=np.int64)
+        # One buffer of keys and one of ids, sliced per bucket: a build touches every bucket.
+        key_bytes = np.asarray(add_keys, "<u8").tobytes()
+        doc_bytes = np.asarray(add_docs, "<i4").tobytes()
+        out: dict[Key, bytes | None] = {}
+        dropped = 0
+        for bucket, a, b in zip(touched, lo, hi, strict=True):
+            if bucket not in existing:
+                out[bucket] = key_bytes[8 * a : 8 * b] + doc_bytes[4 * a : 4 * b]
+                continue
+            ek, ed = _decode_postings(existing[bucket])
+            keep = ~np.isin(ed, gone_arr)
+            dropped += int(ed.size - keep.sum())
+            k = np.concatenate([add_keys[a:b], ek[keep]])
+            d = np.concatenate([add_docs[a:b], ed[keep]])
+            o = np.lexsort((d, k))
+            out[bucket] = _encode_postings(k[o], d[o]) if k.size else None
+        return out, int(add_keys.size) - dropped
+        return out
 
     # ----------------------------------------------------------------- checking
 
@@ -737,7 +754,11 @@ def build(
         store.close(publish=False)  # type: ignore[call-arg]
         raise
     store.close()
-    return result, open_index(location, readonly=True).stats()
+    opened = open_index(location, readonly=True)
+    try:
+        return result, opened.stats()
+    finally:
+        opened.store.close()
 
 
 def update(

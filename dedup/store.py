@@ -86,7 +86,10 @@ class SQLiteStore:
                 self._target = path
                 self.path = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
                 self.db = sqlite3.connect(self.path, isolation_level=None)
-                self.db.execute("PRAGMA journal_mode=WAL")
+                # A new index is a private file until it is renamed into place: it needs no
+                # journal, and is synced once, before the rename.
+                self.db.execute("PRAGMA journal_mode=OFF")
+                self.db.execute("PRAGMA synchronous=OFF")
                 for table, key_type in TABLES.items():
                     self.db.execute(
                         f"CREATE TABLE {table} (k {key_type} PRIMARY KEY, v BLOB NOT NULL)"
@@ -152,15 +155,16 @@ class SQLiteStore:
     def close(self, publish: bool = True) -> None:
         if self._target is not None:
             if publish:
-                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                self.db.execute("PRAGMA journal_mode=DELETE")
+                self.db.execute("PRAGMA journal_mode=WAL")  # for the updates to come
             self.db.close()
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             if publish:
+                with open(self.path, "rb+") as handle:
+                    os.fsync(handle.fileno())
                 os.replace(self.path, self._target)
             else:
                 self.path.unlink(missing_ok=True)
-            for suffix in ("-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             self._target = None
         else:
             self.db.close()

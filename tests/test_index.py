@@ -227,7 +227,7 @@ def test_missing_or_foreign_index_is_a_clear_error(tmp_path):
         index.check([str(SEEDS)], CONFIG, str(tmp_path / "none.sqlite"))
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database at all" * 100)
-    with pytest.raises(DedupError, match="junk.sqlite"):
+    with pytest.raises(DedupError, match=r"junk\.sqlite"):
         index.check([str(SEEDS)], CONFIG, str(junk))
 
 
@@ -243,7 +243,7 @@ def test_a_failed_build_leaves_the_old_index(seeds, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         index.build([str(SEEDS)], CONFIG, str(location))
     assert location.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "index.sqlite"]
+    assert not [p.name for p in tmp_path.iterdir() if ".tmp" in p.name]  # no temporary left
 
 
 KILLER = textwrap.dedent(
