@@ -32,6 +32,7 @@ import platform
 import re
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -560,6 +561,32 @@ QUALITY_ROWS: list[tuple[str, str, Callable[[Any], str]]] = [
 ]
 
 
+def _index_markdown(index: dict[str, Any] | None) -> list[str]:
+    """The index and check rows of one corpus size."""
+    if not index:
+        return []
+    if index.get("error"):
+        return ["**index build failed:**", "", "```", index["error"].rstrip(), "```", ""]
+    b = index["build"]
+    rows = [
+        ("`dedup index build`: wall time (s)", f"{b['wall_s']:.1f}"),
+        ("index build / scan (wall)", f"{index.get('build_over_scan', 0):.2f}×"),
+        ("index build: peak RSS, process tree (MiB)", f"{b['peak_rss_tree_mib']:.0f}"),
+        ("index size (MiB)", f"{index['size_mib']:.0f}"),
+        ("`dedup check` of one new article (s, median)", f"{index['check_s']:.3f}"),
+        ("`dedup --version` (s, median)", f"{index['version_s']:.3f}"),
+        ("check / --version", f"{index['check_over_version']:.2f}×"),
+        ("check found the article it copies", "yes" if index["check_found_original"] else "no"),
+        ("`dedup index update` adding it (s)", f"{index['update_one_s']:.1f}"),
+    ]
+    return [
+        "| index and check | |",
+        "|---|---:|",
+        *(f"| {label} | {value} |" for label, value in rows),
+        "",
+    ]
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     """The report as Markdown."""
     m = results["machine"]
@@ -650,9 +677,11 @@ def render_markdown(results: dict[str, Any]) -> str:
             f"{truth['rewrite_jaccard_mean']}."
         )
         out.append("")
+        out += _index_markdown(size.get("index"))
     out += ["## Commands", "", f"From `{REPO}`:", "", "```"]
     for size in results["sizes"]:
         out += [c for c in size["commands"] if c]
+        out += (size.get("index") or {}).get("commands", [])
     out += ["```", "", "## Definitions", "", DEFINITIONS]
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -666,6 +695,125 @@ def _speed(stats: RunStats, n: int, corpus_bytes: int) -> dict[str, Any]:
     d["mb_per_s"] = corpus_bytes / 1e6 / stats.wall_s if stats.wall_s else None
     d["cpu_per_wall"] = stats.cpu_s / stats.wall_s if stats.wall_s else None
     return d
+
+
+def _median_wall(
+    cmd: Sequence[str], env: dict[str, str], runs: int
+) -> tuple[float, list[float], int]:
+    """Median wall time of ``runs`` runs of ``cmd`` (output discarded), and its exit status."""
+    walls, code = [], 0
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        code = subprocess.run(
+            list(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO, env=env
+        ).returncode
+        walls.append(time.perf_counter() - t0)
+    return statistics.median(walls), walls, code
+
+
+def new_article(corpus_path: Path, run_dir: Path) -> tuple[Path, str]:
+    """A new article for ``dedup check``: the corpus's first article under a new headline
+    and id, as a one-record JSON Lines file. Returns the file and the original's id."""
+    with corpus_path.open(encoding="utf-8") as handle:
+        record = json.loads(handle.readline())
+    original = str(record["id"])
+    record = {**record, "id": f"new-{original}", "title": "A new headline for an old story"}
+    path = run_dir / "new-article.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path, original
+
+
+def bench_index(
+    n: int,
+    args: argparse.Namespace,
+    corpus_path: Path,
+    run_dir: Path,
+    env: dict[str, str],
+    scan: dict[str, Any],
+) -> dict[str, Any]:
+    """Build an index of the corpus (timed like the scan), then time ``dedup check`` of one
+    new article against it beside ``dedup --version``, and an update that adds it.
+
+    The two short commands run with bytecode caching on, after one warm-up run each, as an
+    installed dedup runs (pip compiles a package's modules when it installs it): with
+    ``PYTHONDONTWRITEBYTECODE`` set, every run would compile dedup's sources again.
+    """
+    location = run_dir / "index.sqlite"
+    build_cmd = [args.python, "-m", "dedup", "index", "build", str(corpus_path)]
+    build_cmd += ["--index", str(location), "--quiet", *shlex.split(args.dedup_args)]
+    _log(f"index {n}: {shlex.join(build_cmd)}")
+    stats = run_measured(
+        build_cmd,
+        run_dir / "index-build.out",
+        run_dir / "index-build.stderr",
+        REPO,
+        interval=args.interval,
+        label=f"index {n}",
+        env=env,
+    )
+    out: dict[str, Any] = {"build": _speed(stats, n, corpus_path.stat().st_size)}
+    if stats.returncode != 0:
+        tail = (run_dir / "index-build.stderr").read_text(errors="replace")[-2000:]
+        out["error"] = f"index build exit {stats.returncode}: {tail}"
+        _log(f"index {n}: FAILED: {out['error']}")
+        return out
+    out["size_mib"] = location.stat().st_size / 2**20
+    if scan.get("wall_s"):
+        out["build_over_scan"] = stats.wall_s / scan["wall_s"]
+    new, original = new_article(corpus_path, run_dir)
+    check_cmd = [args.python, "-m", "dedup", "check", str(new), "--index", str(location)]
+    check_cmd += ["--format", "json", "--quiet"]
+    version_cmd = [args.python, "-m", "dedup", "--version"]
+    runs = args.check_runs
+    warm = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    _median_wall(check_cmd, warm, 1)
+    _median_wall(version_cmd, warm, 1)
+    check_s, check_all, check_code = _median_wall(check_cmd, warm, runs)
+    version_s, version_all, _ = _median_wall(version_cmd, warm, runs)
+    found = subprocess.run(check_cmd, capture_output=True, cwd=REPO, env=warm, text=True)
+    try:
+        findings = json.loads(found.stdout)["findings"]
+    except (ValueError, KeyError):
+        findings = []
+    matched = sorted(
+        {
+            str(loc.get("id"))
+            for f in findings
+            if f.get("kind") in DOC_KINDS
+            for loc in f.get("locations", [])
+        }
+    )
+    update_cmd = [args.python, "-m", "dedup", "index", "update", str(corpus_path), str(new)]
+    update_cmd += ["--index", str(location), "--quiet", *shlex.split(args.dedup_args)]
+    t0 = time.perf_counter()
+    update_code = subprocess.run(update_cmd, capture_output=True, cwd=REPO, env=env).returncode
+    update_s = time.perf_counter() - t0
+    out.update(
+        {
+            "check_s": check_s,
+            "check_runs_s": check_all,
+            "check_exit": check_code,
+            "version_s": version_s,
+            "version_runs_s": version_all,
+            "check_over_version": check_s / version_s if version_s else None,
+            "check_matched": matched,
+            "check_found_original": original in matched,
+            "update_one_s": update_s,
+            "update_exit": update_code,
+            "commands": [
+                shlex.join(build_cmd),
+                shlex.join(check_cmd) + f"  # x{runs}, median",
+                shlex.join(version_cmd) + f"  # x{runs}, median",
+                shlex.join(update_cmd),
+            ],
+        }
+    )
+    _log(
+        f"index {n}: build {stats.wall_s:.1f} s ({out.get('build_over_scan', 0):.2f}x the scan), "
+        f"check {check_s:.3f} s ({out['check_over_version']:.2f}x dedup --version "
+        f"{version_s:.3f} s), matched {matched}, update +1 {update_s:.1f} s"
+    )
+    return out
 
 
 def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
@@ -747,6 +895,8 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
             f"{_pct(dedup['boilerplate']['line_recall'])}"
         )
     result["dedup"] = dedup
+    if not args.skip_index:
+        result["index"] = bench_index(n, args, corpus_path, run_dir, env, dedup)
 
     baseline_out = run_dir / "baseline.json"
     base_cmd = [
@@ -832,6 +982,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--threshold", type=float, default=0.5, help="baseline MinHashLSH threshold (default: 0.5)"
+    )
+    parser.add_argument(
+        "--skip-index", action="store_true", help="do not benchmark dedup index and dedup check"
+    )
+    parser.add_argument(
+        "--check-runs",
+        type=int,
+        default=7,
+        help="runs of dedup check and of dedup --version, for their medians (default: 7)",
     )
     parser.add_argument(
         "--dedup-args", default="", help="extra arguments for dedup scan (one shell-quoted string)"

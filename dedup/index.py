@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from dedup import boilerplate as bp
-from dedup import fingerprint, load, pipeline
+from dedup import candidates, fingerprint, load, pipeline
 from dedup.config import DEFAULT_INDEX, NORMALIZATION_VERSION, ScanConfig
 from dedup.errors import DedupError
 from dedup.records import Document, InputWarning, Segment
@@ -404,7 +404,7 @@ class Index:
             for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
                 if b > a:
                     hits.append(bdocs[a : min(b, a + max_hits)])
-        return np.unique(np.concatenate(hits)) if hits else np.zeros(0, np.int64)
+        return candidates.sorted_unique(np.concatenate(hits)) if hits else np.zeros(0, np.int64)
 
     def templates(self, names: Sequence[str]) -> list[bp.Template]:
         """The templates learned for ``names`` (sources), ``source`` an index into it."""

@@ -224,6 +224,7 @@ class Corpus:
     #: The number of documents ``df`` counts (``None``: these documents). A check against an
     #: index weighs words by the whole indexed corpus, not by the few articles it compares.
     df_documents: int | None = None
+    _tfidf: verify.TfidfCosine | None = field(default=None, repr=False)
 
     @classmethod
     def gather(
@@ -295,9 +296,12 @@ class Corpus:
         return cached
 
     def tfidf(self) -> verify.TfidfCosine:
-        """TF-IDF weights from this corpus's document frequencies."""
-        n = len(self.documents) if self.df_documents is None else self.df_documents
-        return verify.TfidfCosine().fit(self.df, n)
+        """TF-IDF weights from this corpus's document frequencies (computed once: the
+        document and paragraph stages share them)."""
+        if self._tfidf is None:
+            n = len(self.documents) if self.df_documents is None else self.df_documents
+            self._tfidf = verify.TfidfCosine().fit(self.df, n)
+        return self._tfidf
 
     def norms(self, index: int) -> list[str]:
         """The document's normalized paragraphs, as the fingerprints saw them."""
