@@ -149,3 +149,38 @@ def test_version_does_not_import_the_engine():
         "assert 'numpy' not in sys.modules and 'dedup.index' not in sys.modules, sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_pre_commit_hooks_manifest():
+    import re
+
+    import yaml
+
+    hooks = yaml.safe_load(
+        (Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
+    )
+    by_id = {h["id"]: h for h in hooks}
+    assert set(by_id) == {"dedup-check", "dedup-scan"}
+    for hook in hooks:
+        assert {"id", "name", "entry", "language"} <= hook.keys()
+        program, command, *_ = hook["entry"].split()
+        assert program == "dedup" and command in main.commands
+    check = by_id["dedup-check"]
+    assert check["require_serial"] is True and check.get("pass_filenames", True)
+    assert all(re.search(check["files"], f"a/b{ext}") for ext in (".txt", ".md", ".jsonl"))
+    assert by_id["dedup-scan"]["stages"] == ["manual"] and not by_id["dedup-scan"]["pass_filenames"]
+
+
+def test_check_reads_standard_input(repo):
+    text = (SEEDS / "000_fcda6f0cde3ca470.txt").read_text(encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["check", "-", "--stdin-filename", "incoming.txt", "--format", "json", "-q"],
+        input=text,
+    )
+    assert result.exit_code == 1, result.output
+    doc = next(f for f in json.loads(result.stdout)["findings"] if f["kind"] == "exact_document")
+    assert {loc["path"] for loc in doc["locations"]} == {
+        "articles/000_fcda6f0cde3ca470.txt",
+        "incoming.txt",
+    }
