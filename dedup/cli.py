@@ -315,6 +315,14 @@ def build_config(o: dict[str, Any]) -> ScanConfig:
     )
 
 
+def _config(options: dict[str, Any]) -> ScanConfig:
+    """:func:`build_config`, with a bad value reported as a usage error (exit 2)."""
+    try:
+        return build_config(options)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dedup")
 def main() -> None:
@@ -410,10 +418,7 @@ def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> N
     from dedup.pipeline import scan as run_scan
 
     debug = options["debug"]
-    try:
-        config = build_config(options)
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc)) from None
+    config = _config(options)
     err = console.error_console()
     stdin_text = None
     early: list[InputWarning] = []
@@ -428,9 +433,7 @@ def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> N
                 stdin_name=options["stdin_filename"],
                 on_progress=on_progress,
             )
-    except DedupError as exc:
-        _fail(exc, debug)
-    except Exception as exc:
+    except Exception as exc:  # DedupError: one line; anything else: "internal error"
         _fail(exc, debug)
     report = result.report
     report.warnings[:0] = early
@@ -456,19 +459,14 @@ def check_command(
 
     debug = options["debug"]
     options["check"] = True
-    try:
-        config = build_config(options)
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc)) from None
+    config = _config(options)
     stdin_text = None
     early: list[InputWarning] = []
     if STDIN in paths:
         stdin_text, early = read_stdin_text(sys.stdin.buffer.read(), options["stdin_filename"])
     try:
         report = index.check(paths, config, index_location, stdin_text, options["stdin_filename"])
-    except DedupError as exc:
-        _fail(exc, debug)
-    except Exception as exc:
+    except Exception as exc:  # DedupError: one line; anything else: "internal error"
         _fail(exc, debug)
     report.warnings[:0] = early
     _apply_baseline(report, baseline_path, debug)
@@ -488,10 +486,7 @@ def _index_run(
     debug = options["debug"]
     if "-" in paths:
         raise click.UsageError("the index reads files, not standard input ('-')")
-    try:
-        config = build_config(options)
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc)) from None
+    config = _config(options)
     err = console.error_console()
     try:
         with console.progress(err, enabled=not options["quiet"]) as on_progress:
@@ -499,9 +494,7 @@ def _index_run(
                 result, _ = index.build(paths, config, index_location, on_progress)
             else:
                 result = index.update(paths, config, index_location, on_progress)
-    except DedupError as exc:
-        _fail(exc, debug)
-    except Exception as exc:
+    except Exception as exc:  # DedupError: one line; anything else: "internal error"
         _fail(exc, debug)
     if not options["quiet"]:
         console.print_warnings(err, result.warnings)
@@ -596,19 +589,14 @@ def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) 
     from dedup.pipeline import scan as run_scan
 
     debug = options["debug"]
-    try:
-        config = build_config(options)
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc)) from None
+    config = _config(options)
     err = console.error_console()
     try:
         with console.progress(err, enabled=not options["quiet"]) as on_progress:
             result = run_scan(paths, config=config, on_progress=on_progress)
         baseline = Baseline.from_findings(baseline_path, result.report.findings)
         write_atomic(Path(baseline_path), baseline.text())
-    except DedupError as exc:
-        _fail(exc, debug)
-    except Exception as exc:
+    except Exception as exc:  # DedupError: one line; anything else: "internal error"
         _fail(exc, debug)
     if not options["quiet"]:
         console.print_warnings(err, result.report.warnings)
@@ -677,10 +665,7 @@ def clean(
         raise click.UsageError("give --out or --in-place, not both")
     if not (in_place or out_dir is not None or dry_run or check):
         raise click.UsageError("give --out DIR (or --in-place, --dry-run, --check)")
-    try:
-        config = replace(build_config(options), prefer_sources=prefer_sources)
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc)) from None
+    config = replace(_config(options), prefer_sources=prefer_sources)
     err = console.error_console()
     try:
         if out_dir is not None:
@@ -701,9 +686,7 @@ def clean(
         )
         outcomes = cleaner.clean_files(result, cleaning, mapping)
         records = cleaner.manifest_records(result, cleaning)
-    except DedupError as exc:
-        _fail(exc, debug)
-    except Exception as exc:
+    except Exception as exc:  # DedupError: one line; anything else: "internal error"
         _fail(exc, debug)
     if not options["quiet"]:
         console.print_warnings(err, result.report.warnings)
@@ -796,10 +779,7 @@ def evaluate(
     from dedup import console
     from dedup import evaluate as ev
 
-    try:
-        config = build_config(options)
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc)) from None
+    config = _config(options)
     try:
         if task == "auto":
             task = ev.detect_task(labels)
