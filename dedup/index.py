@@ -94,6 +94,13 @@ def _check_params(stored: dict[str, Any], config: ScanConfig, location: str) -> 
 # --------------------------------------------------------------------------- encoding
 
 
+#: The fields of a :class:`Document` an index keeps (its text is read again from the file).
+_DOC_FIELDS = (
+    "path", "format", "id", "first_line", "offset", "source", "title", "url", "date",
+    "title_in_text",
+)  # fmt: skip
+
+
 def _encode_doc(
     doc: Document,
     starts: list[int],
@@ -104,22 +111,8 @@ def _encode_doc(
 ) -> bytes:
     """An article's record: a JSON header (metadata, paragraph lines, which paragraph is the
     title), then its normalized paragraphs, one a line, zlib-compressed."""
-    head = {
-        "path": doc.path,
-        "format": doc.format,
-        "id": doc.id,
-        "first_line": doc.first_line,
-        "offset": doc.offset,
-        "source": doc.source,
-        "title": doc.title,
-        "url": doc.url,
-        "date": doc.date,
-        "title_in_text": doc.title_in_text,
-        "sha256": sha,
-        "starts": starts,
-        "ends": ends,
-        "titles": titles,
-    }
+    head = {name: getattr(doc, name) for name in _DOC_FIELDS}
+    head.update(sha256=sha, starts=starts, ends=ends, titles=titles)
     header = json.dumps(head, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return len(header).to_bytes(4, "little") + header + packed_norms
 
@@ -134,19 +127,7 @@ def _decode_doc(value: bytes) -> tuple[Document, list[Segment], str]:
         Segment(head["starts"][i], head["ends"][i], texts[i] if i < len(texts) else "", i in titles)
         for i in range(n)
     ]
-    doc = Document(
-        path=head["path"],
-        format=head["format"],
-        id=head["id"],
-        text="",
-        first_line=head["first_line"],
-        source=head["source"],
-        title=head["title"],
-        url=head["url"],
-        date=head["date"],
-        title_in_text=head["title_in_text"],
-        offset=head["offset"],
-    )
+    doc = Document(text="", **{name: head[name] for name in _DOC_FIELDS})
     return doc, segs, head["sha256"]
 
 
