@@ -748,11 +748,13 @@ def update(
     location: str = DEFAULT_INDEX,
     on_progress: pipeline.Progress | None = None,
 ) -> UpdateResult:
-    index = open_index(location)
+    store = open_store(location)
     try:
-        return index.update(paths, config, on_progress)
+        with store.writer():
+            # Read the index again under the lock: it may have changed since it was opened.
+            return Index(store).update(paths, config, on_progress)
     finally:
-        index.store.close()
+        store.close()
 
 
 def check(

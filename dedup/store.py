@@ -19,10 +19,12 @@ the two backends hold exactly the same index.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
@@ -55,6 +57,11 @@ class Store(Protocol):
     def items(self, table: str) -> Iterator[tuple[Key, bytes]]: ...
 
     def commit(self, changes: Changes) -> None: ...
+
+    def writer(self) -> AbstractContextManager[None]:
+        """Held by an update from its first read to its commit: one writer at a time, so
+        that two updates do not both add what neither saw (readers never wait)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -152,6 +159,15 @@ class SQLiteStore:
         except sqlite3.DatabaseError as exc:
             raise IndexError_(f"{self.location}: cannot write the index: {exc}") from None
 
+    @contextmanager
+    def writer(self) -> Iterator[None]:
+        with open(f"{self._target or self.path}.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def close(self, publish: bool = True) -> None:
         if self._target is not None:
             if publish:
@@ -229,6 +245,18 @@ class RedisStore:
             if kept:
                 pipe.hset(self._key(table), mapping=kept)
         pipe.execute()
+
+    @contextmanager
+    def writer(self) -> Iterator[None]:
+        lock = self.db.lock(
+            f"{self._final or self.prefix}:writer", timeout=3600, blocking_timeout=600
+        )
+        if not lock.acquire():
+            raise IndexError_(f"{self.location}: another update holds the index")
+        try:
+            yield
+        finally:
+            lock.release()
 
     def close(self, publish: bool = True) -> None:
         if self._final is not None:

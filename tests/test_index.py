@@ -304,6 +304,22 @@ def test_two_concurrent_checks(seeds, tmp_path):
     assert "near_document" in outs[0][0].decode()
 
 
+def test_two_concurrent_updates_add_a_new_article_once(seeds, tmp_path):
+    location = str(tmp_path / "index.sqlite")
+    index.build([str(seeds)], CONFIG, location)
+    shutil.copy(rewrite_of_seed(tmp_path), seeds / "extra.txt")
+    cmd = [sys.executable, "-m", "dedup", "index", "update", str(seeds), "--index", location]
+    cmd += ["--format", "json", "-q", "--workers", "1"]
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outs]
+    added = sorted(json.loads(o[0])["added"] for o in outs)
+    assert added == [0, 1]
+    assert index.open_index(location).stats().articles == 6
+
+
 # --------------------------------------------------------------------------- Redis
 
 REDIS_SERVER = shutil.which("redis-server")
