@@ -26,7 +26,7 @@ import json
 import os
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -259,6 +259,43 @@ class _Unit:
     line: int = 1
 
 
+@dataclass
+class _Plan:
+    """What an update has to do (see :meth:`Index._plan`)."""
+
+    new_units: list[_Unit]
+    gone: list[int]  # indexed article ids
+    gone_keys: list[str]  # their catalog keys
+    unchanged: int
+    warnings: list[InputWarning]
+    skipped: int
+
+
+#: A build commits its private file every this many bytes of values, to bound its memory.
+BUILD_BATCH_BYTES = 64 << 20
+
+
+class _Batch:
+    """Writes gathered for one commit, or for several when ``flush_bytes`` is set (a build,
+    whose file nobody sees until it is complete)."""
+
+    def __init__(self, store: Store, flush_bytes: int | None) -> None:
+        self.store, self.flush_bytes = store, flush_bytes
+        self.changes: dict[str, dict[Key, bytes | None]] = {}
+        self.size = 0
+
+    def put(self, table: str, key: Key, value: bytes | None) -> None:
+        self.changes.setdefault(table, {})[key] = value
+        self.size += len(value) if value is not None else 16
+        if self.flush_bytes is not None and self.size >= self.flush_bytes:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.changes:
+            self.store.commit(self.changes)
+        self.changes, self.size = {}, 0
+
+
 def _scan_units(files: Sequence[str]) -> tuple[list[_Unit], list[InputWarning]]:
     """Hash every article of the inputs (a file, or a JSON Lines record) without parsing."""
     units: list[_Unit] = []
@@ -321,10 +358,6 @@ def _shards(units: Sequence[_Unit], batch_size: int) -> list[load.Shard]:
     if files:
         shards.append(load.Shard(files=tuple(files)))
     return shards
-
-
-def _unit_of(doc: Document, by_place: dict[tuple[str, int], _Unit]) -> _Unit | None:
-    return by_place.get((doc.path, doc.offset if doc.format == "jsonl" else 0))
 
 
 class Index:
@@ -427,180 +460,216 @@ class Index:
     ) -> UpdateResult:
         """Add the new and changed articles of ``paths``, remove the indexed articles that
         are gone (from a file given, or whose file no longer exists), relearn the templates
-        of the sources that changed, and commit it all in one transaction."""
+        of the sources that changed, and commit it all in one transaction (a build, written
+        to a private file, commits as it goes)."""
         timer = pipeline.Timer()
         if self.params is not None:
             _check_params(self.params, config, self.location)
-        result = UpdateResult()
         with timer("load"):
-            files, warnings = load.expand_paths(paths)
-            result.warnings.extend(warnings)
-            result.skipped += len(warnings)
-            units, unreadable = _scan_units(files)
-            result.warnings.extend(unreadable)
-            result.skipped += len(unreadable)
-            catalog: dict[str, int] = {}
-            for key, value in self.store.items("catalog"):
-                catalog[str(key)] = int(value)
-            present = {u.key for u in units}
-            given = {os.path.normpath(f) for f in files}
-            new_units = [u for u in units if u.key not in catalog]
-            gone = sorted(
-                doc
-                for key, doc in catalog.items()
-                if key not in present
-                and (key.split("\0", 1)[0] in given or not os.path.exists(key.split("\0", 1)[0]))
-            )
-            result.unchanged = len(units) - len(new_units)
-            by_place = {(u.path, u.offset): u for u in new_units}
-
+            plan = self._plan(paths)
         with timer("fingerprint"):
-            shards = _shards(new_units, config.batch_size)
-            new_outputs: list[pipeline.ShardOutput] = []
-            total = sum(len(s.files) or s.count for s in shards)
-            done = 0
-            for out in pipeline.map_shards(shards, config):
-                new_outputs.append(out)
-                result.warnings.extend(out.warnings)
-                result.skipped += out.skipped
-                done += len(out.documents) + out.skipped
-                if on_progress is not None:
-                    on_progress(done, total)
-            removed = self.records(gone)
+            removed = self.records(plan.gone)
             removed_out = _fingerprint_records(removed, config)
+            sources = {doc.source for _, doc, _, _ in removed}
+            kept: list[pipeline.ShardOutput] = []
+            kept_ids: list[int] = []
+
+            def outputs() -> Iterator[pipeline.ShardOutput]:
+                """The new articles (streamed), then the indexed ones of their sources."""
+                shards = _shards(plan.new_units, config.batch_size)
+                total, done = sum(len(s.files) or s.count for s in shards), 0
+                for out in pipeline.map_shards(shards, config):
+                    sources.update(d.source for d in out.documents)
+                    done += len(out.documents) + out.skipped
+                    if on_progress is not None:
+                        on_progress(done, total)
+                    yield out
+                kept_ids.extend(sorted(self._members(sources) - set(plan.gone)))
+                kept.append(_fingerprint_records(self.records(kept_ids), config))
+                yield kept[0]
+
+            # Templates are learned on the sources as they will be after the update.
+            corpus = pipeline.Corpus.gather(outputs(), None, 0, config.load)
+        n_new = len(corpus.documents) - len(kept_ids)
         with timer("documents"):
-            sources = {d.source for out in new_outputs for d in out.documents}
-            sources |= {doc.source for _, doc, _, _ in removed}
-            source_rows = self.store.get("sources", sorted(sources))
-            source_docs = {name: set(json.loads(v)["docs"]) for name, v in source_rows.items()}
-            gone_set = set(gone)
-            kept_ids = sorted(
-                {i for name in sources for i in source_docs.get(name, set())} - gone_set
-            )
-            kept_out = _fingerprint_records(self.records(kept_ids), config)
-            # The new articles first, then the indexed ones of the same sources: templates are
-            # learned on the sources as they will be after the update.
-            corpus = pipeline.Corpus.gather([*new_outputs, kept_out], None, 0, config.load)
-            n_new = sum(len(o.documents) for o in new_outputs)
             docs = pipeline.document_clusters(corpus, config)
         with timer("boilerplate"):
             boiler = pipeline.boilerplate_stage(corpus, config, docs)
-
         with timer("write"):
-            changes: dict[str, dict[Key, bytes | None]] = {
-                t: {} for t in ("meta", "catalog", "docs", "postings", "sources")
-            }
-            next_id = self.next_id
-            new_ids = np.arange(next_id, next_id + n_new, dtype=np.int64)
-            next_id += n_new
+            batch = _Batch(self.store, flush_bytes=BUILD_BATCH_BYTES if building else None)
+            new_ids = np.arange(self.next_id, self.next_id + n_new, dtype=np.int64)
             ids_of = np.concatenate([new_ids, np.array(kept_ids, dtype=np.int64)])
-            # Documents and catalog.
-            starts = corpus.arrays["par_start"].tolist()
-            ends = corpus.arrays["par_end"].tolist()
-            titles = corpus.arrays["par_title"]
-            bounds = corpus.arrays["doc_first_par"].tolist()
-            for local in range(n_new):
-                doc = corpus.documents[local]
-                unit = _unit_of(doc, by_place)
-                if unit is None:  # pragma: no cover - every document comes from a unit
-                    continue
-                lo, hi = bounds[local], bounds[local + 1]
-                doc_id = int(new_ids[local])
-                changes["docs"][doc_id] = _encode_doc(
-                    doc,
-                    starts[lo:hi],
-                    ends[lo:hi],
-                    np.flatnonzero(titles[lo:hi]).tolist(),
-                    corpus.packed_norms[local],
-                    unit.sha,
-                )
-                changes["catalog"][unit.key] = str(doc_id).encode()
-            for doc_id, *_ in removed:
-                changes["docs"][doc_id] = None
-            for key, doc_id in catalog.items():
-                if doc_id in gone_set:
-                    changes["catalog"][key] = None
-            # Postings: remove the gone articles', add the new ones'.
+            self._write_documents(batch, corpus, n_new, new_ids, plan, removed)
             add_keys, add_docs = _corpus_postings(corpus, n_new, config, boiler.whole)
             rm_keys, _ = postings(removed_out, config)
-            buckets, delta = self._merge_postings(add_keys, ids_of[add_docs], rm_keys, gone)
-            changes["postings"].update(buckets)
-            # Sources: their articles and templates, learned again.
-            by_source: dict[str, list[int]] = {name: [] for name in sources}
-            for local, doc in enumerate(corpus.documents):
-                by_source.setdefault(doc.source, []).append(int(ids_of[local]))
-            names = sorted({d.source for d in corpus.documents})
-            learned: dict[str, list[list[int]]] = {name: [] for name in names}
-            for t in boiler.templates:
-                learned[names[t.source]].append([t.key_type, t.position, t.key, t.documents])
-            for name in sorted(sources):
-                members = sorted(by_source.get(name, []))
-                changes["sources"][name] = (
-                    _json({"docs": members, "templates": learned.get(name, [])})
-                    if members
-                    else None
-                )
-            # Corpus-wide: document frequencies and counters.
+            delta = self._write_postings(batch, add_keys, ids_of[add_docs], rm_keys, plan.gone)
+            del add_keys, add_docs
+            self._write_sources(batch, corpus, ids_of, sources, boiler.templates)
+            # Corpus-wide, last: document frequencies and counters.
             df = self.df()
-            for out in new_outputs:
-                df[out.df_index] += out.df_count
+            df += corpus.df
+            df[kept[0].df_index] -= kept[0].df_count  # counted already
             df[removed_out.df_index] -= removed_out.df_count
-            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()).encode()
             documents = self.documents + n_new - len(removed)
-            changes["meta"].update(
-                {
-                    "params": _json(index_params(config)),
-                    "documents": str(documents).encode(),
-                    "next_id": str(next_id).encode(),
-                    "postings": str(self.postings + delta).encode(),
-                    "df": zlib.compress(df.astype("<i4").tobytes(), 1),
-                    "updated_at": now.encode(),
-                }
-            )
-            if building:
-                changes["meta"]["built_at"] = now.encode()
-            self.store.commit(changes)
+            meta = {
+                "params": _json(index_params(config)),
+                "documents": str(documents).encode(),
+                "next_id": str(self.next_id + n_new).encode(),
+                "postings": str(self.postings + delta).encode(),
+                "df": zlib.compress(df.astype("<i4").tobytes(), 1),
+                "updated_at": now,
+                **({"built_at": now} if building else {}),
+            }
+            for key, value in meta.items():
+                batch.put("meta", key, value)
+            batch.flush()
         self.params = index_params(config)
-        self.documents, self.next_id = documents, next_id
+        self.documents, self.next_id = documents, self.next_id + n_new
         self.postings += delta
-        self._df_blob = changes["meta"]["df"]
-        result.added, result.removed, result.articles = n_new, len(removed), documents
-        result.timings = timer.timings
-        return result
+        self._df_blob = meta["df"]
+        return UpdateResult(
+            added=n_new,
+            removed=len(removed),
+            unchanged=plan.unchanged,
+            articles=documents,
+            warnings=plan.warnings + corpus.warnings,
+            skipped=plan.skipped + corpus.skipped,
+            timings=timer.timings,
+        )
 
-    def _merge_postings(
-        self, add_keys: np.ndarray, add_docs: np.ndarray, rm_keys: np.ndarray, gone: list[int]
-    ) -> tuple[dict[Key, bytes | None], int]:
-        """The new value of every bucket that gains ``add_keys`` or loses the ``gone``
-        articles' ``rm_keys`` (``None`` for a bucket left empty), and how many postings
-        that adds in all (negative when more are removed)."""
-        # Within a key, ids stay in the order given (increasing: new articles get new ids).
-        order = np.argsort(add_keys, kind="stable")
-        add_keys, add_docs = add_keys[order], add_docs[order]
-        add_b = _buckets(add_keys)
-        touched = np.union1d(add_b, _buckets(rm_keys)).tolist()
-        existing = self.store.get("postings", touched) if touched else {}
-        lo = np.searchsorted(add_b, touched, "left").tolist()
-        hi = np.searchsorted(add_b, touched, "right").tolist()
-        gone_arr = np.array(gone, dtype=np.int64)
-        # One buffer of keys and one of ids, sliced per bucket: a build touches every bucket.
-        key_bytes = np.asarray(add_keys, "<u8").tobytes()
-        doc_bytes = np.asarray(add_docs, "<i4").tobytes()
-        out: dict[Key, bytes | None] = {}
-        dropped = 0
-        for bucket, a, b in zip(touched, lo, hi, strict=True):
-            if bucket not in existing:
-                out[bucket] = key_bytes[8 * a : 8 * b] + doc_bytes[4 * a : 4 * b]
+    def _plan(self, paths: Sequence[str]) -> _Plan:
+        """What an update has to do: the inputs' articles that are new, the indexed ones
+        that are gone."""
+        files, warnings = load.expand_paths(paths)
+        units, unreadable = _scan_units(files)
+        catalog = {str(key): int(value) for key, value in self.store.items("catalog")}
+        present = {u.key for u in units}
+        given = {os.path.normpath(f) for f in files}
+        gone: dict[str, int] = {}
+        for key, doc in catalog.items():
+            path = key.split("\0", 1)[0]
+            if key not in present and (path in given or not os.path.exists(path)):
+                gone[key] = doc
+        new_units = [u for u in units if u.key not in catalog]
+        return _Plan(
+            new_units=new_units,
+            gone=sorted(gone.values()),
+            gone_keys=sorted(gone),
+            unchanged=len(units) - len(new_units),
+            warnings=warnings + unreadable,
+            skipped=len(warnings) + len(unreadable),
+        )
+
+    def _members(self, sources: Iterable[str]) -> set[int]:
+        """The indexed articles of ``sources``."""
+        rows = self.store.get("sources", sorted(sources))
+        return {i for value in rows.values() for i in json.loads(value)["docs"]}
+
+    def _write_documents(
+        self,
+        batch: _Batch,
+        corpus: pipeline.Corpus,
+        n_new: int,
+        new_ids: np.ndarray,
+        plan: _Plan,
+        removed: Sequence[tuple[int, Document, list[Segment], str]],
+    ) -> None:
+        """Records and catalog entries of the new articles; removal of the gone ones."""
+        by_place = {(u.path, u.offset): u for u in plan.new_units}
+        starts = corpus.arrays["par_start"].tolist()
+        ends = corpus.arrays["par_end"].tolist()
+        titles = corpus.arrays["par_title"]
+        bounds = corpus.arrays["doc_first_par"].tolist()
+        for local in range(n_new):
+            doc = corpus.documents[local]
+            unit = by_place.get((doc.path, doc.offset if doc.format == "jsonl" else 0))
+            if unit is None:  # pragma: no cover - every document comes from a unit
                 continue
-            ek, ed = _decode_postings(existing[bucket])
-            keep = ~np.isin(ed, gone_arr)
-            dropped += int(ed.size - keep.sum())
-            k = np.concatenate([add_keys[a:b], ek[keep]])
-            d = np.concatenate([add_docs[a:b], ed[keep]])
-            o = np.lexsort((d, k))
-            out[bucket] = _encode_postings(k[o], d[o]) if k.size else None
-        return out, int(add_keys.size) - dropped
-        return out
+            lo, hi = bounds[local], bounds[local + 1]
+            doc_id = int(new_ids[local])
+            record = _encode_doc(
+                doc,
+                starts[lo:hi],
+                ends[lo:hi],
+                np.flatnonzero(titles[lo:hi]).tolist(),
+                corpus.packed_norms[local],
+                unit.sha,
+            )
+            batch.put("docs", doc_id, record)
+            batch.put("catalog", unit.key, str(doc_id).encode())
+        for doc_id, *_ in removed:
+            batch.put("docs", doc_id, None)
+        for key in plan.gone_keys:
+            batch.put("catalog", key, None)
+
+    def _write_sources(
+        self,
+        batch: _Batch,
+        corpus: pipeline.Corpus,
+        ids_of: np.ndarray,
+        sources: set[str],
+        templates: Sequence[bp.Template],
+    ) -> None:
+        """Each touched source's articles and templates (learned on ``corpus``, which holds
+        all of their articles)."""
+        names = sorted({d.source for d in corpus.documents})
+        members: dict[str, list[int]] = {name: [] for name in sources}
+        for local, doc in enumerate(corpus.documents):
+            members.setdefault(doc.source, []).append(int(ids_of[local]))
+        learned: dict[str, list[list[int]]] = {name: [] for name in names}
+        for t in templates:
+            learned[names[t.source]].append([t.key_type, t.position, t.key, t.documents])
+        for name in sorted(sources):
+            ids = sorted(members.get(name, []))
+            value = _json({"docs": ids, "templates": learned.get(name, [])}) if ids else None
+            batch.put("sources", name, value)
+
+    def _write_postings(
+        self,
+        batch: _Batch,
+        add_keys: np.ndarray,
+        add_docs: np.ndarray,
+        rm_keys: np.ndarray,
+        gone: list[int],
+    ) -> int:
+        """Rewrite every bucket that gains ``add_keys`` or loses the ``gone`` articles'
+        ``rm_keys`` (delete it when left empty); return how many postings that adds in all
+        (negative when more are removed). Buckets are handled a range at a time, so a
+        build sorts a sixteenth of its postings at once."""
+        part_bits = 4
+        add_part = (add_keys >> np.uint64(64 - part_bits)).astype(np.int8)
+        rm_b = _buckets(rm_keys)
+        gone_arr = np.array(gone, dtype=np.int64)
+        delta = int(add_keys.size)
+        for part in range(1 << part_bits):
+            pick = np.flatnonzero(add_part == part)
+            # Within a key, ids stay in the order given (increasing: new articles get new ids).
+            pick = pick[np.argsort(add_keys[pick], kind="stable")]
+            keys, owners = add_keys[pick], add_docs[pick]
+            buckets = _buckets(keys)
+            lo_b, hi_b = part << (BUCKET_BITS - part_bits), (part + 1) << (BUCKET_BITS - part_bits)
+            touched = np.union1d(buckets, rm_b[(rm_b >= lo_b) & (rm_b < hi_b)]).tolist()
+            existing = self.store.get("postings", touched) if touched and self.documents else {}
+            lo = np.searchsorted(buckets, touched, "left").tolist()
+            hi = np.searchsorted(buckets, touched, "right").tolist()
+            # One buffer of keys and one of ids, sliced per bucket: a build touches them all.
+            key_bytes = np.asarray(keys, "<u8").tobytes()
+            doc_bytes = np.asarray(owners, "<i4").tobytes()
+            for bucket, a, b in zip(touched, lo, hi, strict=True):
+                if bucket not in existing:
+                    batch.put(
+                        "postings", bucket, key_bytes[8 * a : 8 * b] + doc_bytes[4 * a : 4 * b]
+                    )
+                    continue
+                ek, ed = _decode_postings(existing[bucket])
+                keep = ~np.isin(ed, gone_arr)
+                delta -= int(ed.size - keep.sum())
+                k = np.concatenate([keys[a:b], ek[keep]])
+                d = np.concatenate([owners[a:b], ed[keep]])
+                o = np.lexsort((d, k))
+                batch.put("postings", bucket, _encode_postings(k[o], d[o]) if k.size else None)
+        return delta
 
     # ----------------------------------------------------------------- checking
 
