@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import platform
+import random
 import re
 import shlex
 import shutil
@@ -579,6 +580,15 @@ def _index_markdown(index: dict[str, Any] | None) -> list[str]:
         ("check found the article it copies", "yes" if index["check_found_original"] else "no"),
         ("`dedup index update` adding it (s)", f"{index['update_one_s']:.1f}"),
     ]
+    held = index.get("held_out")
+    if held:
+        rows += [
+            (
+                f"held-out copies matched by `dedup check` (of {held['held_out']})",
+                f"{held['check_matched']} ({held['check_wrong']} wrong matches)",
+            ),
+            ("...matched by the scan of the whole corpus", f"{held['scan_matched']}"),
+        ]
     return [
         "| index and check | |",
         "|---|---:|",
@@ -682,6 +692,7 @@ def render_markdown(results: dict[str, Any]) -> str:
     for size in results["sizes"]:
         out += [c for c in size["commands"] if c]
         out += (size.get("index") or {}).get("commands", [])
+        out += ((size.get("index") or {}).get("held_out") or {}).get("commands", [])
     out += ["```", "", "## Definitions", "", DEFINITIONS]
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -816,6 +827,60 @@ def bench_index(
     return out
 
 
+def held_out_check(
+    args: argparse.Namespace,
+    corpus: Corpus,
+    corpus_path: Path,
+    run_dir: Path,
+    env: dict[str, str],
+    scan_clusters: list[list[str]],
+) -> dict[str, Any]:
+    """Recall of ``dedup check``: hold out one copy from each of ``args.held_out`` planted
+    clusters (seeded), index the rest, check the held-out articles in one call, and count
+    those matched to an article of their cluster (and matches outside it), beside what the
+    scan of the whole corpus matched them to."""
+    rng = random.Random(args.seed)
+    clusters = [c for c in corpus.truth["doc_clusters"] if len(c) > 1]
+    chosen = rng.sample(clusters, min(args.held_out, len(clusters)))
+    held = {rng.choice(c[1:]) for c in chosen}
+    cluster_of = {m: set(c) for c in clusters for m in c}
+    rest, new = run_dir / "held-rest.jsonl", run_dir / "held-out.jsonl"
+    with (
+        corpus_path.open(encoding="utf-8") as src,
+        rest.open("w", encoding="utf-8") as a,
+        new.open("w", encoding="utf-8") as b,
+    ):
+        for line in src:
+            (b if json.loads(line)["id"] in held else a).write(line)
+    location = run_dir / "held-index.sqlite"
+    build = [args.python, "-m", "dedup", "index", "build", str(rest), "--index", str(location)]
+    subprocess.run([*build, "--quiet"], check=True, cwd=REPO, env=env, capture_output=True)
+    check = [args.python, "-m", "dedup", "check", str(new), "--index", str(location)]
+    check += ["--format", "json", "--quiet"]
+    out = subprocess.run(check, cwd=REPO, env=env, capture_output=True, text=True)
+    matched: dict[str, set[str]] = {}
+    for f in json.loads(out.stdout)["findings"]:
+        if f["kind"] in DOC_KINDS:
+            ids = {str(loc.get("id")) for loc in f["locations"]}
+            for i in ids & held:
+                matched.setdefault(i, set()).update(ids - {i})
+    by_scan: dict[str, set[str]] = {}
+    for c in scan_clusters:
+        for i in set(c) & held:
+            by_scan.setdefault(i, set()).update(set(c) - {i})
+
+    def hits(found: dict[str, set[str]]) -> int:
+        return sum(1 for i in held if found.get(i, set()) & (cluster_of[i] - {i}))
+
+    return {
+        "held_out": len(held),
+        "check_matched": hits(matched),
+        "check_wrong": sum(1 for i in held for j in matched.get(i, ()) if j not in cluster_of[i]),
+        "scan_matched": hits(by_scan),
+        "commands": [shlex.join(build), shlex.join(check)],
+    }
+
+
 def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """Generate (or reuse) the corpus of ``n`` articles, run both tools, score them."""
     corpus_dir, gen_cmd, gen_s = ensure_corpus(args.python, n, args.seed, work)
@@ -865,6 +930,7 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         f"dedup {n}: {stats.wall_s:.1f} s, {n / stats.wall_s:.0f} articles/s, "
         f"peak RSS {stats.peak_rss_tree_mib:.0f} MiB, exit {stats.returncode}"
     )
+    doc_clusters: list[list[str]] = []
     try:
         report = json.loads(findings_path.read_text(encoding="utf-8"))
         findings = report["findings"]
@@ -897,6 +963,10 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     result["dedup"] = dedup
     if not args.skip_index:
         result["index"] = bench_index(n, args, corpus_path, run_dir, env, dedup)
+        if n <= args.held_out_max and not dedup.get("error"):
+            result["index"]["held_out"] = held_out_check(
+                args, corpus, corpus_path, run_dir, env, doc_clusters
+            )
 
     baseline_out = run_dir / "baseline.json"
     base_cmd = [
@@ -985,6 +1055,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--skip-index", action="store_true", help="do not benchmark dedup index and dedup check"
+    )
+    parser.add_argument(
+        "--held-out",
+        type=int,
+        default=300,
+        help="planted copies held out of the index and checked against it (default: 300)",
+    )
+    parser.add_argument(
+        "--held-out-max",
+        type=int,
+        default=20000,
+        help="run the held-out check on corpora of at most this many articles (default: 20000)",
     )
     parser.add_argument(
         "--check-runs",
