@@ -37,7 +37,7 @@ from dedup import candidates, fingerprint, load, pipeline
 from dedup.config import DEFAULT_INDEX, NORMALIZATION_VERSION, ScanConfig
 from dedup.errors import DedupError
 from dedup.records import Document, InputWarning, Segment
-from dedup.report import ScanReport
+from dedup.report import DOCUMENT_KINDS, ScanReport
 from dedup.store import Key, Store, open_store
 
 SCHEMA_VERSION = 1
@@ -702,31 +702,18 @@ class Index:
         self.check_params(config)
         timer = pipeline.Timer()
         with timer("load"):
-            files, warnings = load.expand_paths(paths)
-            if config.load.strict and warnings:
-                from dedup.errors import InputError
-
-                raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
+            files, warnings = load.expand_paths(paths, config.load.strict)
             shards = list(load.plan_shards(files, config.batch_size, stdin_text, stdin_name))
         with timer("fingerprint"):
             outputs = list(pipeline.map_shards(shards, config)) if shards else []
         with timer("lookup"):
-            checked = {
-                (os.path.normpath(d.path), d.id if d.format == "jsonl" else None)
-                for out in outputs
-                for d in out.documents
-            }
+            checked = {d.article for out in outputs for d in out.documents}
             keys = [postings(out, config)[0] for out in outputs]
             found = self.lookup(
                 np.concatenate(keys) if keys else np.zeros(0, np.uint64),
                 config.minhash.max_bucket,
             )
-            records = [
-                r
-                for r in self.records(found.tolist())
-                if (os.path.normpath(r[1].path), r[1].id if r[1].format == "jsonl" else None)
-                not in checked
-            ]
+            records = [r for r in self.records(found.tolist()) if r[1].article not in checked]
             indexed = _fingerprint_records(records, config)
         corpus = pipeline.Corpus.gather([indexed, *outputs], None, 0, config.load)
         corpus.df = self.df()
@@ -744,7 +731,7 @@ class Index:
             paragraphs=int(corpus.arrays["par_doc"].size)
             - int(corpus.arrays["doc_first_par"][n_indexed]),
             skipped=corpus.skipped + len(warnings),
-            clusters=sum(1 for f in mine if f.kind in ("exact_document", "near_document")),
+            clusters=sum(1 for f in mine if f.kind in DOCUMENT_KINDS),
             candidate_pairs={
                 "documents": docs.candidate_pairs,
                 "paragraphs": paragraph_pairs,
@@ -754,10 +741,7 @@ class Index:
             findings=mine,
             timings=timer.timings,
             config={**config.to_dict(), "index": self.location},
-            read=[
-                (d.path, d.id if d.format == "jsonl" else None)
-                for d in corpus.documents[n_indexed:]
-            ],
+            read=[d.article for d in corpus.documents[n_indexed:]],
         )
 
 

@@ -76,11 +76,14 @@ class _Collector:
             self.skipped += 1
 
 
-def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[InputWarning]]:
+def expand_paths(
+    paths: Iterable[str], strict: bool = False
+) -> tuple[list[str], list[InputWarning]]:
     """Expand directories and globs into a sorted, de-duplicated list of input files.
 
     Paths keep the spelling the user gave (``seeds/`` yields ``seeds/000.txt``), so findings
-    point where the user looks. ``-`` passes through. A path that matches nothing is a warning.
+    point where the user looks. ``-`` passes through. A path that matches nothing is a warning
+    (with ``strict``, an :class:`~dedup.errors.InputError`).
     """
     files: list[str] = []
     warnings: list[InputWarning] = []
@@ -109,6 +112,8 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[InputWarning]]:
             files.extend(matched)
         else:
             warnings.append(InputWarning(raw, None, "no such file or directory"))
+    if strict and warnings:
+        raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
     return list(dict.fromkeys(files)), warnings
 
 
@@ -194,10 +199,7 @@ def read_documents(
     stdin_text: str | None = None,
 ) -> tuple[list[Document], list[InputWarning], int]:
     """Read every document of ``paths`` in one process (for small inputs and tests)."""
-    files, warnings = expand_paths(paths)
-    if config.strict and warnings:
-        first = warnings[0]
-        raise InputError(first.path, first.message, first.line)
+    files, warnings = expand_paths(paths, config.strict)
     docs: list[Document] = []
     skipped = len(warnings)
     for shard in plan_shards(files, 10_000, stdin_text):

@@ -349,15 +349,11 @@ def scan(
     """Scan ``paths`` for repeated paragraphs, syndicated articles and boilerplate."""
     timer = Timer()
     with timer("load"):
-        files, warnings = load.expand_paths(paths)
+        files, warnings = load.expand_paths(paths, config.load.strict)
         # An empty shard when nothing was found: the stages then run on empty arrays.
         shards = list(load.plan_shards(files, config.batch_size, stdin_text, stdin_name)) or [
             load.Shard()
         ]
-    if config.load.strict and warnings:
-        from dedup.errors import InputError
-
-        raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
     with timer("fingerprint"):
         corpus = Corpus.gather(map_shards(shards, config), on_progress, _total(shards), config.load)
     docs, boiler, findings, paragraph_pairs = analyse(corpus, config, timer)
@@ -372,7 +368,7 @@ def scan(
         findings=findings,
         timings=timer.timings,
         config=config.to_dict(),
-        read=[(d.path, d.id if d.format == "jsonl" else None) for d in corpus.documents],
+        read=[d.article for d in corpus.documents],
     )
     return ScanResult(report, corpus, docs, boiler)
 

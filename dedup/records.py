@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +79,12 @@ class Document:
     offset: int = 0
     from_stdin: bool = False
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def article(self) -> tuple[str, str | None]:
+        """How the article is named from one run to the next: its path, normalized, and for
+        JSON Lines its record id."""
+        return os.path.normpath(self.path), self.id if self.format == "jsonl" else None
 
     def location(self, start: int, end: int) -> Location:
         """Location of text lines ``start..end`` (1-based, in ``text``)."""

@@ -137,7 +137,7 @@ class ScanReport:
     config: dict[str, Any] = field(default_factory=dict)
     #: With a baseline: its path, how many findings it accepted, its stale entries.
     baseline: dict[str, Any] | None = None
-    #: The articles read, as ``(path, record id or None)`` (not part of the JSON).
+    #: The articles read (:attr:`Document.article`; not part of the JSON).
     read: list[tuple[str, str | None]] = field(default_factory=list, repr=False)
 
     def counts(self) -> dict[str, int]:
