@@ -4,7 +4,9 @@ The per-article stages (load, normalize, segment, fingerprint, boilerplate keys)
 over shards, in worker processes; what comes back is compact numpy arrays. The corpus-wide
 stages then run once, on those arrays, in this order:
 
-    candidates -> verify -> cluster        (documents)
+    candidates -> verify -> cluster        (documents, scored without furniture: built-in
+                                            patterns and templates learned with exact
+                                            copies as the clusters)
     boilerplate                            (needs the document clusters)
     candidates -> verify -> cluster        (paragraphs: the same machinery)
     report
