@@ -101,8 +101,9 @@ built-in pattern names), so on L3S-GN1, where most sites have one or two pages, 
 that is not repeated (user comments, related-story lists, long lines) it keeps what a
 per-page extractor such as jusText removes ("Macro F1 by pages of the site", "Non-main text
 kept"). At its defaults `dedup clean` also drops the pages it finds to be copies of another
-page (syndicated wire stories, and pages of one site whose template text dominates their
-naive text), which costs recall against per-page gold ("pages dropped"); with
+page (syndicated wire stories, and, on sites of a few pages where too little furniture is
+learned, pages whose template text dominates their naive text: documents are compared without
+the furniture dedup knows), which costs recall against per-page gold ("pages dropped"); with
 `--keep-duplicates` it removes lines only.
 """
 

@@ -4,7 +4,9 @@ The per-article stages (load, normalize, segment, fingerprint, boilerplate keys)
 over shards, in worker processes; what comes back is compact numpy arrays. The corpus-wide
 stages then run once, on those arrays, in this order:
 
-    candidates -> verify -> cluster        (documents)
+    candidates -> verify -> cluster        (documents, scored without furniture: built-in
+                                            patterns and templates learned with exact
+                                            copies as the clusters)
     boilerplate                            (needs the document clusters)
     candidates -> verify -> cluster        (paragraphs: the same machinery)
     report
@@ -389,10 +391,18 @@ def analyse(
     # kernels on very large corpora (worker processes are gone by now).
     fingerprint.use_jit(len(corpus.documents) >= MAIN_JIT_MIN_ARTICLES)
     try:
-        with timer("documents"):
-            docs = document_clusters(corpus, config)
-        with timer("boilerplate"):
-            boiler = boilerplate_stage(corpus, config, docs, learned)
+        if learned is None:
+            with timer("documents"):
+                docs = document_clusters(corpus, config)
+            with timer("boilerplate"):
+                boiler = boilerplate_stage(corpus, config, docs)
+        else:
+            # Templates learned earlier do not depend on this corpus's clusters: applied once,
+            # they mask the furniture of the document pairs too.
+            with timer("boilerplate"):
+                boiler = _boilerplate(corpus, config, np.arange(len(corpus.documents)), learned)
+            with timer("documents"):
+                docs = document_clusters(corpus, config, boiler.whole)
         with timer("paragraphs"):
             paragraphs, paragraph_pairs = _paragraph_findings(corpus, config, docs, boiler)
     finally:
@@ -557,14 +567,18 @@ class PairScorer:
         return self.features.tokens.get(item, 0)
 
 
-def _doc_texts(corpus: Corpus, docs: Iterable[int]) -> dict[int, list[str]]:
-    """Normalized body paragraphs of each document (titles left out)."""
-    title = corpus.arrays["par_title"]
+def _doc_texts(
+    corpus: Corpus, docs: Iterable[int], left_out: np.ndarray | None = None
+) -> dict[int, list[str]]:
+    """Normalized paragraphs of each document but those ``left_out`` marks (by default the
+    titles: the body paragraphs)."""
+    if left_out is None:
+        left_out = corpus.arrays["par_title"]
     first = corpus.arrays["doc_first_par"]
     out = {}
     for d in docs:
         norms = corpus.norms(d)
-        out[d] = [t for k, t in enumerate(norms) if not title[first[d] + k]]
+        out[d] = [t for k, t in enumerate(norms) if not left_out[first[d] + k]]
     return out
 
 
@@ -607,8 +621,18 @@ class DocumentClusters:
     candidate_pairs: int
 
 
-def document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
-    """Exact groups, then near clusters among one representative per exact group."""
+def document_clusters(
+    corpus: Corpus, config: ScanConfig, furniture: np.ndarray | None = None
+) -> DocumentClusters:
+    """Exact groups, then near clusters among one representative per exact group.
+
+    Near pairs are scored on the body paragraphs that are not furniture (``furniture``, one
+    flag per paragraph): two pages of one site that share their navigation and footers but
+    not their story are not copies. Without ``furniture``, it is the built-in whole-line
+    patterns and the templates learned with exact groups as the clusters (the clusters the
+    final templates are learned with are not known yet: they are what this computes).
+    Exact groups compare whole bodies, furniture included.
+    """
     n = len(corpus.documents)
     rank = _doc_rank(corpus, config.prefer_sources)
     hashes, tokens = corpus.arrays["doc_hash"], corpus.arrays["doc_tokens"]
@@ -621,9 +645,12 @@ def document_clusters(corpus: Corpus, config: ScanConfig) -> DocumentClusters:
         unit[list(c.members)] = c.representative
     is_unit = (unit == np.arange(n)) & (tokens > 0)
     pair_array = _document_candidates(corpus, config, unit, is_unit)
+    if furniture is None:
+        furniture = _boilerplate(corpus, config, unit).whole
+    left_out = corpus.arrays["par_title"] | furniture
 
     score = PairScorer(
-        lambda items: _doc_texts(corpus, items),
+        lambda items: _doc_texts(corpus, items, left_out),
         config.minhash.ngram_size,
         corpus.tfidf(),
     )
@@ -698,6 +725,17 @@ def boilerplate_stage(
     """Built-in patterns and templates learned from ``corpus``; or, with ``learned``, the
     templates learned earlier for these sources (an index's), applied and not relearned.
     ``learned(names)`` returns them with ``source`` an index into ``names``."""
+    return _boilerplate(corpus, config, docs.cluster_of, learned)
+
+
+def _boilerplate(
+    corpus: Corpus,
+    config: ScanConfig,
+    cluster_of: np.ndarray,
+    learned: Callable[[list[str]], list[bp.Template]] | None = None,
+) -> Boilerplate:
+    """:func:`boilerplate_stage` with ``cluster_of[d]`` the cluster of document ``d`` (the
+    articles of one cluster count once when templates are learned)."""
     par_doc, title = corpus.arrays["par_doc"], corpus.arrays["par_title"]
     names = sorted({d.source for d in corpus.documents})
     source_id = {name: i for i, name in enumerate(names)}
@@ -714,7 +752,7 @@ def boilerplate_stage(
         template, templates = bp.learn_templates(
             keys=keys,
             source=doc_source[par_doc],
-            cluster=docs.cluster_of[par_doc],
+            cluster=cluster_of[par_doc],
             tokens=corpus.arrays["par_tokens"],
             is_title=title,
             from_start=from_start,

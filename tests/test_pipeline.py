@@ -108,3 +108,86 @@ def test_compiled_kernels_give_the_same_report(monkeypatch):
     monkeypatch.setattr(pipeline, "JIT_MIN_ARTICLES", 0)
     monkeypatch.setattr(pipeline, "MAIN_JIT_MIN_ARTICLES", 0)
     assert run_scan([SYNDICATION]).to_dict() == plain
+
+
+# Site furniture shared by every page of one outlet (learned as templates: menus, footers)...
+FURNITURE_HEAD = [
+    "Home News World Politics Business Technology Science Health Sport Culture Travel",
+    "Local Weather Traffic Schools Crime Courts Elections Obituaries Classifieds Events",
+    "Opinion Columns Letters Editorials Cartoons Podcasts Video Photos Puzzles Games",
+    "The Riverside Gazette, independent local journalism since 1887",
+    "Share this article",
+]
+FURNITURE_TAIL = [
+    "Sign up for our newsletter",
+    "Most read Latest stories Editors picks Trending topics Special reports Archives",
+    "About us Contact us Careers Advertise with us Terms of use Privacy policy Cookies",
+    "Customer service Delivery Digital edition Print edition Gift subscriptions Help",
+    "Riverside Gazette Media Group, 14 Harbour Street, Riverside, registered in England",
+]
+# ...and lines of the built-in patterns that two pages only carry (too few to be learned).
+COMMENT_FORM = [
+    "Be the first to comment",
+    "You must be logged in to post a comment",
+    "Your email address will not be published",
+    "Save my name, email, and website in this browser for the next time I comment",
+    "By signing up you agree to our terms of service and our privacy notice",
+    "This story originally appeared in the Riverside Gazette weekend edition",
+]
+STORIES = [
+    [
+        "The county council approved a new budget on Tuesday that raises spending on roads",
+        "and bridges by a fifth, after two winters of floods damaged the valley routes.",
+        "Councillors voted by a narrow margin, and the opposition said the plan would force",
+        "an increase in local taxes next spring.",
+    ],
+    [
+        "A rare white stork has nested on the chimney of the old brewery for the first time",
+        "in forty years, drawing birdwatchers from across the region to the market square.",
+    ],
+    [
+        "The harbour ferry will stop running on Sundays from next month because the operator",
+        "cannot find enough qualified crew, leaving islanders with a single weekday service.",
+    ],
+    [
+        "Students at the technical college built a solar powered boat that finished third",
+        "in a national race on the lake, beating teams from much larger universities.",
+    ],
+    [
+        "The town museum reopened its Roman gallery after a two year restoration paid for",
+        "by a lottery grant, with a mosaic floor found under the car park on display.",
+    ],
+]
+
+
+def test_pages_sharing_only_furniture_are_not_copies(tmp_path):
+    """Pages of one site whose naive text is mostly the site's template are compared on
+    what is left without their furniture: their stories."""
+
+    def page(story, extra=()):
+        return "\n".join([*FURNITURE_HEAD, *story, *extra, *FURNITURE_TAIL])
+
+    records = [
+        {
+            "id": f"page-{i}",
+            "source": "gazette",
+            "text": page(s, COMMENT_FORM if i in (1, 2) else ()),
+        }
+        for i, s in enumerate(STORIES)
+    ]
+    # A real copy of the first story, with the same furniture and one word added; and a page
+    # that is all furniture (an index page), a copy of nothing.
+    copy = [line.replace("Tuesday", "Tuesday evening") for line in STORIES[0]]
+    records.append({"id": "page-0-copy", "source": "gazette", "text": page(copy)})
+    records.append({"id": "index", "source": "gazette", "text": page([])})
+    report = run_scan([write_jsonl(tmp_path / "site.jsonl", records)])
+    assert id_sets(report, "near_document") == [frozenset({"page-0", "page-0-copy"})]
+    # The furniture: templates learned from the site, and built-in patterns.
+    rules = {f.rule for f in by_kind(report, "boilerplate")}
+    assert "learned/line" in rules
+    assert {r.split(":")[0] for r in rules} >= {
+        "en/comment-prompt",
+        "en/newsletter",
+        "en/read-more",
+    }
+    assert not by_kind(report, "exact_document")
