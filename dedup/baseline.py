@@ -64,11 +64,9 @@ def entries(finding: Finding) -> list[Entry]:
     )
     canonical = _article(finding.canonical)
     out = []
-    for loc in finding.locations:
+    for loc, _ in finding.places():
         if finding.kind == "boilerplate":
             paths: tuple[str, ...] = (_article(loc),)
-        elif loc == finding.canonical:
-            continue
         else:
             paths = tuple(sorted((canonical, _article(loc))))
         tag = f"{finding.kind}[{finding.rule}]" if finding.rule else finding.kind

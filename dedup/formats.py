@@ -119,11 +119,8 @@ class Annotation:
 def annotated(report: ScanReport) -> Iterator[Annotation]:
     """Every annotated place, in report order (findings sorted, locations as listed)."""
     for finding in report.findings:
-        scores = finding.member_scores or (None,) * len(finding.locations)
         seen: dict[tuple[str, str | None], int] = {}
-        for location, score in zip(finding.locations, scores, strict=True):
-            if finding.kind != "boilerplate" and location == finding.canonical:
-                continue
+        for location, score in finding.places():
             key = (location.path, location.id)
             ordinal = seen.get(key, 0)
             seen[key] = ordinal + 1

@@ -9,7 +9,7 @@ only on request.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _encode_str
 from typing import Any
@@ -68,6 +68,14 @@ class Finding:
             min(s.containment for s in present),
             min(s.cosine for s in present),
         )
+
+    def places(self) -> Iterator[tuple[Location, Scores | None]]:
+        """The places the finding is about, with their scores: every location but the kept
+        copy (for boilerplate, which keeps nothing, every location)."""
+        scores = self.member_scores or (None,) * len(self.locations)
+        for location, score in zip(self.locations, scores, strict=True):
+            if self.kind == "boilerplate" or location != self.canonical:
+                yield location, score
 
     @property
     def id(self) -> str:
