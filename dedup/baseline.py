@@ -31,8 +31,6 @@ from dedup.normalize import normalize_text
 from dedup.records import Location
 from dedup.report import DOCUMENT_KINDS, Finding, ScanReport
 
-DEFAULT_BASELINE = ".dedup-baseline.jsonl"
-
 
 def _article(loc: Location) -> str:
     path = os.path.normpath(loc.path)

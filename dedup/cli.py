@@ -20,6 +20,7 @@ import click
 
 from dedup import __version__
 from dedup.config import (
+    DEFAULT_BASELINE,
     DEFAULT_INDEX,
     BoilerplateConfig,
     LoadConfig,
@@ -348,8 +349,29 @@ def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def _read_stdin(paths: tuple[str, ...], name: str) -> tuple[str | None, list[InputWarning]]:
+    """The article on standard input when ``-`` is among ``paths``, and any warning."""
+    from dedup.load import STDIN, read_stdin_text
+
+    if STDIN not in paths:
+        return None, []
+    return read_stdin_text(sys.stdin.buffer.read(), name)
+
+
+def _finish(
+    report: ScanReport,
+    early: list[InputWarning],
+    baseline_path: str | None,
+    options: dict[str, Any],
+) -> NoReturn:
+    """Warnings from reading standard input first, the baseline applied, then output."""
+    report.warnings[:0] = early
+    _apply_baseline(report, baseline_path, options["debug"])
+    _emit(report, options)
+
+
 def _apply_baseline(report: ScanReport, path: str | None, debug: bool) -> None:
-    from dedup.baseline import DEFAULT_BASELINE, Baseline
+    from dedup.baseline import Baseline
 
     if path is None:
         if not Path(DEFAULT_BASELINE).is_file():
@@ -414,16 +436,12 @@ def _emit(report: ScanReport, options: dict[str, Any]) -> NoReturn:
 def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> None:
     """Report duplicates and boilerplate in PATHS (files, directories, globs, '-')."""
     from dedup import console
-    from dedup.load import STDIN, read_stdin_text
     from dedup.pipeline import scan as run_scan
 
     debug = options["debug"]
     config = _config(options)
     err = console.error_console()
-    stdin_text = None
-    early: list[InputWarning] = []
-    if STDIN in paths:
-        stdin_text, early = read_stdin_text(sys.stdin.buffer.read(), options["stdin_filename"])
+    stdin_text, early = _read_stdin(paths, options["stdin_filename"])
     try:
         with console.progress(err, enabled=not options["quiet"]) as on_progress:
             result = run_scan(
@@ -435,10 +453,7 @@ def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> N
             )
     except Exception as exc:  # DedupError: one line; anything else: "internal error"
         _fail(exc, debug)
-    report = result.report
-    report.warnings[:0] = early
-    _apply_baseline(report, baseline_path, debug)
-    _emit(report, options)
+    _finish(result.report, early, baseline_path, options)
 
 
 @main.command("check")
@@ -455,22 +470,16 @@ def check_command(
     answer at once. --check is implied.
     """
     from dedup import index
-    from dedup.load import STDIN, read_stdin_text
 
     debug = options["debug"]
     options["check"] = True
     config = _config(options)
-    stdin_text = None
-    early: list[InputWarning] = []
-    if STDIN in paths:
-        stdin_text, early = read_stdin_text(sys.stdin.buffer.read(), options["stdin_filename"])
+    stdin_text, early = _read_stdin(paths, options["stdin_filename"])
     try:
         report = index.check(paths, config, index_location, stdin_text, options["stdin_filename"])
     except Exception as exc:  # DedupError: one line; anything else: "internal error"
         _fail(exc, debug)
-    report.warnings[:0] = early
-    _apply_baseline(report, baseline_path, debug)
-    _emit(report, options)
+    _finish(report, early, baseline_path, options)
 
 
 @main.group("index")
@@ -576,7 +585,7 @@ def baseline_group() -> None:
     "--baseline",
     "baseline_path",
     type=click.Path(dir_okay=False),
-    default=".dedup-baseline.jsonl",
+    default=DEFAULT_BASELINE,
     show_default=True,
     help="The baseline file to write.",
 )

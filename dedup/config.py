@@ -27,6 +27,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 NORMALIZATION_VERSION = 1
 #: Where ``dedup index`` and ``dedup check`` keep the index unless told otherwise.
 DEFAULT_INDEX = os.path.join(".dedup", "index.sqlite")
+#: The accepted findings that ``scan`` and ``check`` read when it exists.
+DEFAULT_BASELINE = ".dedup-baseline.jsonl"
 
 
 def _check_unit(name: str, value: float) -> None:
