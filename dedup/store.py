@@ -260,19 +260,15 @@ class RedisStore:
 
     def close(self, publish: bool = True) -> None:
         if self._final is not None:
-            pipe = self.db.pipeline(transaction=True)
-            for table in TABLES:
-                tmp, final = self._key(table), self._key(table, self._final)
-                pipe.delete(final)
-                if publish and self.db.exists(tmp):
-                    pipe.rename(tmp, final)
-                else:
-                    pipe.delete(tmp)
-            if publish:
-                pipe.execute()
-            else:  # drop the temporary keys only
-                pipe.reset()
+            if publish:  # the old index is replaced by the new one in one transaction
+                pipe = self.db.pipeline(transaction=True)
                 for table in TABLES:
-                    self.db.delete(self._key(table))
+                    tmp, final = self._key(table), self._key(table, self._final)
+                    pipe.delete(final)
+                    if self.db.exists(tmp):
+                        pipe.rename(tmp, final)
+                pipe.execute()
+            else:  # the old index stays; the temporary keys go
+                self.db.delete(*(self._key(table) for table in TABLES))
             self.prefix, self._final = self._final, None
         self.db.close()

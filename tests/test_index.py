@@ -393,6 +393,24 @@ def test_redis_index_is_the_same_index(seeds, tmp_path, redis_url):
         index.check([str(new)], ScanConfig(workers=1, minhash=MinHashConfig(seed=2)), redis_url)
 
 
+def test_a_failed_redis_build_leaves_the_old_index(seeds, tmp_path, redis_url, monkeypatch):
+    import redis
+
+    index.build([str(seeds)], CONFIG, redis_url)
+    client = redis.Redis.from_url(redis_url.split("?")[0])
+    before = sorted(client.keys("*"))
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(index.Index, "update", boom)
+    with pytest.raises(RuntimeError):
+        index.build([str(seeds)], CONFIG, redis_url)
+    assert sorted(client.keys("*")) == before  # no temporary prefix left
+    monkeypatch.undo()
+    assert index.open_index(redis_url).stats().articles == 5
+
+
 def test_redis_without_an_index_is_a_clear_error(redis_url):
     with pytest.raises(DedupError, match="no index under prefix"):
         index.check([str(SEEDS)], CONFIG, redis_url.replace("prefix=test", "prefix=none"))
