@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from dedup.cli import main
 from dedup.config import ScanConfig
 from dedup.pipeline import scan
 
@@ -46,3 +48,12 @@ def id_sets(report, kind):
 @pytest.fixture
 def corpus_dir(tmp_path):
     return tmp_path
+
+
+def run_cli(args, exit_code=0, input=None):
+    result = CliRunner().invoke(main, args, input=input)
+    assert result.exit_code == exit_code, (
+        f"dedup {' '.join(map(str, args))} exited {result.exit_code}\n"
+        f"stdout: {result.stdout}\nstderr: {result.stderr}\nexception: {result.exception!r}"
+    )
+    return result

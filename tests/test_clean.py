@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, write_jsonl
+from conftest import ROOT, SEEDS, run_cli, write_jsonl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_cli import run_cli
 
 CASES = Path(__file__).resolve().parent / "data" / "clean"
 

@@ -2,19 +2,7 @@
 
 import json
 
-from click.testing import CliRunner
-from conftest import SEEDS, write_jsonl
-
-from dedup.cli import main
-
-
-def run_cli(args, exit_code=0, input=None):
-    result = CliRunner().invoke(main, args, input=input)
-    assert result.exit_code == exit_code, (
-        f"dedup {' '.join(map(str, args))} exited {result.exit_code}\n"
-        f"stdout: {result.stdout}\nstderr: {result.stderr}\nexception: {result.exception!r}"
-    )
-    return result
+from conftest import SEEDS, run_cli, write_jsonl
 
 
 def test_version():
