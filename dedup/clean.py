@@ -17,7 +17,8 @@ What is removed, and why (every removal is one manifest record):
 
 Kept text is the original bytes: lines are removed with their line ends, nothing else is
 re-encoded or re-normalized (JSON Lines records that change are re-serialized, with every
-other field as it was; records that do not change are copied byte for byte).
+other field as it was; records that do not change are copied byte for byte). Writing is in
+:mod:`dedup.files`: atomic and durable, and transactional for ``--in-place``.
 """
 
 from __future__ import annotations
@@ -26,13 +27,17 @@ import difflib
 import json
 import os
 import re
-import tempfile
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dedup.config import LoadConfig
 from dedup.errors import DedupError, InputError
+from dedup.escape import printable
+from dedup.files import Change, manifest_bytes, write_atomic
+from dedup.load import Decoded, decode, read_input
 from dedup.pipeline import ScanResult
 from dedup.records import Location
 from dedup.report import Finding
@@ -188,24 +193,36 @@ def is_blank(text: str) -> bool:
 
 @dataclass
 class FileOutcome:
-    """What cleaning did to one input file."""
+    """What cleaning does to one input file, before anything is written.
+
+    ``input`` is the file as the scan read it (its bytes decoded by :func:`dedup.load.decode`,
+    which says how to encode text back to the same bytes); ``cleaned`` the text to write.
+    """
 
     path: str
     target: Path | None  # None: not written (every article dropped or emptied)
-    original: str
+    original: bytes
+    input: Decoded
     cleaned: str
     emptied: list[str] = field(default_factory=list)  # ids of articles left empty
-    encoding: str = "utf-8"
 
     @property
     def changed(self) -> bool:
-        return self.original != self.cleaned or self.target is None
+        return self.input.text != self.cleaned or self.target is None
+
+    def data(self) -> bytes:
+        """The cleaned file: every kept byte as it was (BOM, encoding, undecodable bytes)."""
+        return self.input.encode(self.cleaned)
 
 
 def clean_files(
     result: ScanResult, cleaning: CleanPlan, mapping: dict[str, Path]
 ) -> list[FileOutcome]:
-    """Apply a plan, file by file, in memory (nothing is written here)."""
+    """Apply a plan, file by file, in memory (nothing is written here).
+
+    Raises:
+        InputError: an input cannot be read again, or is not what the scan read.
+    """
     corpus = result.corpus
     by_path: dict[str, list[int]] = {}
     for index, doc in enumerate(corpus.documents):
@@ -213,52 +230,51 @@ def clean_files(
     outcomes = []
     for path, docs in by_path.items():
         first = corpus.documents[docs[0]]
+        original = _read_again(path, corpus.load_config)
+        decoded = decode(original, path)
+        target = mapping.get(path)
         if first.format == "jsonl":
-            outcomes.append(_clean_jsonl(path, docs, result, cleaning, mapping.get(path)))
+            cleaned, emptied = _clean_jsonl(decoded, docs, result, cleaning)
+            written = target if not is_blank(cleaned) else None
         else:
-            outcomes.append(_clean_text_file(path, docs[0], result, cleaning, mapping.get(path)))
+            cleaned, emptied = _clean_text_file(decoded, docs[0], result, cleaning)
+            written = target if docs[0] not in cleaning.dropped and not emptied else None
+        outcomes.append(FileOutcome(path, written, original, decoded, cleaned, emptied))
     return outcomes
 
 
-def _read_raw(path: str) -> tuple[str, str, str]:
-    """A file's byte-order mark (or ""), its text after it, and the encoding to write with."""
+def _read_again(path: str, config: LoadConfig) -> bytes:
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read again: {exc.strerror or exc}") from None
-    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
-    try:
-        return bom, data.decode("utf-8").removeprefix(bom), "utf-8"
-    except UnicodeDecodeError:
-        return "", data.decode("cp1252", errors="replace"), "cp1252"
+        return read_input(path, config.max_input_bytes)
+    except InputError as error:
+        raise InputError(path, f"cannot read again: {error.reason}") from None
 
 
 def _clean_text_file(
-    path: str, index: int, result: ScanResult, cleaning: CleanPlan, target: Path | None
-) -> FileOutcome:
+    decoded: Decoded, index: int, result: ScanResult, cleaning: CleanPlan
+) -> tuple[str, list[str]]:
     doc = result.corpus.documents[index]
-    bom, original, encoding = _read_raw(path)
+    original = decoded.text
     if index in cleaning.dropped:
-        return FileOutcome(path, None, bom + original, "", encoding=encoding)
+        return "", []
     drop = {doc.first_line + line - 1 for line in cleaning.lines.get(index, ())}
     cleaned = remove_lines(original, drop)
     lines_left = len(split_keepends(original)) - len(drop)
     body = split_keepends(cleaned)[doc.first_line - 1 : lines_left]
     if drop and is_blank("".join(body)):
-        return FileOutcome(path, None, bom + original, bom + cleaned, [doc.id], encoding)
-    return FileOutcome(path, target, bom + original, bom + cleaned, encoding=encoding)
+        return cleaned, [doc.id]
+    return cleaned, []
 
 
 def _clean_jsonl(
-    path: str, docs: Sequence[int], result: ScanResult, cleaning: CleanPlan, target: Path | None
-) -> FileOutcome:
+    decoded: Decoded, docs: Sequence[int], result: ScanResult, cleaning: CleanPlan
+) -> tuple[str, list[str]]:
     corpus = result.corpus
     field_name = corpus.load_config.text_field
     by_line = {corpus.documents[d].first_line: d for d in docs}
-    bom, original, encoding = _read_raw(path)
     out_lines: list[str] = []
     emptied: list[str] = []
-    for number, line in enumerate(split_keepends(original), start=1):
+    for number, line in enumerate(split_keepends(decoded.text), start=1):
         d = by_line.get(number)
         if d is None or (d not in cleaning.dropped and d not in cleaning.lines):
             out_lines.append(line)  # unchanged records (and lines dedup skipped) verbatim
@@ -272,10 +288,40 @@ def _clean_jsonl(
             emptied.append(corpus.documents[d].id)
             continue
         record[field_name] = text
-        out_lines.append(json.dumps(record, ensure_ascii=False) + end)
-    cleaned = "".join(out_lines)
-    written = target if any(not is_blank(x) for x in out_lines) else None
-    return FileOutcome(path, written, bom + original, bom + cleaned, emptied, encoding)
+        out_lines.append(json_record(record, decoded.encoding) + end)
+    return "".join(out_lines), emptied
+
+
+def json_record(record: dict[str, Any], encoding: str) -> str:
+    r"""A re-serialized JSON Lines record that encodes in ``encoding``: characters it cannot
+    hold (and lone surrogates other than kept bytes) become ``\uXXXX`` escapes, which read
+    back as the same text.
+
+    >>> json_record({"t": "\u4e2d \ud800 é"}, "cp1252")
+    '{"t": "\\u4e2d \\ud800 é"}'
+    """
+    text = json.dumps(record, ensure_ascii=False)
+    try:
+        text.encode(encoding, "surrogateescape")
+        return text
+    except UnicodeEncodeError:
+        return "".join(c if _encodes(c, encoding) else _json_escape(c) for c in text)
+
+
+def _encodes(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding, "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def manifest_records(result: ScanResult, cleaning: CleanPlan) -> list[dict[str, Any]]:
@@ -306,24 +352,28 @@ def manifest_records(result: ScanResult, cleaning: CleanPlan) -> list[dict[str, 
     return records
 
 
-def unified_diff(outcome: FileOutcome) -> str:
-    """A unified diff of one changed file (``/dev/null`` as target when it is not written)."""
+def unified_diff(outcome: FileOutcome, terminal: bool = False) -> str:
+    """A unified diff of one changed file (``/dev/null`` as target when it is not written).
+
+    For a ``terminal``, control characters in the text are made visible; into a pipe or a
+    file the diff is verbatim, so that ``patch`` applies it.
+    """
     target = str(outcome.target) if outcome.target is not None else "/dev/null"
-    return "".join(
-        difflib.unified_diff(
-            split_keepends(outcome.original),
-            split_keepends(outcome.cleaned),
-            fromfile=outcome.path,
-            tofile=target,
-        )
-    )
+    original, cleaned = split_keepends(outcome.input.text), split_keepends(outcome.cleaned)
+    if outcome.input.bom:
+        original[:1] = ["\ufeff" + "".join(original[:1])]
+        cleaned[:1] = ["\ufeff" + "".join(cleaned[:1])]
+    diff = difflib.unified_diff(original, cleaned, fromfile=outcome.path, tofile=target)
+    if not terminal:
+        return "".join(diff)
+    return "".join(printable(line.rstrip("\r\n")) + "\n" for line in diff)
 
 
 # --------------------------------------------------------------------------- writing
 
 
 class UnsafePathError(DedupError):
-    """An output path would leave the output directory, or write inside an input."""
+    """An output path would leave the output directory, or write over an input."""
 
 
 def output_mapping(files: Sequence[str], roots: Sequence[str], out: Path) -> dict[str, Path]:
@@ -331,12 +381,13 @@ def output_mapping(files: Sequence[str], roots: Sequence[str], out: Path) -> dic
 
     With one root (``dedup clean corpus/ --out OUT``) paths are relative to it; with several,
     to their common parent. Output paths come from input paths only (never from ids), and
-    any that would land outside ``out`` is refused.
+    any that would land outside ``out``, or that two inputs would share, is refused.
     """
     bases = [Path(r) if Path(r).is_dir() else Path(r).parent for r in roots]
     base = Path(os.path.commonpath([str(b.resolve()) for b in bases])) if bases else Path.cwd()
     out_resolved = out.resolve()
-    mapping = {}
+    mapping: dict[str, Path] = {}
+    owner: dict[Path, str] = {}
     for f in files:
         relative = (
             Path(f).resolve().relative_to(base)
@@ -346,34 +397,82 @@ def output_mapping(files: Sequence[str], roots: Sequence[str], out: Path) -> dic
         target = (out_resolved / relative).resolve()
         if not target.is_relative_to(out_resolved):
             raise UnsafePathError(f"{f}: its output path would leave {out}")
+        if target in owner:
+            raise UnsafePathError(f"{f} and {owner[target]} would both be written to {target}")
+        owner[target] = f
         mapping[f] = target
     return mapping
 
 
-def refuse_out_inside_inputs(out: Path, roots: Sequence[str]) -> None:
-    """Refuse an output directory equal to, or inside, an input (the input would change)."""
-    out_resolved = out.resolve()
-    for root in roots:
-        base = Path(root).resolve()
-        if out_resolved == base or (base.is_dir() and out_resolved.is_relative_to(base)):
-            raise UnsafePathError(
-                f"--out {out} is inside the input {root}: cleaning would write into its own "
-                "input; choose another directory, or use --in-place to rewrite the files"
+def refuse_unsafe_outputs(
+    out: Path | None, manifest: Path, roots: Sequence[str], files: Sequence[str]
+) -> None:
+    """Refuse an output that would change an input: ``--out`` equal to or inside an input
+    folder, or holding an input file (it would be overwritten by its cleaned copy), and a
+    manifest that is an input file.
+
+    Raises:
+        UnsafePathError: naming the option and the input.
+    """
+    real_files = {os.path.realpath(f): f for f in files}
+    if out is not None:
+        out_resolved = Path(os.path.realpath(out))
+        for root in roots:
+            base = Path(os.path.realpath(root))
+            if out_resolved == base or (base.is_dir() and out_resolved.is_relative_to(base)):
+                raise UnsafePathError(
+                    f"--out {out} is inside the input {root}: cleaning would write into its "
+                    "own input; choose another directory, or use --in-place to rewrite the files"
+                )
+        for real, given in real_files.items():
+            if Path(real).is_relative_to(out_resolved):
+                raise UnsafePathError(
+                    f"--out {out} holds the input {given}, which its cleaned copy would "
+                    "overwrite; choose another directory, or use --in-place to rewrite the files"
+                )
+    if os.path.realpath(manifest) in real_files:
+        raise UnsafePathError(
+            f"--manifest {manifest} is the input {real_files[os.path.realpath(manifest)]}; "
+            "choose another file"
+        )
+
+
+def write_out(
+    outcomes: Sequence[FileOutcome], records: Sequence[dict[str, Any]], manifest: Path
+) -> int:
+    """Write the canonical corpus under ``--out``: every kept file (with its input's mode),
+    then the manifest. Returns the number of files written."""
+    written = 0
+    for outcome in outcomes:
+        if outcome.target is not None:
+            mode = stat.S_IMODE(os.stat(outcome.path).st_mode)
+            write_atomic(outcome.target, outcome.data(), mode)
+            written += 1
+    write_atomic(manifest, manifest_bytes(records))
+    return written
+
+
+def in_place_changes(
+    outcomes: Sequence[FileOutcome], records: Sequence[dict[str, Any]]
+) -> list[Change]:
+    """The files an in-place clean changes (unchanged ones are left alone, inode and all),
+    each with the manifest records of its removals; a symlinked input is changed through
+    its link."""
+    by_path: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        by_path.setdefault(record["location"]["path"], []).append(record)
+    changes = []
+    for outcome in outcomes:
+        if not outcome.changed:
+            continue
+        real = os.path.realpath(outcome.path)
+        changes.append(
+            Change(
+                path=real,
+                original=outcome.original,
+                data=outcome.data() if outcome.target is not None else None,
+                mode=stat.S_IMODE(os.stat(real).st_mode),
+                records=tuple(by_path.get(outcome.path, ())),
             )
-
-
-def write_atomic(target: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``target`` through a temporary file and a rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
-            stream.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def write_manifest(path: Path, records: Sequence[dict[str, Any]]) -> None:
-    write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        )
+    return changes

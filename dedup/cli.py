@@ -12,7 +12,8 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -31,6 +32,7 @@ from dedup.config import (
     read_pyproject,
 )
 from dedup.errors import ConfigError, DedupError
+from dedup.escape import printable
 from dedup.records import InputWarning
 
 if TYPE_CHECKING:
@@ -45,11 +47,44 @@ class RunError(click.ClickException):
     exit_code = 2
 
 
+#: An unexpected error's message is cut to this many characters (it may quote a whole text).
+INTERNAL_MESSAGE_CHARS = 200
+
+
 def _fail(exc: BaseException, debug: bool) -> NoReturn:
     if debug:
         traceback.print_exc()
-    message = str(exc) if isinstance(exc, DedupError) else f"internal error: {exc!r}"
-    raise RunError(message.replace("\n", " ")) from None
+    if isinstance(exc, DedupError):
+        message = str(exc)
+    else:
+        detail = str(exc)
+        if len(detail) > INTERNAL_MESSAGE_CHARS:
+            detail = detail[:INTERNAL_MESSAGE_CHARS] + " …"
+        message = f"internal error: {type(exc).__name__}: {detail} (--debug shows where)"
+    raise RunError(printable(message)) from None
+
+
+@contextmanager
+def _output() -> Iterator[None]:
+    """Writing to stdout: a reader that goes away (``| head``) is not an error. What it did
+    not read is dropped quietly, as the CPython docs recommend (``signal`` "Note on
+    SIGPIPE"), and the exit status stays the run's own."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _configure_streams() -> None:
+    """Lone surrogates (undecodable bytes kept in file names and ids) are written as
+    ``\\udcXX`` escapes, which is also what a JSON parser reads back as the same string."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with suppress(ValueError, OSError):  # a stream that cannot change stays as it is
+                reconfigure(errors="backslashreplace")
 
 
 def _load_config_file(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -258,6 +293,13 @@ def _config_options(func: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Boilerplate: ...and this fraction of them.",
         ),
+        click.option(
+            "--max-input-bytes",
+            type=int,
+            default=d_load.max_input_bytes,
+            show_default=True,
+            help="Skip, with a warning, a file or JSON Lines record larger than this.",
+        ),
         click.option("--id-field", default=d_load.id_field, show_default=True),
         click.option("--text-field", default=d_load.text_field, show_default=True),
         click.option("--title-field", default=d_load.title_field, show_default=True),
@@ -288,6 +330,7 @@ def build_config(o: dict[str, Any]) -> ScanConfig:
             date_field=o["date_field"],
             segment=o["segment"],
             strict=o.get("strict", False),
+            max_input_bytes=o["max_input_bytes"],
         ),
         minhash=MinHashConfig(
             ngram_size=o["ngram_size"],
@@ -328,6 +371,7 @@ def _config(options: dict[str, Any]) -> ScanConfig:
 @click.version_option(__version__, prog_name="dedup")
 def main() -> None:
     """Find repeated paragraphs, syndicated articles and boilerplate in news corpora."""
+    _configure_streams()
 
 
 def _baseline_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -349,23 +393,15 @@ def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def _read_stdin(paths: tuple[str, ...], name: str) -> tuple[str | None, list[InputWarning]]:
-    """The article on standard input when ``-`` is among ``paths``, and any warning."""
-    from dedup.load import STDIN, read_stdin_text
+def _read_stdin(paths: tuple[str, ...]) -> bytes | None:
+    """The bytes on standard input when ``-`` is among ``paths``."""
+    from dedup.load import STDIN
 
-    if STDIN not in paths:
-        return None, []
-    return read_stdin_text(sys.stdin.buffer.read(), name)
+    return sys.stdin.buffer.read() if STDIN in paths else None
 
 
-def _finish(
-    report: ScanReport,
-    early: list[InputWarning],
-    baseline_path: str | None,
-    options: dict[str, Any],
-) -> NoReturn:
-    """Warnings from reading standard input first, the baseline applied, then output."""
-    report.warnings[:0] = early
+def _finish(report: ScanReport, baseline_path: str | None, options: dict[str, Any]) -> NoReturn:
+    """The baseline applied, then output."""
     _apply_baseline(report, baseline_path, options["debug"])
     _emit(report, options)
 
@@ -405,27 +441,28 @@ def _emit(report: ScanReport, options: dict[str, Any]) -> NoReturn:
 
         err = console.error_console()
         console.print_warnings(err, warnings)
-    if fmt == "json":
-        report.write_json(sys.stdout.write, options["timings"])
-    elif fmt == "jsonl":
-        for finding in report.findings:
-            sys.stdout.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")
-    elif fmt == "github":
-        from dedup import formats
+    with _output():
+        if fmt == "json":
+            report.write_json(sys.stdout.write, options["timings"])
+        elif fmt == "jsonl":
+            for finding in report.findings:
+                sys.stdout.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")
+        elif fmt == "github":
+            from dedup import formats
 
-        sys.stdout.write(formats.render_github(report))
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(formats.github_summary(report))
-    elif fmt == "sarif":
-        from dedup import formats
+            sys.stdout.write(formats.render_github(report))
+            summary = os.environ.get("GITHUB_STEP_SUMMARY")
+            if summary:
+                with open(summary, "a", encoding="utf-8", errors="backslashreplace") as handle:
+                    handle.write(formats.github_summary(report))
+        elif fmt == "sarif":
+            from dedup import formats
 
-        sys.stdout.write(formats.render_sarif(report))
-    else:
-        console.render_report(console.output_console(), report)
-        if not options["quiet"]:
-            console.print_timings(err, report.timings)
+            sys.stdout.write(formats.render_sarif(report))
+        else:
+            console.render_report(console.output_console(), report)
+    if fmt == "text" and not options["quiet"]:
+        console.print_timings(err, report.timings)
     sys.exit(report.return_code(options["check"]))
 
 
@@ -441,19 +478,19 @@ def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> N
     debug = options["debug"]
     config = _config(options)
     err = console.error_console()
-    stdin_text, early = _read_stdin(paths, options["stdin_filename"])
+    stdin = _read_stdin(paths)
     try:
         with console.progress(err, enabled=not options["quiet"]) as on_progress:
             result = run_scan(
                 paths,
                 config=config,
-                stdin_text=stdin_text,
+                stdin=stdin,
                 stdin_name=options["stdin_filename"],
                 on_progress=on_progress,
             )
     except Exception as exc:  # DedupError: one line; anything else: "internal error"
         _fail(exc, debug)
-    _finish(result.report, early, baseline_path, options)
+    _finish(result.report, baseline_path, options)
 
 
 @main.command("check")
@@ -474,12 +511,12 @@ def check_command(
     debug = options["debug"]
     options["check"] = True
     config = _config(options)
-    stdin_text, early = _read_stdin(paths, options["stdin_filename"])
+    stdin = _read_stdin(paths)
     try:
-        report = index.check(paths, config, index_location, stdin_text, options["stdin_filename"])
+        report = index.check(paths, config, index_location, stdin, options["stdin_filename"])
     except Exception as exc:  # DedupError: one line; anything else: "internal error"
         _fail(exc, debug)
-    _finish(report, early, baseline_path, options)
+    _finish(report, baseline_path, options)
 
 
 @main.group("index")
@@ -507,13 +544,15 @@ def _index_run(
         _fail(exc, debug)
     if not options["quiet"]:
         console.print_warnings(err, result.warnings)
-    if options["fmt"] == "json":
-        sys.stdout.write(json.dumps({"index": index_location, **result.to_dict()}, indent=2) + "\n")
-    else:
-        click.echo(
-            f"{index_location}: {result.articles} articles "
-            f"({result.added} added, {result.removed} removed, {result.unchanged} unchanged)"
-        )
+    with _output():
+        if options["fmt"] == "json":
+            summary = {"index": index_location, **result.to_dict()}
+            sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+        else:
+            click.echo(
+                f"{printable(index_location)}: {result.articles} articles ({result.added} "
+                f"added, {result.removed} removed, {result.unchanged} unchanged)"
+            )
 
 
 def _index_command_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -565,13 +604,14 @@ def index_stats(index_location: str, fmt: str, debug: bool) -> None:
         opened.store.close()
     except DedupError as exc:
         _fail(exc, debug)
-    if fmt == "json":
-        sys.stdout.write(json.dumps(stats.to_dict(), indent=2, sort_keys=True) + "\n")
-        return
-    for key, value in stats.to_dict().items():
-        if key == "params":
-            value = ", ".join(f"{k}={v}" for k, v in sorted(value.items()))
-        click.echo(f"{key:>12}: {value}")
+    with _output():
+        if fmt == "json":
+            sys.stdout.write(json.dumps(stats.to_dict(), indent=2, sort_keys=True) + "\n")
+            return
+        for key, value in stats.to_dict().items():
+            if key == "params":
+                value = ", ".join(f"{k}={v}" for k, v in sorted(value.items()))
+            click.echo(f"{key:>12}: {printable(str(value))}")
 
 
 @main.group("baseline")
@@ -594,7 +634,7 @@ def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) 
     """Accept every current finding of PATHS: write them to the baseline file."""
     from dedup import console
     from dedup.baseline import Baseline
-    from dedup.clean import write_atomic
+    from dedup.files import write_atomic
     from dedup.pipeline import scan as run_scan
 
     debug = options["debug"]
@@ -604,15 +644,16 @@ def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) 
         with console.progress(err, enabled=not options["quiet"]) as on_progress:
             result = run_scan(paths, config=config, on_progress=on_progress)
         baseline = Baseline.from_findings(baseline_path, result.report.findings)
-        write_atomic(Path(baseline_path), baseline.text())
+        write_atomic(Path(baseline_path), baseline.text().encode("utf-8", "backslashreplace"))
     except Exception as exc:  # DedupError: one line; anything else: "internal error"
         _fail(exc, debug)
     if not options["quiet"]:
         console.print_warnings(err, result.report.warnings)
-    click.echo(
-        f"{baseline_path}: {len(baseline.accepted)} accepted pairs "
-        f"from {len(result.report.findings)} findings"
-    )
+    with _output():
+        click.echo(
+            f"{printable(baseline_path)}: {len(baseline.accepted)} accepted pairs "
+            f"from {len(result.report.findings)} findings"
+        )
 
 
 @main.command()
@@ -664,7 +705,8 @@ def clean(
     from dataclasses import replace
 
     from dedup import clean as cleaner
-    from dedup import console
+    from dedup import console, files
+    from dedup.load import expand_paths
     from dedup.pipeline import scan as run_scan
 
     check, debug = options["check"], options["debug"]
@@ -676,9 +718,15 @@ def clean(
         raise click.UsageError("give --out DIR (or --in-place, --dry-run, --check)")
     config = replace(_config(options), prefer_sources=prefer_sources)
     err = console.error_console()
+    manifest = manifest_path or (
+        out_dir / "manifest.jsonl" if out_dir is not None else Path("dedup-manifest.jsonl")
+    )
+    writing = not (dry_run or check)
+    if in_place and writing:
+        _resume_clean(manifest, options)
     try:
-        if out_dir is not None:
-            cleaner.refuse_out_inside_inputs(out_dir, paths)
+        inputs, _ = expand_paths(paths)
+        cleaner.refuse_unsafe_outputs(out_dir, manifest, paths, inputs)
         with console.progress(err, enabled=not options["quiet"]) as on_progress:
             result = run_scan(paths, config=config, on_progress=on_progress)
         cleaning = cleaner.plan(
@@ -687,11 +735,11 @@ def clean(
             drop_cross_article_repeats=drop_cross_article_repeats,
             keep_duplicates=keep_duplicates,
         )
-        files = list(dict.fromkeys(d.path for d in result.corpus.documents))
+        read = list(dict.fromkeys(d.path for d in result.corpus.documents))
         mapping = (
-            cleaner.output_mapping(files, paths, out_dir)
+            cleaner.output_mapping(read, paths, out_dir)
             if out_dir is not None
-            else {f: Path(f) for f in files}
+            else {f: Path(f) for f in read}
         )
         outcomes = cleaner.clean_files(result, cleaning, mapping)
         records = cleaner.manifest_records(result, cleaning)
@@ -701,50 +749,83 @@ def clean(
         console.print_warnings(err, result.report.warnings)
         for outcome in outcomes:
             for doc_id in outcome.emptied:
-                err.print(
-                    f"warning: {outcome.path}: {doc_id} is empty after cleaning, not written",
-                    markup=False,
-                    soft_wrap=True,
+                console.print_message(
+                    err, f"warning: {outcome.path}: {doc_id} is empty after cleaning, not written"
                 )
     changed = [o for o in outcomes if o.changed]
+    if not writing:
+        _clean_report(records, changed, dry_run, options)
+        sys.exit(1 if check and (records or changed) else 0)
+    try:
+        if in_place:
+            done = files.commit_in_place(cleaner.in_place_changes(outcomes, records), manifest)
+            summary = f"{done.written} files rewritten, {done.deleted} deleted"
+            skipped = done.skipped
+        else:
+            summary = f"{cleaner.write_out(outcomes, records, manifest)} files written"
+            skipped = []
+    except (OSError, DedupError) as exc:
+        pending = files.journal_path(manifest.absolute())
+        after = (
+            f"; the clean is recorded in {pending}: run the same command again to finish it"
+            if in_place and pending.exists()
+            else ""
+        )
+        _fail(DedupError(f"cannot write: {exc}{after}"), debug)
+    if not options["quiet"]:
+        for path in skipped:
+            console.print_message(err, f"warning: {path}: changed since it was read, left as is")
+        console.print_message(err, f"{summary}, {len(records)} removals; manifest: {manifest}")
+
+
+def _resume_clean(manifest: Path, options: dict[str, Any]) -> None:
+    """Finish an interrupted in-place clean recorded beside ``manifest``, if there is one;
+    then stop: what it did is in the manifest, and a new run starts from there."""
+    from dedup import console, files
+
+    journal = files.journal_path(manifest.absolute())
+    try:
+        done = files.resume_in_place(journal)
+    except (OSError, DedupError) as exc:
+        _fail(exc if isinstance(exc, DedupError) else DedupError(str(exc)), options["debug"])
+    if done is None:
+        return
+    if not options["quiet"]:
+        err = console.error_console()
+        for path in done.skipped:
+            console.print_message(err, f"warning: {path}: changed since it was read, left as is")
+        console.print_message(
+            err,
+            f"finished an interrupted clean ({journal}): {done.written} files rewritten, "
+            f"{done.deleted} deleted, {len(done.records)} removals; manifest: {manifest}; "
+            "run again to clean further",
+        )
+    sys.exit(0)
+
+
+def _clean_report(
+    records: list[dict[str, Any]], changed: list[Any], dry_run: bool, options: dict[str, Any]
+) -> None:
+    """What --dry-run or --check would do: the manifest as JSON, or a diff per file."""
+    from dedup import clean as cleaner
+    from dedup import console
+
     fmt = options["fmt"]
-    if dry_run or check:
+    with _output():
         if fmt == "json":
-            sys.stdout.write(
-                json.dumps(
-                    {"manifest": records, "changed": [o.path for o in changed]},
-                    ensure_ascii=False,
-                    indent=2,
-                )
-                + "\n"
-            )
+            report = {"manifest": records, "changed": [o.path for o in changed]}
+            sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
         elif fmt == "jsonl":
             for record in records:
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         elif dry_run:
+            terminal = sys.stdout.isatty()
             for outcome in changed:
-                sys.stdout.write(cleaner.unified_diff(outcome))
-        if not options["quiet"]:
-            err.print(
-                f"{len(records)} removals in {len(changed)} files; nothing written", markup=False
-            )
-        sys.exit(1 if check and (records or changed) else 0)
-    manifest = manifest_path or (
-        out_dir / "manifest.jsonl" if out_dir is not None else Path("dedup-manifest.jsonl")
-    )
-    try:
-        for outcome in outcomes:
-            if outcome.target is not None:
-                cleaner.write_atomic(outcome.target, outcome.cleaned, outcome.encoding)
-            elif in_place:
-                Path(outcome.path).unlink()
-        cleaner.write_manifest(manifest, records)
-    except OSError as exc:
-        _fail(DedupError(f"cannot write: {exc}"), debug)
+                sys.stdout.write(cleaner.unified_diff(outcome, terminal))
     if not options["quiet"]:
-        kept = sum(1 for o in outcomes if o.target is not None)
-        err.print(
-            f"{kept} files written, {len(records)} removals; manifest: {manifest}", markup=False
+        console.print_message(
+            console.error_console(),
+            f"{len(records)} removals in {len(changed)} files; nothing written",
         )
 
 
@@ -810,7 +891,8 @@ def evaluate(
     result.warnings[:0] = warnings
     if not quiet:
         console.print_warnings(console.error_console(), result.warnings)
-    if fmt == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    else:
-        console.render_evaluation(console.output_console(), result)
+    with _output():
+        if fmt == "json":
+            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            console.render_evaluation(console.output_console(), result)

@@ -52,6 +52,9 @@ class LoadConfig:
             separated by blank lines) or ``auto`` (``block`` for Markdown, ``line`` otherwise:
             text extracted from news pages has one paragraph per line).
         strict: turn per-input warnings (undecodable file, malformed record) into errors.
+        max_input_bytes: a file (``.txt``, ``.md``) or a JSON Lines record larger than this is
+            skipped with a warning: an input is read whole, and a mistaken path (a disk image,
+            a database dump) should not take the memory of the run.
     """
 
     id_field: str = "id"
@@ -62,8 +65,10 @@ class LoadConfig:
     date_field: str = "date"
     segment: str = "auto"
     strict: bool = False
+    max_input_bytes: int = 256 << 20
 
     def __post_init__(self) -> None:
+        _check_positive("max_input_bytes", self.max_input_bytes)
         if self.segment not in ("auto", "line", "block"):
             raise ConfigError("segment", self.segment, "must be one of auto, line, block")
 

@@ -2,7 +2,8 @@
 
 Corpus text is untrusted and full of ``[...]``, which rich reads as markup: every piece of
 corpus text or path is passed as a :class:`rich.text.Text` (never parsed for markup), and
-markup is used only in literals written here.
+markup is used only in literals written here. Control characters in it are escaped
+(:func:`~dedup.escape.printable`): an article cannot clear the screen or fake a line.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from dedup.escape import printable
 from dedup.records import InputWarning
 from dedup.report import KINDS, Finding, ScanReport
 
@@ -63,9 +65,19 @@ def progress(err: Console, enabled: bool) -> Iterator[Callable[[int, int], None]
         yield update
 
 
+def safe(text: str, style: str = "") -> Text:
+    """Untrusted text (corpus text, a path, an id) for rich: literal, controls escaped."""
+    return Text(printable(text), style=style)
+
+
 def print_warnings(err: Console, warnings: Sequence[InputWarning]) -> None:
     for warning in warnings:
-        err.print(Text("warning: ", style="yellow") + Text(str(warning)), soft_wrap=True)
+        err.print(Text("warning: ", style="yellow") + safe(str(warning)), soft_wrap=True)
+
+
+def print_message(err: Console, text: str) -> None:
+    """One line of information on stderr (it may name files: escaped)."""
+    err.print(safe(text), soft_wrap=True)
 
 
 def print_timings(err: Console, timings: dict[str, float]) -> None:
@@ -104,9 +116,9 @@ def render_report(out: Console, report: ScanReport) -> None:
 def _render_finding(out: Console, finding: Finding) -> None:
     head = Text("• ")
     if finding.kind == "boilerplate":
-        head += Text(f"{finding.rule}", style="cyan")
+        head += safe(f"{finding.rule}", style="cyan")
         if finding.template:
-            head += Text("  ") + Text(finding.template, style="italic")
+            head += Text("  ") + safe(finding.template, style="italic")
     else:
         scores = finding.scores
         head += Text(f"{len(finding.locations)} places", style="cyan")
@@ -122,9 +134,9 @@ def _render_finding(out: Console, finding: Finding) -> None:
             mark = "  at    "
         else:
             mark = "  kept  " if location == finding.canonical else "  also  "
-        out.print(Text(mark, style="dim") + Text(str(location)), soft_wrap=True)
+        out.print(Text(mark, style="dim") + safe(str(location)), soft_wrap=True)
     shown = finding.prefix_text if finding.part == "prefix" and finding.prefix_text else None
-    out.print(Text("  “") + Text(shown or finding.excerpt) + Text("”"), soft_wrap=True)
+    out.print(Text("  “") + safe(shown or finding.excerpt) + Text("”"), soft_wrap=True)
 
 
 #: Option that sets each swept threshold, as the user types it.

@@ -1,6 +1,12 @@
-"""Typed errors. The CLI maps every :class:`DedupError` to exit code 2 and one line on stderr."""
+"""Typed errors. The CLI maps every :class:`DedupError` to exit code 2 and one line on stderr.
+
+Errors cross process boundaries (a worker's ``--strict`` stop), so each one pickles with the
+arguments it was built from, not with its formatted message.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class DedupError(Exception):
@@ -20,6 +26,9 @@ class InputError(DedupError):
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.reason, self.line))
+
 
 class ConfigError(DedupError):
     """A configuration value is out of range or of the wrong type."""
@@ -29,3 +38,6 @@ class ConfigError(DedupError):
         self.value = value
         self.reason = reason
         super().__init__(f"{field}={value!r}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.field, self.value, self.reason))

@@ -14,6 +14,7 @@ import numpy as np
 from dedup.boilerplate import Template, template_text
 from dedup.candidates import sorted_unique
 from dedup.cluster import Cluster
+from dedup.escape import replace_surrogates
 from dedup.normalize import normalize_text
 from dedup.patterns import PatternSet
 from dedup.records import Location
@@ -28,12 +29,13 @@ EXCERPT_CHARS = 240
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """The start of ``text`` on one line, cut at a word boundary.
+    """The start of ``text`` on one line, cut at a word boundary (an undecodable byte shows
+    as U+FFFD).
 
     >>> excerpt("un  deux\\ntrois quatre", 12)
     'un deux …'
     """
-    flat = " ".join(text.split())
+    flat = " ".join(replace_surrogates(text).split())
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]

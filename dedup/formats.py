@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from dedup import __version__
+from dedup.escape import printable
 from dedup.normalize import normalize_text
 from dedup.records import Location
 from dedup.report import DOCUMENT_KINDS, KINDS, Finding, ScanReport, dumps_indented
@@ -167,8 +168,11 @@ def message(item: Annotation) -> str:
 
 
 def escape_data(text: str) -> str:
-    """A workflow command's message, escaped as actions/toolkit's ``escapeData``."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message, escaped as actions/toolkit's ``escapeData``, and with
+    every other control character made visible (:func:`~dedup.escape.printable`), so that
+    corpus text cannot reach the runner's terminal as escape sequences."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text)
 
 
 def escape_property(text: str) -> str:
@@ -259,7 +263,7 @@ def escape_markdown(text: str) -> str:
     >>> escape_markdown("a|b `c` <d> [e](f)")
     'a\\\\|b \\\\`c\\\\` &lt;d&gt; \\\\[e\\\\](f)'
     """
-    return text.translate(_MARKDOWN_ESCAPES)
+    return printable(text.translate(_MARKDOWN_ESCAPES))
 
 
 def github_summary(report: ScanReport, *, max_rows: int = 500) -> str:

@@ -27,6 +27,7 @@ import os
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -35,10 +36,10 @@ import numpy as np
 from dedup import boilerplate as bp
 from dedup import candidates, fingerprint, load, pipeline
 from dedup.config import DEFAULT_INDEX, NORMALIZATION_VERSION, ScanConfig
-from dedup.errors import DedupError
+from dedup.errors import DedupError, InputError
 from dedup.records import Document, InputWarning, Segment
 from dedup.report import DOCUMENT_KINDS, ScanReport
-from dedup.store import Key, Store, open_store
+from dedup.store import IndexError_, Key, Store, open_store
 
 SCHEMA_VERSION = 1
 #: Postings buckets: the top 16 bits of a posting key.
@@ -52,6 +53,22 @@ DOC_BAND, PAR_HASH, PAR_BAND = 1, 2, 3
 
 class IndexMismatchError(DedupError):
     """The index was built with parameters other than the ones asked for."""
+
+
+#: What a damaged value raises when it is decoded (a JSON, zlib or numeric blob).
+_DAMAGE = (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error)
+
+
+@contextmanager
+def _decoding(location: str, what: str) -> Iterator[None]:
+    """Decoding stored values: one that does not decode is damage, said in one line."""
+    try:
+        yield
+    except _DAMAGE as exc:
+        raise IndexError_(
+            f"{location}: the index is damaged ({what}: {type(exc).__name__}); "
+            "rebuild it with: dedup index build PATH..."
+        ) from None
 
 
 # --------------------------------------------------------------------------- parameters
@@ -147,6 +164,8 @@ def _encode_postings(keys: np.ndarray, docs: np.ndarray) -> bytes:
 
 
 def _decode_postings(value: bytes) -> tuple[np.ndarray, np.ndarray]:
+    if len(value) % 12:
+        raise ValueError(f"a postings value of {len(value)} bytes")
     n = len(value) // 12
     return (
         np.frombuffer(value, "<u8", n).astype(np.uint64),
@@ -310,8 +329,9 @@ class _Batch:
         self.changes, self.size = {}, 0
 
 
-def _scan_units(files: Sequence[str]) -> tuple[list[_Unit], list[InputWarning]]:
-    """Hash every article of the inputs (a file, or a JSON Lines record) without parsing."""
+def _scan_units(files: Sequence[str], limit: int) -> tuple[list[_Unit], list[InputWarning]]:
+    """Hash every article of the inputs (a file, or a JSON Lines record) without parsing;
+    what cannot be read (or is larger than ``limit`` bytes) is a warning."""
     units: list[_Unit] = []
     warnings: list[InputWarning] = []
     for path in files:
@@ -322,17 +342,21 @@ def _scan_units(files: Sequence[str]) -> tuple[list[_Unit], list[InputWarning]]:
         try:
             if path.lower().endswith(load.JSONL_SUFFIXES):
                 offset = 0
-                with open(path, "rb") as handle:
-                    for line_no, raw in enumerate(handle, start=1):
-                        if raw.strip():
+                with load.open_input(path) as handle:
+                    for line_no, (size, raw) in enumerate(load.iter_lines(handle, limit), 1):
+                        if raw is None:
+                            error = load.too_large(path, size, limit, line_no)
+                            warnings.append(InputWarning(path, line_no, error.reason))
+                        elif raw.strip():
                             sha = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
                             n = seen[sha] = seen.get(sha, 0) + 1
                             units.append(_Unit(path, sha, f"{norm}\0{sha}\0{n}", offset, line_no))
-                        offset += len(raw)
+                        offset += size
             else:
-                with open(path, "rb") as handle:
-                    sha = hashlib.sha256(handle.read()).hexdigest()
+                sha = hashlib.sha256(load.read_input(path, limit)).hexdigest()
                 units.append(_Unit(path, sha, f"{norm}\0{sha}\0{1}"))
+        except InputError as error:
+            warnings.append(InputWarning(error.path, error.line, error.reason))
         except OSError as exc:
             warnings.append(InputWarning(path, None, f"cannot read: {exc.strerror or exc}"))
     return units, warnings
@@ -380,12 +404,13 @@ class Index:
     def __init__(self, store: Store) -> None:
         self.store = store
         meta = store.get("meta", ["params", "documents", "next_id", "postings", "df"])
-        self.params: dict[str, Any] | None = (
-            json.loads(meta["params"]) if "params" in meta else None
-        )
-        self.documents = int(meta.get("documents", b"0"))
-        self.next_id = int(meta.get("next_id", b"0"))
-        self.postings = int(meta.get("postings", b"0"))
+        with _decoding(store.location, "metadata"):
+            self.params: dict[str, Any] | None = (
+                dict(json.loads(meta["params"])) if "params" in meta else None
+            )
+            self.documents = int(meta.get("documents", b"0"))
+            self.next_id = int(meta.get("next_id", b"0"))
+            self.postings = int(meta.get("postings", b"0"))
         self._df_blob = meta.get("df")
 
     @property
@@ -397,7 +422,11 @@ class Index:
 
         if self._df_blob is None:
             return np.zeros(N_FEATURES, dtype=np.int64)
-        return np.frombuffer(zlib.decompress(self._df_blob), "<i4").astype(np.int64)
+        with _decoding(self.location, "document frequencies"):
+            df = np.frombuffer(zlib.decompress(self._df_blob), "<i4").astype(np.int64)
+            if df.size != N_FEATURES:
+                raise ValueError(f"{df.size} frequencies")
+        return df
 
     def check_params(self, config: ScanConfig) -> None:
         if self.params is None:
@@ -410,10 +439,11 @@ class Index:
         wanted = sorted(set(ids))
         values = self.store.get("docs", wanted)
         out = []
-        for i in wanted:
-            if i in values:
-                doc, segs, sha = _decode_doc(values[i])
-                out.append((i, doc, segs, sha))
+        with _decoding(self.location, "an article record"):
+            for i in wanted:
+                if i in values:
+                    doc, segs, sha = _decode_doc(values[i])
+                    out.append((i, doc, segs, sha))
         return out
 
     def lookup(self, keys: np.ndarray, max_hits: int) -> np.ndarray:
@@ -425,7 +455,8 @@ class Index:
         values = self.store.get("postings", sorted(set(buckets.tolist())))
         hits: list[np.ndarray] = []
         for bucket, value in values.items():
-            bkeys, bdocs = _decode_postings(value)
+            with _decoding(self.location, "postings"):
+                bkeys, bdocs = _decode_postings(value)
             wanted = keys[buckets == bucket]
             lo = np.searchsorted(bkeys, wanted, "left")
             hi = np.searchsorted(bkeys, wanted, "right")
@@ -438,17 +469,23 @@ class Index:
         """The templates learned for ``names`` (sources), ``source`` an index into it."""
         values = self.store.get("sources", list(names))
         out: list[bp.Template] = []
-        for i, name in enumerate(names):
-            if name in values:
-                for key_type, position, key, documents in json.loads(values[name])["templates"]:
-                    out.append(bp.Template(i, key_type, position, int(key), documents))
+        with _decoding(self.location, "templates"):
+            for i, name in enumerate(names):
+                if name in values:
+                    for key_type, position, key, docs in json.loads(values[name])["templates"]:
+                        out.append(
+                            bp.Template(i, int(key_type), int(position), int(key), int(docs))
+                        )
         return out
 
     def stats(self) -> IndexStats:
+        """What the index holds (after a quick integrity check of its file)."""
+        self.store.verify()
         n_templates = n_sources = 0
-        for _, value in self.store.items("sources"):
-            n_sources += 1
-            n_templates += len(json.loads(value)["templates"])
+        with _decoding(self.location, "sources"):
+            for _, value in self.store.items("sources"):
+                n_sources += 1
+                n_templates += len(json.loads(value)["templates"])
         meta = self.store.get("meta", ["built_at", "updated_at"])
         return IndexStats(
             location=self.location,
@@ -480,7 +517,7 @@ class Index:
         if self.params is not None:
             _check_params(self.params, config, self.location)
         with timer("load"):
-            plan = self._plan(paths)
+            plan = self._plan(paths, config)
         with timer("fingerprint"):
             removed = self.records(plan.gone)
             removed_out = _fingerprint_records(removed, config)
@@ -555,12 +592,13 @@ class Index:
             timings=timer.timings,
         )
 
-    def _plan(self, paths: Sequence[str]) -> _Plan:
+    def _plan(self, paths: Sequence[str], config: ScanConfig) -> _Plan:
         """What an update has to do: the inputs' articles that are new, the indexed ones
         that are gone."""
         files, warnings = load.expand_paths(paths)
-        units, unreadable = _scan_units(files)
-        catalog = {str(key): int(value) for key, value in self.store.items("catalog")}
+        units, unreadable = _scan_units(files, config.load.max_input_bytes)
+        with _decoding(self.location, "the catalog"):
+            catalog = {str(key): int(value) for key, value in self.store.items("catalog")}
         present = {u.key for u in units}
         given = {os.path.normpath(f) for f in files}
         gone: dict[str, int] = {}
@@ -581,7 +619,8 @@ class Index:
     def _members(self, sources: Iterable[str]) -> set[int]:
         """The indexed articles of ``sources``."""
         rows = self.store.get("sources", sorted(sources))
-        return {i for value in rows.values() for i in json.loads(value)["docs"]}
+        with _decoding(self.location, "sources"):
+            return {int(i) for value in rows.values() for i in json.loads(value)["docs"]}
 
     def _write_documents(
         self,
@@ -694,7 +733,7 @@ class Index:
         self,
         paths: Sequence[str],
         config: ScanConfig,
-        stdin_text: str | None = None,
+        stdin: bytes | None = None,
         stdin_name: str = load.STDIN,
     ) -> ScanReport:
         """Findings that involve the articles of ``paths``: against each other and against
@@ -703,7 +742,9 @@ class Index:
         timer = pipeline.Timer()
         with timer("load"):
             files, warnings = load.expand_paths(paths, config.load.strict)
-            shards = list(load.plan_shards(files, config.batch_size, stdin_text, stdin_name))
+            shards = list(
+                load.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)
+            )
         with timer("fingerprint"):
             outputs = list(pipeline.map_shards(shards, config)) if shards else []
         with timer("lookup"):
@@ -796,15 +837,18 @@ def build(
     on_progress: pipeline.Progress | None = None,
 ) -> tuple[UpdateResult, IndexStats]:
     """A new index of ``paths`` at ``location``, replacing any index there only once it is
-    complete."""
+    complete. It holds the writer lock throughout, as an update does: an update running
+    meanwhile would be lost, and one killed after its commit has left a journal that the
+    publication must not inherit (see :meth:`dedup.store.SQLiteStore.close`)."""
     store = open_store(location, create=True)
-    try:
-        index = Index(store)
-        result = index.update(paths, config, on_progress, building=True)
-    except BaseException:
-        store.close(publish=False)  # type: ignore[call-arg]
-        raise
-    store.close()
+    with store.writer():
+        try:
+            index = Index(store)
+            result = index.update(paths, config, on_progress, building=True)
+        except BaseException:
+            store.close(publish=False)  # type: ignore[call-arg]
+            raise
+        store.close()
     opened = open_index(location, readonly=True)
     try:
         return result, opened.stats()
@@ -821,6 +865,7 @@ def update(
     store = open_store(location)
     try:
         with store.writer():
+            store.verify()
             # Read the index again under the lock: it may have changed since it was opened.
             return Index(store).update(paths, config, on_progress)
     finally:
@@ -831,12 +876,12 @@ def check(
     paths: Sequence[str],
     config: ScanConfig,
     location: str = DEFAULT_INDEX,
-    stdin_text: str | None = None,
+    stdin: bytes | None = None,
     stdin_name: str = load.STDIN,
 ) -> ScanReport:
     index = open_index(location, readonly=True)
     try:
-        return index.check(paths, config, stdin_text, stdin_name)
+        return index.check(paths, config, stdin, stdin_name)
     finally:
         index.store.close()
 

@@ -5,10 +5,16 @@ Inputs are files, directories (searched recursively for ``.txt``, ``.md``, ``.ma
 *shards* (a list of files, or a range of lines of one JSON Lines file) so that workers can read
 and fingerprint them independently; :func:`read_shard` is the per-shard map.
 
-Bad input never stops a run: a file that cannot be read, a binary file, a malformed JSON Lines
-record or front matter yields an :class:`~dedup.records.InputWarning` naming the file and line,
-and the run goes on (``strict`` turns the first one into an :class:`~dedup.errors.InputError`).
-A file that is not UTF-8 is decoded as cp1252, with a warning.
+Bad input never stops a run: a file that cannot be read, is not a regular file (a FIFO, a
+device), is larger than ``max_input_bytes``, is binary, or holds a malformed JSON Lines record
+or front matter yields an :class:`~dedup.records.InputWarning` naming the file and line, and
+the run goes on (``strict`` turns the first one into an :class:`~dedup.errors.InputError`).
+
+Bytes become text in one place, :func:`decode`: UTF-8 (with or without BOM); a file that is
+mostly UTF-8 with a few stray bytes stays UTF-8, the stray bytes kept as lone surrogates
+(``surrogateescape``); anything else is cp1252, where the five bytes cp1252 leaves undefined
+are kept the same way. Encoding the text back with ``errors="surrogateescape"`` gives the
+original bytes, which is what the cleaner writes for every line it keeps.
 """
 
 from __future__ import annotations
@@ -16,11 +22,13 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from dedup.config import LoadConfig
@@ -32,6 +40,9 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl",)
 SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + JSONL_SUFFIXES
 STDIN = "-"
+BOM = b"\xef\xbb\xbf"
+#: Front matter longer than this is not parsed (a YAML block of an article is a few lines).
+MAX_FRONT_MATTER_BYTES = 64 << 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +50,7 @@ class Shard:
     """A unit of work for one worker.
 
     Either ``files`` (whole-file articles) or one JSON Lines ``path`` read from byte ``offset``
-    (at file line ``line``) for ``count`` lines. ``stdin`` carries the text read from ``-``.
+    (at file line ``line``) for ``count`` lines. ``stdin`` carries the bytes read from ``-``.
     """
 
     files: tuple[str, ...] = ()
@@ -47,7 +58,7 @@ class Shard:
     offset: int = 0
     line: int = 1
     count: int = 0
-    stdin: str | None = None
+    stdin: bytes | None = None
     stdin_name: str = STDIN
 
 
@@ -75,21 +86,37 @@ class _Collector:
         if skip:
             self.skipped += 1
 
+    def skip(self, error: InputError) -> None:
+        self.warn(error.path, error.reason, error.line, skip=True)
+
 
 def expand_paths(
     paths: Iterable[str], strict: bool = False
 ) -> tuple[list[str], list[InputWarning]]:
-    """Expand directories and globs into a sorted, de-duplicated list of input files.
+    """Expand directories and globs into a sorted list of input files, each file once.
 
     Paths keep the spelling the user gave (``seeds/`` yields ``seeds/000.txt``), so findings
-    point where the user looks. ``-`` passes through. A path that matches nothing is a warning
-    (with ``strict``, an :class:`~dedup.errors.InputError`).
+    point where the user looks. A file is identified by what it is (device and inode, through
+    symlinks), not by how it is spelled: ``r8`` and ``./r8``, a file and a symlink to it, or a
+    glob through a symlink loop name each file once, the first spelling winning. ``-`` passes
+    through. A path that matches nothing is a warning (with ``strict``, an
+    :class:`~dedup.errors.InputError`).
     """
     files: list[str] = []
     warnings: list[InputWarning] = []
+    seen: set[tuple[int, int] | str] = set()
+
+    def add(path: str) -> None:
+        identity = _identity(path)
+        if identity not in seen:
+            seen.add(identity)
+            files.append(path)
+
     for raw in paths:
         if raw == STDIN:
-            files.append(raw)
+            if STDIN not in seen:
+                seen.add(STDIN)
+                files.append(raw)
             continue
         if os.path.isdir(raw):
             found = [
@@ -102,47 +129,238 @@ def expand_paths(
             ]
             if not found:
                 warnings.append(InputWarning(raw, None, "no .txt, .md or .jsonl file found"))
-            files.extend(sorted(found))
-        elif os.path.exists(raw):
-            files.append(raw)
+            for path in sorted(found):
+                add(path)
+        elif os.path.lexists(raw):
+            add(raw)
         elif glob.has_magic(raw):
             matched = sorted(p for p in glob.glob(raw, recursive=True) if os.path.isfile(p))
             if not matched:
                 warnings.append(InputWarning(raw, None, "the pattern matches no file"))
-            files.extend(matched)
+            # Each file under its shortest spelling (a glob through a symlink loop keeps the
+            # path without the loop in it), then in sorted order as usual.
+            shortest: dict[tuple[int, int] | str, str] = {}
+            for path in sorted(matched, key=lambda p: (p.count(os.sep), p)):
+                shortest.setdefault(_identity(path), path)
+            for path in sorted(shortest.values()):
+                add(path)
         else:
             warnings.append(InputWarning(raw, None, "no such file or directory"))
     if strict and warnings:
         raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
-    return list(dict.fromkeys(files)), warnings
+    return files, warnings
 
 
-MANIFEST_NAME = "manifest.jsonl"
+def _identity(path: str) -> tuple[int, int] | str:
+    """What a path names: its device and inode (through symlinks); for a path that cannot
+    be read (a broken link), its absolute spelling, and reading it will say why."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return os.path.abspath(path)
+    return info.st_dev, info.st_ino
+
+
+MANIFEST_NAMES = ("manifest.jsonl", "dedup-manifest.jsonl")
+MANIFEST_NAME = MANIFEST_NAMES[0]
 
 
 def is_manifest(path: str) -> bool:
     """A manifest written by ``dedup clean`` (skipped when a directory is searched, so that
     cleaning a cleaned corpus does not read its manifest as articles)."""
-    if os.path.basename(path) != MANIFEST_NAME:
+    if os.path.basename(path) not in MANIFEST_NAMES:
         return False
     try:
-        with open(path, "rb") as handle:
+        with open_input(path) as handle:
             head = handle.read(64)
-    except OSError:
+    except InputError:
         return False
     return head == b"" or head.startswith(b'{"action": "drop_')
 
 
+# --------------------------------------------------------------------------- bytes
+
+
+def open_input(path: str) -> IO[bytes]:
+    """Open an input file for reading, regular files only.
+
+    A FIFO would block the run forever and a device (``/dev/zero``) never ends: the file is
+    opened without blocking and refused unless it is a regular file (after symlinks).
+
+    Raises:
+        InputError: it cannot be opened, or it is not a regular file.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise InputError(path, f"not a regular file ({_file_kind(mode)}), skipped")
+    return os.fdopen(fd, "rb")
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def too_large(path: str, size: int, limit: int, line: int | None = None) -> InputError:
+    return InputError(
+        path, f"larger than --max-input-bytes ({size:,} > {limit:,} bytes), skipped", line
+    )
+
+
+def read_input(path: str, limit: int) -> bytes:
+    """The bytes of an input file, at most ``limit`` of them.
+
+    Raises:
+        InputError: it cannot be read, is not a regular file, or is larger than ``limit``.
+    """
+    with open_input(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise too_large(path, size, limit)
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise too_large(path, len(data), limit)
+    return data
+
+
+def iter_lines(handle: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """``(length, line)`` of each line from the handle's position, the line with its end;
+    ``line`` is None for a line longer than ``limit`` bytes, which is skipped without ever
+    being held in memory whole."""
+    while True:
+        raw = handle.readline(limit + 1)
+        if not raw:
+            return
+        size = len(raw)
+        if not raw.endswith(b"\n") and size > limit:
+            while True:  # the rest of the long line, a block at a time
+                chunk = handle.readline(1 << 20)
+                size += len(chunk)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+            yield size, None
+        elif len(raw.rstrip(b"\r\n")) > limit:
+            yield size, None
+        else:
+            yield size, raw
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text decoded from bytes, and how to encode it back to the same bytes:
+    ``text.encode(encoding, "surrogateescape")``, after a BOM when ``bom``."""
+
+    text: str
+    encoding: str = "utf-8"
+    bom: bool = False
+    #: Why the bytes were not plain UTF-8 (a warning), and the first line concerned.
+    problem: str | None = None
+    line: int | None = None
+
+    def encode(self, text: str) -> bytes:
+        """``text`` (this text, or a part of it) as bytes of the original encoding."""
+        return (BOM if self.bom else b"") + text.encode(self.encoding, "surrogateescape")
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def decode(data: bytes, path: str) -> Decoded:
+    """The one way dedup turns an input's bytes into text (see the module docstring).
+
+    >>> decode(b"caf\\xc3\\xa9", "a.txt").text
+    'café'
+    >>> d = decode("café très".encode() + b" tr\\xe8s", "a.txt")
+    >>> d.encoding, d.text.encode(d.encoding, "surrogateescape")[-4:]
+    ('utf-8', b'tr\\xe8s')
+    >>> d = decode(b"\\xe9t\\xe9 \\x81", "a.txt")
+    >>> d.encoding, d.text, d.encode(d.text)
+    ('cp1252', 'été \\udc81', b'\\xe9t\\xe9 \\x81')
+
+    Raises:
+        InputError: the data is binary (holds NUL bytes).
+    """
+    if b"\x00" in data:
+        raise InputError(path, "binary file (contains NUL bytes), skipped")
+    bom = data.startswith(BOM)
+    if bom:
+        data = data[len(BOM) :]
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", bom)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+    text = data.decode("utf-8", "surrogateescape")
+    stray = len(_ESCAPED.findall(text))
+    multibyte = len(text) - len(text.encode("ascii", "ignore")) - stray
+    if bom or multibyte > stray:
+        # Mostly UTF-8: a few stray bytes (a latin-1 "è" pasted into UTF-8), kept as they are.
+        problem = f"not valid UTF-8: {stray} undecodable byte{'s' if stray > 1 else ''} kept as is"
+        return Decoded(text, "utf-8", bom, problem, line)
+    return Decoded(
+        data.decode("cp1252", "surrogateescape"),
+        "cp1252",
+        False,
+        "not valid UTF-8, decoded as cp1252",
+        line,
+    )
+
+
+def _decoded(data: bytes, path: str, out: _Collector, line: int | None = None) -> Decoded | None:
+    """:func:`decode`, with its problems reported to ``out`` (a binary file is skipped)."""
+    try:
+        decoded = decode(data, path)
+    except InputError as error:
+        out.skip(InputError(error.path, error.reason, line))
+        return None
+    if decoded.problem is not None:
+        where = line if line is not None else decoded.line
+        out.warn(path, decoded.problem, where, skip=False)
+    return decoded
+
+
+def read_text(path: str, config: LoadConfig) -> Decoded:
+    """An input file's text, read and decoded as a scan reads it (for the cleaner).
+
+    Raises:
+        InputError: it cannot be read or decoded.
+    """
+    return decode(read_input(path, config.max_input_bytes), path)
+
+
+# --------------------------------------------------------------------------- shards
+
+
 def plan_shards(
-    files: Iterable[str], batch_size: int, stdin_text: str | None = None, stdin_name: str = STDIN
+    files: Iterable[str],
+    config: LoadConfig,
+    batch_size: int,
+    stdin: bytes | None = None,
+    stdin_name: str = STDIN,
 ) -> Iterator[Shard]:
     """Cut the input files into shards of about ``batch_size`` articles each."""
     pending: list[str] = []
     for path in files:
         if path == STDIN:
-            yield Shard(stdin=stdin_text or "", stdin_name=stdin_name)
+            yield Shard(stdin=stdin or b"", stdin_name=stdin_name)
         elif path.lower().endswith(JSONL_SUFFIXES):
-            yield from _jsonl_shards(path, batch_size)
+            yield from _jsonl_shards(path, batch_size, config.max_input_bytes)
         else:
             pending.append(path)
             if len(pending) >= batch_size:
@@ -152,21 +370,21 @@ def plan_shards(
         yield Shard(files=tuple(pending))
 
 
-def _jsonl_shards(path: str, batch_size: int) -> Iterator[Shard]:
+def _jsonl_shards(path: str, batch_size: int, limit: int) -> Iterator[Shard]:
     """Shards of ``batch_size`` lines; an unreadable file becomes one shard that will warn."""
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below, generator-friendly
-    except OSError:
+        handle = open_input(path)
+    except InputError:
         yield Shard(path=path, count=-1)
         return
     with handle:
         offset = 0
         start_offset, start_line, count = 0, 1, 0
-        for line_no, raw in enumerate(handle, start=1):
+        for line_no, (size, _) in enumerate(iter_lines(handle, limit), start=1):
             if count == 0:
                 start_offset, start_line = offset, line_no
             count += 1
-            offset += len(raw)
+            offset += size
             if count >= batch_size:
                 yield Shard(path=path, offset=start_offset, line=start_line, count=count)
                 count = 0
@@ -179,60 +397,45 @@ def read_shard(shard: Shard, config: LoadConfig) -> ShardResult:
     out = _Collector(config.strict)
     docs: list[Document] = []
     if shard.stdin is not None:
-        docs.extend(
-            replace(d, from_stdin=True)
-            for d in _parse_file(shard.stdin_name, shard.stdin, config, out, parent="stdin")
-        )
+        decoded = _decoded(shard.stdin, shard.stdin_name, out)
+        if decoded is not None:
+            docs.extend(
+                replace(d, from_stdin=True)
+                for d in _parse_file(shard.stdin_name, decoded.text, config, out, "stdin")
+            )
     elif shard.files:
         for path in shard.files:
-            text = _read_text(path, out)
-            if text is not None:
-                docs.extend(_parse_file(path, text, config, out))
+            try:
+                data = read_input(path, config.max_input_bytes)
+            except InputError as error:
+                out.skip(error)
+                continue
+            decoded = _decoded(data, path, out)
+            if decoded is not None:
+                docs.extend(_parse_file(path, decoded.text, config, out))
     elif shard.path:
         docs.extend(_read_jsonl_range(shard, config, out))
     return ShardResult(docs, out.warnings, out.skipped)
 
 
-def read_documents(
-    paths: Iterable[str],
-    config: LoadConfig,
-    stdin_text: str | None = None,
-) -> tuple[list[Document], list[InputWarning], int]:
-    """Read every document of ``paths`` in one process (for small inputs and tests)."""
-    files, warnings = expand_paths(paths, config.strict)
-    docs: list[Document] = []
-    skipped = len(warnings)
-    for shard in plan_shards(files, 10_000, stdin_text):
-        result = read_shard(shard, config)
-        docs.extend(result.documents)
-        warnings.extend(result.warnings)
-        skipped += result.skipped
-    return docs, warnings, skipped
+def duplicate_ids(documents: Iterable[Document]) -> list[InputWarning]:
+    """A warning for every JSON Lines record whose id an earlier record of its file has."""
+    first: dict[tuple[str, str], int] = {}
+    warnings = []
+    for doc in documents:
+        if doc.format != "jsonl":
+            continue
+        line = first.setdefault((doc.path, doc.id), doc.first_line)
+        if line != doc.first_line:
+            warnings.append(
+                InputWarning(
+                    doc.path, doc.first_line, f"duplicate id {doc.id!r} (first at line {line})"
+                )
+            )
+    return warnings
 
 
-def decode(data: bytes, path: str, out: _Collector) -> str | None:
-    """Decode file bytes: UTF-8 (BOM stripped), else cp1252 with a warning; binary -> None."""
-    if b"\x00" in data:
-        out.warn(path, "binary file (contains NUL bytes), skipped", skip=True)
-        return None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        out.warn(path, "not valid UTF-8, decoded as cp1252", line, skip=False)
-        return data.decode("cp1252", errors="replace")
-
-
-def _read_text(path: str, out: _Collector) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        out.warn(path, f"cannot read: {exc.strerror or exc}", skip=True)
-        return None
-    return decode(data, path, out)
+# --------------------------------------------------------------------------- parsing
 
 
 def _parse_file(
@@ -241,7 +444,7 @@ def _parse_file(
     folder = parent if parent is not None else Path(path).parent.name
     lower = path.lower()
     if lower.endswith(JSONL_SUFFIXES):
-        # Only reached for stdin or tests: files on disk go through _read_jsonl_range.
+        # Only reached for stdin: files on disk go through _read_jsonl_range.
         docs = []
         for number, line in enumerate(text.split("\n"), start=1):
             doc = _parse_record(path, line, number, 0, config, out)
@@ -271,20 +474,22 @@ def _first_line(text: str) -> str | None:
 
 
 def _parse_markdown(path: str, text: str, folder: str, out: _Collector) -> Document:
-    lines = text.split("\n")
     meta: dict[str, Any] = {}
     first_line = 1
-    if lines and lines[0].rstrip("\r").strip() == "---":
-        end = next(
-            (i for i in range(1, len(lines)) if lines[i].rstrip("\r").strip() in ("---", "...")),
-            None,
-        )
-        if end is None:
-            out.warn(path, "front matter is not closed by '---'; read as text", 1, skip=False)
+    split = _front_matter(text)
+    if split is None:
+        out.warn(path, "front matter is not closed by '---'; read as text", 1, skip=False)
+    elif split[0] is not None:
+        block, first_line, text = split[0], split[1], split[2]
+        if len(block.encode("utf-8", "surrogateescape")) > MAX_FRONT_MATTER_BYTES:
+            out.warn(
+                path,
+                f"front matter larger than {MAX_FRONT_MATTER_BYTES >> 10} KiB, ignored",
+                1,
+                skip=False,
+            )
         else:
-            meta = _parse_front_matter(path, "\n".join(lines[1:end]), out)
-            first_line = end + 2
-            text = "\n".join(lines[end + 1 :])
+            meta = _parse_front_matter(path, block, out)
     title = _meta_str(meta, "title")
     url = _meta_str(meta, "url")
     return Document(
@@ -302,16 +507,61 @@ def _parse_markdown(path: str, text: str, folder: str, out: _Collector) -> Docum
     )
 
 
-def _parse_front_matter(path: str, block: str, out: _Collector) -> dict[str, Any]:
+def _front_matter(text: str) -> tuple[str | None, int, str] | None:
+    """``(block, first line of the body, body)`` of a Markdown text; ``(None, 1, text)``
+    when it has no front matter, None when its front matter is not closed."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip("\r").strip() != "---":
+        return None, 1, text
+    end = next(
+        (i for i in range(1, len(lines)) if lines[i].rstrip("\r").strip() in ("---", "...")),
+        None,
+    )
+    if end is None:
+        return None
+    return "\n".join(lines[1:end]), end + 2, "\n".join(lines[end + 1 :])
+
+
+@lru_cache(maxsize=1)
+def _yaml_loader() -> type:
+    """A safe YAML loader for front matter that keeps dates as written and refuses aliases.
+
+    Dates stay strings: ``date: 2025-13-45`` is the user's text, not an error, and a date
+    compares as it was written. Aliases are refused: nine nested anchored lists of nine
+    (473 bytes) expand to a billion items.
+    """
     import yaml  # imported here: only Markdown with front matter needs it
 
+    class FrontMatterLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "aliases (*name) are not allowed in front matter", event.start_mark
+                )
+            return super().compose_node(parent, index)
+
+    timestamp = "tag:yaml.org,2002:timestamp"
+    FrontMatterLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != timestamp]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return FrontMatterLoader
+
+
+def _parse_front_matter(path: str, block: str, out: _Collector) -> dict[str, Any]:
+    import yaml
+
     try:
-        data = yaml.safe_load(block)
+        data = yaml.load(block, Loader=_yaml_loader())  # a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
         out.warn(path, f"malformed front matter: {problem}", line, skip=False)
+        return {}
+    except (ValueError, TypeError, RecursionError) as exc:  # a value YAML cannot build
+        out.warn(path, f"malformed front matter: {exc}", 1, skip=False)
         return {}
     if data is None:
         return {}
@@ -353,31 +603,41 @@ def _source(meta: dict[str, Any], key: str, url: str | None, folder: str) -> str
 def _read_jsonl_range(shard: Shard, config: LoadConfig, out: _Collector) -> list[Document]:
     docs: list[Document] = []
     try:
-        handle = open(shard.path, "rb")  # noqa: SIM115
-    except OSError as exc:
-        out.warn(shard.path, f"cannot read: {exc.strerror or exc}", skip=True)
+        handle = open_input(shard.path)
+    except InputError as error:
+        out.skip(error)
         return docs
+    limit = config.max_input_bytes
     with handle:
         handle.seek(shard.offset)
         offset = shard.offset
+        lines = iter_lines(handle, limit)
         for index in range(shard.count):
-            raw = handle.readline()
-            if not raw:
+            item = next(lines, None)
+            if item is None:
                 break
+            size, raw = item
             number = shard.line + index
             record_offset = offset
-            offset += len(raw)
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                out.warn(shard.path, "not valid UTF-8, decoded as cp1252", number, skip=False)
-                line = raw.decode("cp1252", errors="replace")
-            doc = _parse_record(shard.path, line, number, record_offset, config, out)
+            offset += size
+            if raw is None:
+                out.skip(too_large(shard.path, size, limit, number))
+                continue
+            decoded = _record_line(raw, shard.path, number, out)
+            if decoded is None:
+                continue
+            doc = _parse_record(shard.path, decoded, number, record_offset, config, out)
             if doc is not None:
                 docs.append(doc)
     return docs
+
+
+def _record_line(raw: bytes, path: str, number: int, out: _Collector) -> str | None:
+    """A JSON Lines line as text (a BOM on the first line left out)."""
+    if number == 1 and raw.startswith(BOM):
+        raw = raw[len(BOM) :]
+    decoded = _decoded(raw, path, out, number)
+    return None if decoded is None else decoded.text
 
 
 def _parse_record(
@@ -389,6 +649,9 @@ def _parse_record(
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         out.warn(path, f"malformed JSON: {exc.msg} (column {exc.colno})", number, skip=True)
+        return None
+    except RecursionError:
+        out.warn(path, "malformed JSON: nested too deeply", number, skip=True)
         return None
     if not isinstance(record, dict):
         out.warn(path, "a record must be a JSON object", number, skip=True)
@@ -423,7 +686,7 @@ def _record_text(line: str, config: LoadConfig) -> str | None:
         return None
     try:
         record = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
     if not isinstance(record, dict):
         return None
@@ -431,33 +694,29 @@ def _record_text(line: str, config: LoadConfig) -> str | None:
     return text if isinstance(text, str) else None
 
 
-def read_stdin_text(data: bytes, name: str = STDIN) -> tuple[str, list[InputWarning]]:
-    """Decode standard input like a file; returns the text and any warning."""
-    out = _Collector(strict=False)
-    text = decode(data, name, out)
-    return text or "", out.warnings
-
-
 def read_again(doc: Document, config: LoadConfig) -> Document:
-    """``doc`` with its text, read again from its file (workers send no text back).
+    """``doc`` with its text, read again from its file (workers send no text back), and
+    decoded as it was the first time.
 
     A document from standard input keeps its text and is returned as is. If the file can no
     longer be read, the document comes back without text (findings then show no excerpt).
     """
     if doc.text or doc.from_stdin:
         return doc
+    out = _Collector(strict=False)
     if doc.format == "jsonl":
         try:
-            with open(doc.path, "rb") as handle:
+            with open_input(doc.path) as handle:
                 handle.seek(doc.offset)
-                raw = handle.readline()
-        except OSError:
+                _, raw = next(iter_lines(handle, config.max_input_bytes), (0, None))
+        except (InputError, OSError):
             return doc
-        if doc.first_line == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        text = _record_text(raw.decode("utf-8", errors="replace"), config)
+        line = _record_line(raw, doc.path, doc.first_line, out) if raw else None
+        text = _record_text(line, config) if line is not None else None
         return doc if text is None else replace(doc, text=text)
-    out = _Collector(strict=False)
-    text = _read_text(doc.path, out)
-    parsed = _parse_file(doc.path, text, config, out) if text is not None else []
+    try:
+        decoded = read_text(doc.path, config)
+    except InputError:
+        return doc
+    parsed = _parse_file(doc.path, decoded.text, config, out)
     return replace(doc, text=parsed[0].text) if parsed else doc

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from dedup.escape import replace_surrogates
+
 _SINGLE_QUOTES = "\u2019\u2018\u02bc\u201b\u2032\u00b4\u0060"
 _DOUBLE_QUOTES = "\u00ab\u00bb\u201c\u201d\u201e\u201f\u2033\u2039\u203a"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -63,7 +65,11 @@ def normalize_text(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    """Steps 1 to 3 (everything but white space), on any text, line breaks included."""
+    """Steps 1 to 3 (everything but white space), on any text, line breaks included.
+
+    A lone surrogate (an undecodable byte kept by the reader, or an escaped one in a JSON
+    string) compares as U+FFFD."""
+    text = replace_surrogates(text)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     text = text.casefold()

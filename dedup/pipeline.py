@@ -89,8 +89,21 @@ def _patterns(langs: tuple[str, ...]) -> tuple[PatternSet, dict[object, int]]:
 def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
     """Load, segment, normalize and fingerprint one shard (runs in a worker)."""
     result = load.read_shard(shard, config.load)
-    docs = result.documents
-    segs = [normalized_paragraphs(d, config.load.segment) for d in docs]
+    docs: list[Document] = []
+    segs: list[list[Segment]] = []
+    for doc in result.documents:
+        # One article that the text stages cannot take must not stop the run: it is
+        # skipped with a warning naming it.
+        try:
+            segs.append(normalized_paragraphs(doc, config.load.segment))
+        except Exception as exc:  # reported, never silent
+            line = doc.first_line if doc.format == "jsonl" else None
+            result.warnings.append(
+                InputWarning(doc.path, line, f"cannot segment: {type(exc).__name__}, skipped")
+            )
+            result.skipped += 1
+            continue
+        docs.append(doc)
     return fingerprint_documents(docs, segs, config, result.warnings, result.skipped)
 
 
@@ -344,20 +357,22 @@ def scan(
     paths: Sequence[str],
     *,
     config: ScanConfig,
-    stdin_text: str | None = None,
+    stdin: bytes | None = None,
     stdin_name: str = load.STDIN,
     on_progress: Progress | None = None,
 ) -> ScanResult:
-    """Scan ``paths`` for repeated paragraphs, syndicated articles and boilerplate."""
+    """Scan ``paths`` for repeated paragraphs, syndicated articles and boilerplate
+    (``stdin``: the bytes of the article named ``-``)."""
     timer = Timer()
     with timer("load"):
         files, warnings = load.expand_paths(paths, config.load.strict)
         # An empty shard when nothing was found: the stages then run on empty arrays.
-        shards = list(load.plan_shards(files, config.batch_size, stdin_text, stdin_name)) or [
-            load.Shard()
-        ]
+        shards = list(
+            load.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)
+        ) or [load.Shard()]
     with timer("fingerprint"):
         corpus = Corpus.gather(map_shards(shards, config), on_progress, _total(shards), config.load)
+        warnings += load.duplicate_ids(corpus.documents)
     docs, boiler, findings, paragraph_pairs = analyse(corpus, config, timer)
     report = ScanReport(
         inputs=len(files),

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from dedup.errors import DedupError
+from dedup.files import fsync_dir
 
 TABLES = {
     "meta": "TEXT",
@@ -59,8 +60,13 @@ class Store(Protocol):
     def commit(self, changes: Changes) -> None: ...
 
     def writer(self) -> AbstractContextManager[None]:
-        """Held by an update from its first read to its commit: one writer at a time, so
-        that two updates do not both add what neither saw (readers never wait)."""
+        """Held by an update from its first read to its commit, and by a build until it is
+        published: one writer at a time, so that two updates do not both add what neither
+        saw (readers never wait)."""
+        ...
+
+    def verify(self) -> None:
+        """A quick integrity check of the stored data (raises :class:`IndexError_`)."""
         ...
 
     def close(self) -> None: ...
@@ -108,12 +114,14 @@ class SQLiteStore:
                     )
                 uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rw'}"
                 self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
-                if not readonly:
-                    self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA busy_timeout=30000")
+                # Look before writing anything: a foreign database stays as it is.
                 names = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master")}
                 if not set(TABLES) <= names:
+                    self.db.close()
                     raise IndexError_(f"{path}: not a dedup index")
+                if not readonly:
+                    self.db.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
             raise IndexError_(f"{path}: cannot open the index: {exc}") from None
 
@@ -129,7 +137,10 @@ class SQLiteStore:
                 ):
                     out[k] = bytes(v)
         except sqlite3.DatabaseError as exc:
-            raise IndexError_(f"{self.location}: cannot read the index: {exc}") from None
+            raise IndexError_(
+                f"{self.location}: cannot read the index: {exc}; "
+                "rebuild it with: dedup index build PATH..."
+            ) from None
         return out
 
     def items(self, table: str) -> Iterator[tuple[Key, bytes]]:
@@ -137,7 +148,10 @@ class SQLiteStore:
             for k, v in self.db.execute(f"SELECT k, v FROM {table} ORDER BY k"):
                 yield k, bytes(v)
         except sqlite3.DatabaseError as exc:
-            raise IndexError_(f"{self.location}: cannot read the index: {exc}") from None
+            raise IndexError_(
+                f"{self.location}: cannot read the index: {exc}; "
+                "rebuild it with: dedup index build PATH..."
+            ) from None
 
     def commit(self, changes: Changes) -> None:
         try:
@@ -159,6 +173,18 @@ class SQLiteStore:
         except sqlite3.DatabaseError as exc:
             raise IndexError_(f"{self.location}: cannot write the index: {exc}") from None
 
+    def verify(self) -> None:
+        try:
+            rows = self.db.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            rows = [(str(exc),)]
+        if rows != [("ok",)]:
+            problem = "; ".join(str(r[0]) for r in rows[:3])
+            raise IndexError_(
+                f"{self.location}: the index is damaged ({problem}); "
+                "rebuild it with: dedup index build PATH..."
+            )
+
     @contextmanager
     def writer(self) -> Iterator[None]:
         with open(f"{self._target or self.path}.lock", "a+b") as handle:
@@ -178,7 +204,13 @@ class SQLiteStore:
             if publish:
                 with open(self.path, "rb+") as handle:
                     os.fsync(handle.fileno())
+                # The old index's journal (an update killed after its commit leaves one)
+                # must not be read as the new file's: it goes first. The build holds the
+                # writer lock, so no update is writing it.
+                for suffix in ("-wal", "-shm"):
+                    Path(f"{self._target}{suffix}").unlink(missing_ok=True)
                 os.replace(self.path, self._target)
+                fsync_dir(self._target.parent)
             else:
                 self.path.unlink(missing_ok=True)
             self._target = None
@@ -245,6 +277,9 @@ class RedisStore:
             if kept:
                 pipe.hset(self._key(table), mapping=kept)
         pipe.execute()
+
+    def verify(self) -> None:
+        """Redis keeps its own data sound; decoding errors are caught where values are read."""
 
     @contextmanager
     def writer(self) -> Iterator[None]:
