@@ -24,6 +24,7 @@ other field as it was; records that do not change are copied byte for byte). Wri
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -37,9 +38,9 @@ from dedup.config import LoadConfig
 from dedup.errors import DedupError, InputError
 from dedup.escape import printable
 from dedup.files import Change, manifest_bytes, write_atomic
-from dedup.load import Decoded, decode, read_input
+from dedup.load import Decoded, decode, read_input, record_sha256
 from dedup.pipeline import ScanResult
-from dedup.records import Location
+from dedup.records import Document, Location
 from dedup.report import Finding
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -231,6 +232,7 @@ def clean_files(
     for path, docs in by_path.items():
         first = corpus.documents[docs[0]]
         original = _read_again(path, corpus.load_config)
+        _same_as_scanned(path, original, [corpus.documents[d] for d in docs])
         decoded = decode(original, path)
         target = mapping.get(path)
         if first.format == "jsonl":
@@ -241,6 +243,18 @@ def clean_files(
             written = target if docs[0] not in cleaning.dropped and not emptied else None
         outcomes.append(FileOutcome(path, written, original, decoded, cleaned, emptied))
     return outcomes
+
+
+def _same_as_scanned(path: str, data: bytes, docs: Sequence[Document]) -> None:
+    """Refuse to clean a file that changed after the scan read it: the plan is about the
+    text the scan saw."""
+    if docs[0].format == "jsonl":
+        lines = data.split(b"\n")
+        same = all(record_sha256(lines[d.first_line - 1]) == d.sha256 for d in docs)
+    else:
+        same = hashlib.sha256(data).hexdigest() == docs[0].sha256
+    if not same:
+        raise InputError(path, "changed since the scan read it; nothing written, run again")
 
 
 def _read_again(path: str, config: LoadConfig) -> bytes:

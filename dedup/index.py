@@ -348,7 +348,7 @@ def _scan_units(files: Sequence[str], limit: int) -> tuple[list[_Unit], list[Inp
                             error = load.too_large(path, size, limit, line_no)
                             warnings.append(InputWarning(path, line_no, error.reason))
                         elif raw.strip():
-                            sha = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
+                            sha = load.record_sha256(raw)
                             n = seen[sha] = seen.get(sha, 0) + 1
                             units.append(_Unit(path, sha, f"{norm}\0{sha}\0{n}", offset, line_no))
                         offset += size

@@ -20,6 +20,7 @@ original bytes, which is what the cleaner writes for every line it keeps.
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import os
 import re
@@ -412,7 +413,10 @@ def read_shard(shard: Shard, config: LoadConfig) -> ShardResult:
                 continue
             decoded = _decoded(data, path, out)
             if decoded is not None:
-                docs.extend(_parse_file(path, decoded.text, config, out))
+                sha = hashlib.sha256(data).hexdigest()
+                docs.extend(
+                    replace(d, sha256=sha) for d in _parse_file(path, decoded.text, config, out)
+                )
     elif shard.path:
         docs.extend(_read_jsonl_range(shard, config, out))
     return ShardResult(docs, out.warnings, out.skipped)
@@ -628,8 +632,13 @@ def _read_jsonl_range(shard: Shard, config: LoadConfig, out: _Collector) -> list
                 continue
             doc = _parse_record(shard.path, decoded, number, record_offset, config, out)
             if doc is not None:
-                docs.append(doc)
+                docs.append(replace(doc, sha256=record_sha256(raw)))
     return docs
+
+
+def record_sha256(raw: bytes) -> str:
+    """What names a JSON Lines record's bytes: the SHA-256 of its line without its end."""
+    return hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
 
 
 def _record_line(raw: bytes, path: str, number: int, out: _Collector) -> str | None:

@@ -64,6 +64,8 @@ class Document:
             without a ``title`` in its front matter).
         offset: byte offset of the record in its file (JSON Lines), to read it again.
         from_stdin: read from standard input (``path`` is then the name given for it).
+        sha256: of the bytes it was read from (the file; for JSON Lines, the record's line
+            without its end), so that a file changed after the scan is never cleaned by it.
     """
 
     path: str
@@ -78,6 +80,7 @@ class Document:
     title_in_text: bool = False
     offset: int = 0
     from_stdin: bool = False
+    sha256: str = ""
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property

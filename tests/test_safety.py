@@ -521,3 +521,29 @@ def test_clean_in_place_writes_through_a_symlink(corpus, tmp_path):
     run_cli(["clean", str(corpus), "--in-place", "--manifest", str(tmp_path / "m.jsonl"), "-q"])
     assert (corpus / SEED_NAMES[3]).is_symlink()
     assert "Laisser un commentaire" not in real.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("in_place", [False, True], ids=["out", "in-place"])
+def test_a_file_changed_after_the_scan_is_not_cleaned(corpus, tmp_path, monkeypatch, in_place):
+    from dedup import pipeline
+
+    real_scan = pipeline.scan
+    victim = corpus / SEED_NAMES[3]
+
+    def scan_then_edit(*args, **kwargs):
+        result = real_scan(*args, **kwargs)
+        victim.write_text(victim.read_text(encoding="utf-8") + "Une ligne de plus.\n", "utf-8")
+        return result
+
+    monkeypatch.setattr(pipeline, "scan", scan_then_edit)
+    before = snapshot(corpus)
+    where = ["--in-place"] if in_place else ["--out", str(tmp_path / "out")]
+    result = run_cli(
+        ["clean", str(corpus), *where, "--manifest", str(tmp_path / "m.jsonl")], exit_code=2
+    )
+    assert f"{victim}: changed since the scan read it" in result.stderr
+    after = snapshot(corpus)
+    assert {k: v for k, v in after.items() if k != victim.name} == {
+        k: v for k, v in before.items() if k != victim.name
+    }
+    assert not (tmp_path / "m.jsonl").exists()
