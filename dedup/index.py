@@ -41,7 +41,7 @@ from dedup.records import Document, InputWarning, Segment
 from dedup.report import DOCUMENT_KINDS, ScanReport
 from dedup.store import IndexError_, Key, Store, open_store
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Postings buckets: the top 16 bits of a posting key.
 BUCKET_BITS = 16
 N_BUCKETS = 1 << BUCKET_BITS

@@ -8,12 +8,16 @@ Steps, in order (the order matters):
 
 1. Unicode NFKC: ligatures (``ﬁ`` -> ``fi``), no-break and narrow no-break spaces,
    full-width forms, the ellipsis character (``…`` -> ``...``).
-2. Case folding (``str.casefold``), then NFKC again: folding can produce sequences that are
-   not in normal form, and normalizing twice is what makes the whole function idempotent.
-3. Typography: every apostrophe and single quote (’ ‘ ʼ ‛ ′ ´) becomes ``'``; every double
+2. Typography: every apostrophe and single quote (’ ‘ ʼ ‛ ′ ´) becomes ``'``; every double
    quote and guillemet (« » “ ” „ ‟ ″ ‹ ›) becomes ``"``; dashes and the minus sign become
    ``-``; bullets become spaces; zero-width characters and soft hyphens are removed.
+3. Case folding (``str.casefold``), then NFKC again: folding can produce sequences that are
+   not in normal form, and normalizing twice is what makes the whole function idempotent.
 4. Whitespace: runs of white space collapse to one space, and the ends are stripped.
+
+Segments carry the *typographic form* (every step but case folding): comparisons fold its
+case (:func:`fold_case`, which maps it word for word onto the normalized form), and the
+verifier reads facts from it (capitalised names).
 
 Accents are kept: ``é`` and ``e`` stay different letters (NFKC composes them, it never
 strips them), because in French they distinguish words (``côte``, ``cote``, ``côté``).
@@ -61,19 +65,17 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("Une ﬁn  — enﬁn…")
     'une fin - enfin...'
     """
-    return " ".join(_fold(text).split())
+    return " ".join(fold_case(_typography(text)).split())
 
 
-def _fold(text: str) -> str:
-    """Steps 1 to 3 (everything but white space), on any text, line breaks included.
+def _typography(text: str) -> str:
+    """Steps 1 and 2 (Unicode forms and typography: everything but case and white space),
+    on any text, line breaks included.
 
     A lone surrogate (an undecodable byte kept by the reader, or an escaped one in a JSON
     string) compares as U+FFFD."""
     text = replace_surrogates(text)
     if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    text = text.casefold()
-    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     for char, replacement in _REPLACEMENTS:
         if char in text:
@@ -81,22 +83,38 @@ def _fold(text: str) -> str:
     return text
 
 
-def normalize_lines(text: str) -> list[str]:
-    """Normalize a whole text at once and return its lines, one normalized line per line.
+def fold_case(text: str) -> str:
+    """Step 3: case folding, then NFKC again (folding can produce sequences that are not in
+    normal form, and normalizing twice is what makes the whole function idempotent). It
+    never creates or removes a line break or a space, so it maps the typographic form of a
+    text (:func:`typographic_lines`) word for word onto its normalized form.
 
-    Equal to ``[normalize_text(line) for line in split_lines(text)]`` (lines end at ``\\r\\n``,
-    ``\\r`` or ``\\n``), with one call per text instead of one per line: normalization never
-    creates or removes a line break, so line numbers still point into the original.
+    >>> fold_case("Le Monde ÉCRIT")
+    'le monde écrit'
+    """
+    text = text.casefold()
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text
 
-    >>> normalize_lines("L’été\\r\\n« Oui »\\n")
-    ["l'été", '" oui "', '']
+
+def typographic_lines(text: str) -> list[str]:
+    """Steps 1, 2 and 4 of a whole text at once (case kept), one line per line: the form
+    segments carry, from which facts (capitalised names, figures) are read; comparisons
+    apply :func:`fold_case` to it.
+
+    Line breaks are ``\\r\\n``, ``\\r`` or ``\\n``; normalization never creates or removes
+    one, so line numbers still point into the original.
+
+    >>> typographic_lines("L’Été\\r\\n« Oui »\\n")
+    ["L'Été", '" Oui "', '']
     """
     # Line breaks become "\n" first: removing a zero-width character between "\r" and "\n"
     # must not merge two line breaks into one. ("\r\n" first, then a lone "\r": the same as
     # substituting the regex "\r\n|\r|\n", without a regex pass over every text.)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _fold(text)
+    text = _typography(text)
     if (
         "  " in text
         or " \n" in text
@@ -108,3 +126,15 @@ def normalize_lines(text: str) -> list[str]:
         # Runs of white space (other than "\n") become one space, and each line is stripped.
         return [" ".join(line.split()) for line in text.split("\n")]
     return text.split("\n")
+
+
+def normalize_lines(text: str) -> list[str]:
+    """Normalize a whole text at once and return its lines, one normalized line per line.
+
+    Equal to ``[normalize_text(line) for line in split_lines(text)]``, with one call per text
+    instead of one per line.
+
+    >>> normalize_lines("L’été\\r\\n« Oui »\\n")
+    ["l'été", '" oui "', '']
+    """
+    return fold_case("\n".join(typographic_lines(text))).split("\n")

@@ -33,6 +33,7 @@ from dedup import candidates, fingerprint, load, verify
 from dedup.cluster import Cluster, clusters_from_pairs
 from dedup.config import LoadConfig, ScanConfig
 from dedup.findings import boilerplate_findings, document_findings, paragraph_finding
+from dedup.normalize import fold_case
 from dedup.patterns import PatternSet
 from dedup.records import Document, InputWarning, Segment
 from dedup.report import Finding, ScanReport
@@ -119,7 +120,8 @@ def fingerprint_documents(
     with the paragraphs it stored."""
     counts = np.array([len(s) for s in segs], dtype=np.int64)
     flat = [s for ss in segs for s in ss]
-    norms = [s.text for s in flat]
+    forms = [s.text for s in flat]  # the typographic form, case kept (packed for the verifier)
+    norms = fold_case("\n".join(forms)).split("\n") if forms else []  # what is compared
     par_doc = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
     par_title = np.array([s.is_title for s in flat], dtype=bool)
     fp = fingerprint.fingerprint_paragraphs(norms, par_doc, par_title, len(docs), config.minhash)
@@ -139,7 +141,7 @@ def fingerprint_documents(
     return ShardOutput(
         # Text goes back only for standard input, which cannot be read twice.
         documents=[d if d.from_stdin else replace(d, text="") for d in docs],
-        packed_norms=_pack_norms(norms, counts),
+        packed_norms=_pack_norms(forms, counts),
         warnings=warnings or [],
         skipped=skipped,
         par_doc=par_doc,
@@ -318,8 +320,8 @@ class Corpus:
             self._tfidf = verify.TfidfCosine().fit(self.df, n)
         return self._tfidf
 
-    def norms(self, index: int) -> list[str]:
-        """The document's normalized paragraphs, as the fingerprints saw them."""
+    def forms(self, index: int) -> list[str]:
+        """The document's paragraphs in their typographic form (normalized, case kept)."""
         first = int(self.arrays["doc_first_par"][index])
         count = int(self.arrays["doc_first_par"][index + 1]) - first
         return (
@@ -327,6 +329,11 @@ class Corpus:
             if count
             else []
         )
+
+    def norms(self, index: int) -> list[str]:
+        """The document's normalized paragraphs, as the fingerprints saw them."""
+        forms = self.forms(index)
+        return fold_case("\n".join(forms)).split("\n") if forms else []
 
 
 # --------------------------------------------------------------------------- scan

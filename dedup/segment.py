@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from dedup.normalize import normalize_lines
+from dedup.normalize import typographic_lines
 from dedup.records import Document, Segment
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -94,13 +94,15 @@ def _blocks(lines: list[str], markdown: bool) -> list[Segment]:
 
 
 def normalized_paragraphs(doc: Document, mode: str = "auto") -> list[Segment]:
-    """Like :func:`split_paragraphs`, with each paragraph's *normalized* text.
+    """Like :func:`split_paragraphs`, with each paragraph's normalized text in its
+    *typographic form*: normalized but for case (:func:`~dedup.normalize.fold_case` of it is
+    the normalized text; the verifier reads capitalised names from it).
 
-    The whole text is normalized in one call (:func:`~dedup.normalize.normalize_lines`) and
-    then segmented, which is what the fingerprint stage needs; a line that is blank once
+    The whole text is normalized in one call (:func:`~dedup.normalize.typographic_lines`)
+    and then segmented, which is what the fingerprint stage needs; a line that is blank once
     normalized (only zero-width characters, say) is blank here.
     """
-    lines = normalize_lines(doc.text)
+    lines = typographic_lines(doc.text)
     if mode == "line" or (mode == "auto" and doc.format != "md"):
         # Normalized lines are already stripped and collapsed: each non-empty one is a
         # paragraph, as split_paragraphs would find it.

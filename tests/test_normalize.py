@@ -77,9 +77,9 @@ def _normalize_lines_by_regex(text):
     """The regex definition normalize_lines had before its fast path (the reference)."""
     import re
 
-    from dedup.normalize import _fold
+    from dedup.normalize import _typography, fold_case
 
-    text = _fold(re.sub(r"\r\n|\r|\n", "\n", text))
+    text = fold_case(_typography(re.sub(r"\r\n|\r|\n", "\n", text)))
     return [line.strip(" ") for line in re.sub(r"[^\S\n]+", " ", text).split("\n")]
 
 
@@ -115,3 +115,17 @@ def test_normalize_lines_fast_path_on_edges(text):
     from dedup.normalize import normalize_lines
 
     assert normalize_lines(text) == _normalize_lines_by_regex(text)
+
+
+@settings(max_examples=2000, derandomize=True)
+@given(st.text(max_size=60))
+def test_folding_the_typographic_form_gives_the_normalized_form(text):
+    """Segments carry the typographic form; comparisons fold its case: word for word, the
+    same text as normalizing the original."""
+    from dedup.normalize import fold_case, normalize_lines, typographic_lines
+
+    typographic = typographic_lines(text)
+    assert [fold_case(line) for line in typographic] == normalize_lines(text)
+    assert [len(line.split()) for line in typographic] == [
+        len(fold_case(line).split()) for line in typographic
+    ]
