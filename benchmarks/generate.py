@@ -12,18 +12,64 @@ The text is made of pronounceable pseudo-words (French-looking, with é è à ç
 Zipfian vocabulary whose head is real French function words, mixed with topic words, named
 entities of the topic and numbers. Unrelated stories on one topic therefore share names and
 common words, but not sentences. Article lengths are log-normal (median 400 words, mean about
-480, from 80 to 2,500 words; briefs can be shorter), in 4-25 paragraphs of 1-5 sentences.
+480, from 80 to 2,500 words; briefs can be shorter), in 4-25 paragraphs of 1-5 sentences. The
+template stories (below) are real French sentences around pseudo-word names.
 
 What is planted (all deterministic for a given ``--seed`` and ``--articles``):
 
-- **Syndication**: about 8 % of stories are republished by 1-4 other outlets, each copy being
-  an *exact* copy (sometimes under another title), a *rewrite* (new headline, reworded lead,
-  synonym substitutions, word insertions/deletions, sentences dropped or reordered; word
-  3-gram Jaccard with the original about 0.3, see ``rewrite_jaccard_mean``) or a *brief* (the
-  first 2-3 paragraphs of a longer story). Each story with copies is one entry of
-  ``doc_clusters``; ``copy_kinds`` says which article is the original and what each copy is.
-- **Repeated paragraphs**: about 3 % of the articles (taken among those that belong to no
-  cluster) carry one paragraph twice, half exactly, half with 1-3 words changed.
+- **Syndication**: about 8 % of the ordinary stories are republished by 1-4 other outlets,
+  each copy being (weights in ``COPY_KIND_WEIGHTS``)
+
+  - *exact*: the same text, sometimes under another title;
+  - *rewrite*: new headline, reworded lead, synonym substitutions, word insertions/deletions,
+    sentences dropped or reordered (word 3-gram Jaccard with the original about 0.3, see
+    ``rewrite_jaccard_mean``);
+  - *brief*: the first 2-3 paragraphs of a longer story;
+  - *noisy* (a reprint, as scanned or re-keyed): any combination of a cut from the bottom
+    (40-100 % of the paragraphs kept, at least 2 and 40 words), a new headline, the lead's
+    first clause dropped (up to its first comma), two adjacent paragraphs merged into one
+    line, and OCR-like character noise (rn->m, m->rn, l->1, e->c, ... confusions, dropped
+    accents, deleted characters, two words merged by a lost space, a word split by a stray
+    space) at a rate per character drawn from ``NOISE_RATES`` (a copy that would otherwise be
+    unchanged gets a non-zero rate); the title gets the same noise unless it is new;
+  - *correction*: by the original's outlet, the title prefixed with ``RECTIFICATIF - `` (or
+    ``CORRECTED - ``), one digit of one figure of the body changed and a last line
+    ``(Corrige le montant au 2e paragraphe)`` (``le pourcentage`` for a percentage) appended;
+    at most one a story, about 3 per 1,000 articles.
+
+  Each story with copies is one entry of ``doc_clusters`` (corrections included: a correction
+  is a copy of what it corrects); ``copy_kinds`` says which article is the original and what
+  each copy is. ``copy_details`` describes the noisy copies and the corrections, by id:
+  ``{"kind": "noisy", "of": ORIGINAL_ID, "noise": 0.01, "kept": 0.62, "transforms": ["cut",
+  "title", "lead_clause", "merge", "ocr"]}`` (``kept``: share of the original's body words
+  kept, before the character noise; ``transforms``: those applied, in that order) and
+  ``{"kind": "correction", "of": ORIGINAL_ID, "paragraph": 2, "line": 3, "old": "4500",
+  "new": "4800"}`` (``paragraph``: as named in the note, counted in the body; ``line``: the
+  1-based text line, furniture included).
+- **Template stories** (``TEMPLATE_SHARE``, 3 % of the articles): recurring formats filled
+  with other facts, as wire copy is: a quarterly dividend notice, quarterly results (a small
+  table of "Chiffre d'affaires 655 M€ contre 742 M€" lines, 35 % of them followed by 2-4
+  paragraphs of ordinary commentary), a money-market tender result, a daily market report
+  (20 % with commentary), football results of one round of a league, and an appointment
+  (``FORMATS``). The wording of a format is fixed (some sentences are optional, drawn per
+  instance); the slots take company, person, place, team and bank names, figures and dates.
+  A format's instances come from its two home outlets (55 % and 25 %) or any outlet, and no
+  two are equal; titles follow the format too. None has copies or a repeated paragraph.
+  ``template_groups`` lists, per format, the ids of all its instances (one group per format,
+  every outlet together; ``template_formats`` names the format of each group).
+- **Related stories** (``RELATED_SHARE``, 3 % of the articles, in groups of 2-4): separate
+  articles about one event, by distinct outlets a few days apart: ordinary bodies (at least
+  200 words) written independently, all naming the event's 2-4 names (a speaker and other
+  people, places or organisations of the topic), sharing one verbatim quote sentence
+  (``« ... », a déclaré NAME.``) and, in half of the groups, one background sentence; their
+  headlines differ but name the event. In 35 % of the groups the second article is a
+  follow-up of the first (1-3 days later, often by the same outlet): after its own lead it
+  reuses a run of the first article's sentences as background, at most 35 % of the first
+  one's words and 40 % of its own. None has copies or a repeated paragraph. ``related_groups``
+  lists the groups' ids; ``related_followups`` gives ``{"id": FOLLOWUP, "of": FIRST,
+  "reused": 0.31}`` (share of the follow-up's body words taken from the first).
+- **Repeated paragraphs**: about 3 % of the articles (taken among the ordinary stories without
+  copies) carry one paragraph twice, half exactly, half with 1-3 words changed.
   ``repeated_paragraphs`` gives the 1-based paragraph (= text line) numbers of both copies.
 - **Site furniture**: every outlet appends 1-4 lines at the end (or puts them at the start)
   of most of its articles. ``boilerplate`` lists them per outlet; a ``{field}`` in a line is
@@ -42,13 +88,14 @@ import re
 import sys
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
 
 import numpy as np
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 # ----------------------------------------------------------------------------- parameters
 
@@ -58,8 +105,33 @@ N_PSEUDO_WORDS = 40_000
 TOPIC_WORDS = 250
 SYNDICATED_SHARE = 0.08
 COPIES_WEIGHTS = (0.45, 0.30, 0.15, 0.10)  # 1, 2, 3 or 4 copies
-COPY_KINDS = ("exact", "rewrite", "brief")
-COPY_KIND_WEIGHTS = (0.35, 0.45, 0.20)
+COPY_KINDS = ("exact", "rewrite", "brief", "noisy", "correction")
+COPY_KIND_WEIGHTS = (0.29, 0.365, 0.165, 0.15, 0.03)
+#: Noisy reprints: OCR-like character noise per character (one rate drawn per copy), and the
+#: probability of each of the other transforms.
+NOISE_RATES = (0.0, 0.005, 0.01, 0.02, 0.04)
+NOISY_CUT, NOISY_TITLE, NOISY_CLAUSE, NOISY_MERGE = 0.5, 0.4, 0.3, 0.3
+NOISY_KEEP = (0.4, 1.0)  # share of the paragraphs kept by a cut
+NOISY_MIN_WORDS = 40
+CORRECTION_PREFIXES = ("RECTIFICATIF - ", "CORRECTED - ")
+#: Template stories (recurring formats filled with other facts), share of all articles.
+TEMPLATE_SHARE = 0.03
+#: Instances of a format published by its two home outlets (the rest: any outlet).
+TEMPLATE_HOME = (0.55, 0.25)
+#: Related stories (separate articles about one event), share of all articles.
+RELATED_SHARE = 0.03
+RELATED_SIZE_WEIGHTS = (0.5, 0.3, 0.2)  # groups of 2, 3 or 4 articles
+RELATED_MIN_WORDS = 200
+RELATED_BACKGROUND = 0.5  # groups that also share one background sentence
+#: Related groups whose second article is a follow-up of the first: it reuses a run of the
+#: first one's sentences, at most FOLLOWUP_REUSE[1] of the first's words and FOLLOWUP_MAX of
+#: its own words.
+FOLLOWUP_SHARE = 0.35
+FOLLOWUP_REUSE = (0.2, 0.35)
+FOLLOWUP_MAX = 0.4
+N_COMPANIES = 400
+COMPANY_SUFFIXES = ("", " SA", " Industries", " Groupe", " Holding", " Énergie", " & Cie")
+COMPANY_SUFFIX_W = (10, 3, 1, 1, 1, 1, 0.5)
 REPEAT_SHARE = 0.03
 #: Token mixture: general vocabulary, topic words, entities, numbers.
 MIX = (0.80, 0.13, 0.055, 0.015)
@@ -247,6 +319,7 @@ class Lexicon:
     synonyms: np.ndarray  # (n_words, 3): words of a similar rank
     is_word: np.ndarray
     is_entity: np.ndarray
+    is_person: np.ndarray  # entities that are a full name (first name and surname)
     numbers: tuple[int, int]  # [start, end) of the number tokens
     topic_words: np.ndarray  # (N_TOPICS, TOPIC_WORDS)
     topic_words_cdf: np.ndarray
@@ -260,6 +333,10 @@ class Lexicon:
     ends_cdf: np.ndarray
     newline: int
     separator: int
+    first_names: list[str]
+    surnames: list[str]
+    places: list[str]
+    companies: list[str]  # names for the template stories (not tokens of the table)
 
 
 SEPARATOR = "\x1e"
@@ -288,6 +365,7 @@ def build_lexicon(rng: np.random.Generator) -> Lexicon:
 
     first, last, places = proper(300, (1, 2)), proper(3000, (2, 3)), proper(600, (2, 3))
     entities: list[str] = []
+    people: list[int] = []  # entities that are a full name
 
     def add(name: str) -> int:
         entities.append(name)
@@ -298,6 +376,7 @@ def build_lexicon(rng: np.random.Generator) -> Lexicon:
         for _ in range(n_people):
             surname = last[rng.integers(len(last))]
             ids += [add(f"{first[rng.integers(len(first))]} {surname}"), add(surname)]
+            people.append(ids[-2])
         ids += [add(places[rng.integers(len(places))]) for _ in range(n_places)]
         for _ in range(n_orgs):
             head = ORG_HEADS[rng.integers(len(ORG_HEADS))].replace("_", " ")
@@ -332,6 +411,8 @@ def build_lexicon(rng: np.random.Generator) -> Lexicon:
     is_word[:n_words] = True
     is_entity = np.zeros(len(tokens), dtype=bool)
     is_entity[e0:n0] = True
+    is_person = np.zeros(len(tokens), dtype=bool)
+    is_person[np.array(people) + e0] = True
 
     topic_words = np.stack(
         [
@@ -347,6 +428,15 @@ def build_lexicon(rng: np.random.Generator) -> Lexicon:
     )
     n_own = len(own[0])
     entity_w = np.concatenate([_zipf(n_own, 1.1, 1.0), np.full(20, 0.02)])
+    companies = [
+        name + COMPANY_SUFFIXES[k]
+        for name, k in zip(
+            proper(N_COMPANIES, (2, 3)),
+            _draw(rng, _cdf(COMPANY_SUFFIX_W), N_COMPANIES).tolist(),
+            strict=True,
+        )
+    ]
+    assert all(t.isprintable() for t in companies + places + first + last)
 
     return Lexicon(
         table=table,
@@ -356,6 +446,7 @@ def build_lexicon(rng: np.random.Generator) -> Lexicon:
         synonyms=syn,
         is_word=is_word,
         is_entity=is_entity,
+        is_person=is_person,
         numbers=(n0, p0),
         topic_words=topic_words.astype(np.int64),
         topic_words_cdf=_cdf(_zipf(TOPIC_WORDS, 1.0, 4.0)),
@@ -369,6 +460,10 @@ def build_lexicon(rng: np.random.Generator) -> Lexicon:
         ends_cdf=_cdf((0.95, 0.035, 0.015)),
         newline=p0 + 4,
         separator=p0 + 5,
+        first_names=first,
+        surnames=last,
+        places=places,
+        companies=companies,
     )
 
 
@@ -404,6 +499,19 @@ class Bodies:
         starts = _starts(self.par_sizes)
         return [
             sents[s : s + n] for s, n in zip(starts.tolist(), self.par_sizes.tolist(), strict=True)
+        ]
+
+    def docs(self) -> list[list[list[np.ndarray]]]:
+        """Sentences per paragraph of every article (views into ``ids``)."""
+        o = self.offsets.tolist()
+        sents = [self.ids[o[k] : o[k + 1]] for k in range(len(o) - 1)]
+        sizes = self.par_sizes.tolist()
+        pars = [
+            sents[s : s + n] for s, n in zip(_starts(self.par_sizes).tolist(), sizes, strict=True)
+        ]
+        return [
+            pars[s : s + n]
+            for s, n in zip(_starts(self.n_par).tolist(), self.n_par.tolist(), strict=True)
         ]
 
     @classmethod
@@ -614,6 +722,101 @@ class Writer:
         lens = np.bincount(sid, minlength=len(b.offsets) - 1)
         return Bodies(ids, np.concatenate([[0], np.cumsum(lens)]), b.par_sizes, b.n_par)
 
+    # ------------------------------------------------------------------------- reprints
+
+    def ocr(self, text: str, rate: float) -> str:
+        """``text`` with OCR-like errors at about ``rate`` per character: confusions (rn->m,
+        m->rn, l->1, e->c, ...), dropped accents, deleted characters, two words merged by a lost
+        space, a word split by a stray space. Newlines are left alone."""
+        py = self.py
+        n = len(text)
+        k = int(self.rng.binomial(n, rate)) if n else 0
+        out: list[str] = []
+        last = 0
+        for p in sorted(py.sample(range(n), k)):
+            ch = text[p]
+            if p < last or ch == "\n":
+                continue
+            width = 1
+            if ch == " ":
+                rep = ""
+            elif text.startswith("rn", p):
+                rep, width = "m", 2
+            elif ch in _OCR_SUB and (ch in _ACCENTED or py.random() < 0.6):
+                rep = _OCR_SUB[ch]
+            elif ch.isalpha() and text[p + 1 : p + 2].isalpha() and py.random() < 0.35:
+                rep = ch + " "
+            else:
+                rep = ""
+            out += (text[last:p], rep)
+            last = p + width
+        out.append(text[last:])
+        return "".join(out)
+
+    def noisy(self, text: str, title: str) -> tuple[str, str, dict[str, object]]:
+        """A noisy reprint of ``text`` (one paragraph a line) and ``title``: any of a cut
+        from the bottom, the lead's first clause dropped, two adjacent paragraphs merged and
+        OCR noise; ``"title"`` in the transforms asks the caller for a new headline."""
+        py = self.py
+        pars = text.split("\n")
+        words = [p.count(" ") + 1 for p in pars]
+        transforms: list[str] = []
+        if len(pars) > 2 and py.random() < NOISY_CUT:
+            keep = max(2, math.ceil(py.uniform(*NOISY_KEEP) * len(pars)))
+            while keep < len(pars) and sum(words[:keep]) < NOISY_MIN_WORDS:
+                keep += 1
+            if keep < len(pars):
+                pars = pars[:keep]
+                transforms.append("cut")
+        if py.random() < NOISY_TITLE:
+            transforms.append("title")
+        if py.random() < NOISY_CLAUSE:
+            lead = pars[0]
+            ends = [i for i in (lead.find(". "), lead.find("? "), lead.find("! ")) if i >= 0]
+            comma = lead.find(", ")
+            if 0 < comma < min(ends, default=len(lead)):
+                rest = lead[comma + 2 :]
+                pars[0] = rest[0].upper() + rest[1:]
+                transforms.append("lead_clause")
+        if len(pars) >= 3 and py.random() < NOISY_MERGE:
+            j = py.randrange(len(pars) - 1)
+            pars[j : j + 2] = [pars[j] + " " + pars[j + 1]]
+            transforms.append("merge")
+        rate = py.choice(NOISE_RATES)
+        if not rate and not transforms:
+            rate = py.choice(NOISE_RATES[1:])
+        kept = sum(p.count(" ") + 1 for p in pars) / sum(words)
+        body = "\n".join(pars)
+        if rate:
+            transforms.append("ocr")
+            body = self.ocr(body, rate)
+            if "title" not in transforms:
+                title = self.ocr(title, rate)
+        return body, title, {"noise": rate, "kept": round(kept, 3), "transforms": transforms}
+
+    def correct(self, text: str) -> tuple[str, dict[str, object]] | None:
+        """``text`` with one figure changed (one digit) and the correction note appended, and
+        what was changed; None when the text has no figure but years."""
+        py = self.py
+        pars = text.split("\n")
+        found = [
+            (j, m)
+            for j, par in enumerate(pars)
+            for m in _FIGURE.finditer(par)
+            if not _YEAR.fullmatch(m.group(1))
+        ]
+        if not found:
+            return None
+        j, m = found[py.randrange(len(found))]
+        old = m.group(1)
+        at = py.choice([i for i, c in enumerate(old) if c.isdigit()])
+        digit = py.choice([d for d in "0123456789" if d != old[at] and (d != "0" or at > 0)])
+        new = old[:at] + digit + old[at + 1 :]
+        pars[j] = pars[j][: m.start(1)] + new + pars[j][m.end(1) :]
+        what = "le pourcentage" if m.group(2) else "le montant"
+        pars.append(f"(Corrige {what} au {_ordinal(j + 1)} paragraphe)")
+        return "\n".join(pars), {"paragraph": j + 1, "old": old, "new": new}
+
     def near_repeat(self, paragraph: str) -> str:
         """``paragraph`` with 1-3 of its lower-case words replaced by other words."""
         rng, lex = self.rng, self.lex
@@ -627,6 +830,24 @@ class Writer:
         return " ".join(tokens)
 
 
+#: OCR confusions (one character read as another, or as two).
+_OCR_SUB = dict(
+    zip(
+        _split("m l e c i n u o h t 0 1 5 é è ê à ç É"),
+        _split("rn 1 c e l u n c b f o l S e e e a c E"),  # the last six: dropped accents
+        strict=True,
+    )
+)
+_ACCENTED = frozenset("éèêàçÉ")
+#: A figure of the text (``12``, ``3,5``, ``45 %``) not glued to a word.
+_FIGURE = re.compile(r"(?<!\w)(\d+(?:,\d+)?)(?!\w|,\d)( %)?")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _ordinal(n: int) -> str:
+    return "1er" if n == 1 else f"{n}e"
+
+
 # ----------------------------------------------------------------------------- corpus
 
 
@@ -635,13 +856,14 @@ class Article:
     """One article before ids are assigned (the corpus is shuffled at the end)."""
 
     story: int
-    kind: str  # original, exact, rewrite, brief
+    kind: str  # original, a copy kind of COPY_KINDS, template or related
     outlet: int
     topic: int
     day: int  # days since 2024-01-01
     title: str
     text: str
     head: int = 0  # furniture lines put before the body
+    detail: dict[str, object] | None = None  # what a noisy copy or a correction changed
 
 
 @dataclass
@@ -696,14 +918,30 @@ def _stories(
                         targets.append(t)
                 t_ids = title_ids[title_off[i] : title_off[i + 1]]
                 body = batch.body(i)
+                corrected = False
                 for target in targets:
                     kind = py.choices(COPY_KINDS, weights=COPY_KIND_WEIGHTS)[0]
                     if kind == "brief" and batch.n_par[i] < 5:
                         kind = "exact" if py.random() < 0.5 else "rewrite"
+                    fixed = None
+                    if kind == "correction":  # one a story, by the original's outlet
+                        fixed = None if corrected else w.correct(text)
+                        kind = "correction" if fixed else "exact"
                     copy = Article(story, kind, target, topic, day + py.randint(0, 2), title, text)
                     if kind == "rewrite":
                         rewrite_jobs.append((copy, body, topic))
                         title_jobs.append((copy, topic, t_ids[lex.is_entity[t_ids]]))
+                    elif kind == "noisy":
+                        copy.text, copy.title, copy.detail = w.noisy(text, title)
+                        transforms = copy.detail["transforms"]
+                        if isinstance(transforms, list) and "title" in transforms:
+                            title_jobs.append((copy, topic, t_ids[lex.is_entity[t_ids]]))
+                    elif fixed:
+                        corrected = True
+                        copy.text, copy.detail = fixed
+                        copy.outlet, copy.day = outlet, day + py.randint(0, 1)
+                        prefix = CORRECTION_PREFIXES[int(py.random() < 0.3)]
+                        copy.title = prefix + title
                     else:
                         if py.random() < 0.5:
                             title_jobs.append((copy, topic, t_ids[:0]))
@@ -721,13 +959,628 @@ def _stories(
     return articles, story
 
 
+# ----------------------------------------------------------------------------- templates
+
+WEEKDAYS = _split("lundi mardi mercredi jeudi vendredi samedi dimanche")
+QUARTERS = ("quatrième", "premier", "deuxième", "troisième")  # reported in quarter q + 1
+TEAM_HEADS = _split("FC AS Stade Olympique US Racing SC Sporting")
+ROLES = (
+    "directeur financier",
+    "directeur général",
+    "directeur général délégué",
+    "directeur des opérations",
+    "directeur commercial",
+    "président du directoire",
+    "directeur de la stratégie",
+)
+PREVIOUS_ROLES = (
+    "directeur financier adjoint",
+    "associé",
+    "directeur des opérations pour l'Europe",
+    "directeur du développement",
+    "secrétaire général",
+    "directeur de l'audit interne",
+)
+SPEECH_VERBS = _split("déclaré affirmé souligné assuré estimé indiqué prévenu")
+
+
+class Slots:
+    """Draws the facts that fill a template: names, figures and dates, French-formatted.
+
+    ``day`` (days since :data:`START`) is the instance's publication day; dates are drawn
+    relative to it.
+    """
+
+    def __init__(self, lex: Lexicon, py: random.Random) -> None:
+        self.lex = lex
+        self.py = py
+        self.day = 0
+        places = py.sample(lex.places, 3 + 3 + 3 * 12)
+        self.banks = [f"Banque centrale de {p}" for p in places[:3]]
+        self.markets = [
+            (p, f"{self.pseudo()} {py.choice((20, 30, 40, 50, 100))}") for p in places[3:6]
+        ]
+        self.leagues = [
+            (
+                f"Ligue {self.pseudo()}",
+                [f"{py.choice(TEAM_HEADS)} {p}" for p in places[6 + 12 * k : 18 + 12 * k]],
+            )
+            for k in range(3)
+        ]
+
+    def pseudo(self) -> str:
+        return self.py.choice(self.lex.places)
+
+    def company(self) -> str:
+        return self.py.choice(self.lex.companies)
+
+    def person(self) -> tuple[str, str]:
+        surname = self.py.choice(self.lex.surnames)
+        return f"{self.py.choice(self.lex.first_names)} {surname}", surname
+
+    def place(self) -> str:
+        return self.py.choice(self.lex.places)
+
+    def num(self, lo: int, hi: int) -> str:
+        return str(self.py.randint(lo, hi))
+
+    def dec(self, lo: float, hi: float, digits: int = 1) -> str:
+        return f"{self.py.uniform(lo, hi):.{digits}f}".replace(".", ",")
+
+    def near(self, value: str, spread: float = 0.15) -> str:
+        """A figure of the same format as ``value``, within ``spread`` of it (a prior period)."""
+        x = float(value.replace(",", "."))
+        y = x * self.py.uniform(1 - spread, 1 + spread)
+        if "," in value:
+            return f"{y:.{len(value) - value.index(',') - 1}f}".replace(".", ",")
+        return str(max(1, round(y)))
+
+    def date(self, lo: int = 0, hi: int = 0) -> str:
+        d = START + dt.timedelta(days=self.day + self.py.randint(lo, hi))
+        return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+    def weekday(self) -> str:
+        return WEEKDAYS[(START + dt.timedelta(days=self.day)).weekday()]
+
+    def move(self) -> tuple[str, str]:
+        """A market move: direction (hausse, baisse) and percentage."""
+        return self.py.choice(("hausse", "baisse")), self.dec(0.1, 4.5, 2)
+
+
+def _dividend(s: Slots) -> dict[str, str]:
+    div = s.py.randint(5, 250)
+    direction, pct = s.move()
+    return {
+        "company": s.company(),
+        "div": str(div),
+        "prev_div": str(max(1, div + s.py.choice((-10, -5, -2, 0, 0, 2, 5, 10)))),
+        "pay_date": s.date(20, 60),
+        "record_date": s.date(5, 19),
+        "place": s.place(),
+        "total": s.num(10, 900),
+        "annual": str(4 * div),
+        "buyback": s.num(50, 2000),
+        "weekday": s.weekday(),
+        "price": s.dec(5, 300, 2),
+        "direction": direction,
+        "pct": pct,
+    }
+
+
+def _results(s: Slots) -> dict[str, str]:
+    rev, ebit, net = s.num(80, 9000), s.num(5, 900), s.num(1, 600)
+    eps, margin = s.dec(0.1, 9.9, 2), s.dec(2, 25)
+    year = (START + dt.timedelta(days=s.day)).year
+    quarter = ((START + dt.timedelta(days=s.day)).month - 1) // 3
+    outlook = s.py.choice(
+        (
+            f"confirme ses objectifs pour l'exercice {year}",
+            f"relève sa prévision de chiffre d'affaires annuel à {4 * int(rev) + 150} M€",
+            f"abaisse sa prévision de résultat opérationnel annuel à {3 * int(ebit)} M€",
+        )
+    )
+    return {
+        "company": s.company(),
+        "weekday": s.weekday(),
+        "quarter": QUARTERS[quarter],
+        "year": str(year - (quarter == 0)),
+        "verdict": s.py.choice(
+            ("supérieurs aux attentes des analystes", "conformes aux attentes", "en recul")
+        ),
+        "rev": rev,
+        "rev0": s.near(rev),
+        "ebit": ebit,
+        "ebit0": s.near(ebit, 0.3),
+        "net": net,
+        "net0": s.near(net, 0.4),
+        "eps": eps,
+        "eps0": s.near(eps, 0.4),
+        "margin": margin,
+        "margin0": s.near(margin),
+        "outlook": outlook,
+        "call_date": s.date(0, 2),
+        "call_hour": s.num(8, 18),
+    }
+
+
+def _tender(s: Slots) -> dict[str, str]:
+    amount = s.dec(0.5, 250, 1)
+    return {
+        "bank": s.py.choice(s.banks),
+        "amount": amount,
+        "days": str(s.py.choice((7, 7, 7, 28, 91, 182, 364))),
+        "rate": s.dec(0.05, 4.5, 2),
+        "bids": s.near(amount, 0.6),
+        "prev_bids": s.near(amount, 0.6),
+        "bidders": s.num(12, 480),
+        "marginal": s.dec(0.05, 4.5, 2),
+        "mean_rate": s.dec(0.05, 4.5, 2),
+        "maturity": s.date(7, 364),
+        "next_date": s.date(1, 14),
+    }
+
+
+def _market(s: Slots) -> dict[str, str]:
+    market, index = s.py.choice(s.markets)
+    direction, pct = s.move()
+    volume = s.num(800, 9000)
+    up1, up2, down1 = (s.company() for _ in range(3))
+    return {
+        "market": market,
+        "index": index,
+        "date": s.date(),
+        "direction": direction,
+        "pct": pct,
+        "level": s.dec(3000, 9000, 2),
+        "volume": volume,
+        "prev_volume": s.near(volume, 0.3),
+        "up1": up1,
+        "up1_pct": s.dec(2, 12, 2),
+        "up2": up2,
+        "up2_pct": s.dec(1, 6, 2),
+        "down1": down1,
+        "down1_pct": s.dec(1, 12, 2),
+        "fx": s.dec(1.02, 1.2, 4),
+        "oil": s.dec(60, 95, 2),
+    }
+
+
+def _sports(s: Slots) -> dict[str, str]:
+    league, teams = s.py.choice(s.leagues)
+    order = s.py.sample(teams, len(teams))
+    out = {"league": league, "round": s.num(1, 34), "next_date": s.date(6, 8)}
+    for k in range(len(teams) // 2):
+        home, away = order[2 * k], order[2 * k + 1]
+        out[f"match{k + 1}"] = f"{home} - {away} {s.num(0, 4)}-{s.num(0, 3)}"
+    pts = sorted((s.py.randint(1, 80) for _ in range(3)), reverse=True)
+    top = s.py.sample(teams, 3)
+    for k, name in enumerate(("first", "second", "third")):
+        out[name], out[f"pts{k + 1}"] = top[k], str(pts[k])
+    return out
+
+
+def _appointment(s: Slots) -> dict[str, str]:
+    person, surname = s.person()
+    predecessor, _ = s.person()
+    leaving = s.py.choice(
+        (
+            "qui fait valoir ses droits à la retraite",
+            "appelé à d'autres fonctions au sein du groupe",
+            f"qui a quitté le groupe en {s.py.choice(MONTHS)}",
+        )
+    )
+    return {
+        "company": s.company(),
+        "company2": s.company(),
+        "person": person,
+        "surname": surname,
+        "predecessor": predecessor,
+        "leaving": leaving,
+        "role": s.py.choice(ROLES),
+        "prev_role": s.py.choice(PREVIOUS_ROLES),
+        "weekday": s.weekday(),
+        "start_date": s.date(10, 90),
+        "age": s.num(38, 63),
+        "place": s.place(),
+    }
+
+
+def _paragraphs(body: str) -> tuple[tuple[tuple[float, str], ...], ...]:
+    """Parse a format's body: paragraphs separated by blank lines, one sentence a line (an
+    indented line continues the sentence above), a sentence kept with the probability that
+    prefixes it as ``?0.5`` (1 without).
+
+    >>> _paragraphs("?0.5 A b\\n  c.\\nD.\\n\\nE.")
+    (((0.5, 'A b c.'), (1.0, 'D.')), ((1.0, 'E.'),))
+    """
+    out = []
+    for block in body.strip("\n").split("\n\n"):
+        sentences: list[list[str]] = []
+        for line in block.split("\n"):
+            if line.startswith(" "):
+                sentences[-1].append(line.strip())
+            else:
+                sentences.append([line])
+        par = []
+        for words in sentences:
+            text = " ".join(words)
+            prob = 1.0
+            if text.startswith("?"):
+                head, text = text[1:].split(" ", 1)
+                prob = float(head)
+            par.append((prob, text))
+        out.append(tuple(par))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Format:
+    """A recurring story format: headline and paragraphs as ``str.format`` templates.
+
+    ``paragraphs`` lists, per paragraph, (probability, sentence) pairs (see
+    :func:`_paragraphs`): an instance keeps each sentence with its probability and joins the
+    kept sentences of a paragraph with a space (a paragraph left empty is left out). ``slots``
+    draws the facts of one instance; ``commentary`` is the probability that 2-4 paragraphs of
+    ordinary body text follow.
+    """
+
+    name: str
+    section: str
+    title: str
+    paragraphs: tuple[tuple[tuple[float, str], ...], ...]
+    slots: Callable[[Slots], dict[str, str]]
+    commentary: float = 0.0
+
+
+FORMATS = (
+    Format(
+        "dividend",
+        "économie",
+        "{company} : dividende trimestriel de {div} centimes",
+        _paragraphs("""
+{company} a déclaré un dividende trimestriel de {div} centimes par action, payable le
+  {pay_date} aux actionnaires inscrits au {record_date}, contre {prev_div} centimes au
+  trimestre précédent.
+
+?0.5 Le groupe, dont le siège est à {place}, consacrera au total {total} millions d'euros à
+  cette distribution.
+?0.3 Le dividende annuel s'établit ainsi à {annual} centimes par action.
+
+?0.35 Le conseil d'administration a également autorisé un programme de rachat d'actions de
+  {buyback} millions d'euros.
+
+?0.5 L'action {company} a clôturé {weekday} à {price} euros, en {direction} de {pct} %.
+"""),
+        _dividend,
+    ),
+    Format(
+        "results",
+        "économie",
+        "{company} : chiffre d'affaires de {rev} M€ au {quarter} trimestre",
+        _paragraphs("""
+{company} a publié {weekday} ses résultats du {quarter} trimestre {year}, {verdict}.
+
+Chiffre d'affaires {rev} M€ contre {rev0} M€
+
+?0.8 Résultat opérationnel {ebit} M€ contre {ebit0} M€
+
+Résultat net {net} M€ contre {net0} M€
+
+?0.6 Bénéfice par action {eps} € contre {eps0} €
+
+?0.4 Marge opérationnelle {margin} % contre {margin0} %
+
+?0.6 Le groupe {outlook}.
+
+?0.3 Les résultats seront présentés aux analystes le {call_date} à {call_hour} heures.
+"""),
+        _results,
+        commentary=0.35,
+    ),
+    Format(
+        "tender",
+        "économie",
+        "{bank} : {amount} milliards d'euros alloués à {days} jours",
+        _paragraphs("""
+La {bank} a injecté {amount} milliards d'euros dans le système bancaire lors de son
+  opération de refinancement à {days} jours, au taux de {rate} %.
+
+Les établissements de crédit ont soumissionné pour un total de {bids} milliards d'euros,
+  contre {prev_bids} milliards lors de l'opération précédente.
+?0.6 {bidders} banques ont participé à l'appel d'offres.
+
+?0.5 Le taux marginal s'est établi à {marginal} % et le taux moyen pondéré à {mean_rate} %.
+
+?0.4 L'opération arrive à échéance le {maturity}.
+?0.3 La prochaine opération est prévue le {next_date}.
+"""),
+        _tender,
+    ),
+    Format(
+        "market",
+        "économie",
+        "La Bourse de {market} termine en {direction} de {pct} %",
+        _paragraphs("""
+La Bourse de {market} a terminé la séance du {date} en {direction} de {pct} %, l'indice
+  {index} clôturant à {level} points.
+
+?0.7 Le volume des échanges a atteint {volume} millions d'euros, contre {prev_volume}
+  millions la veille.
+
+Parmi les plus fortes hausses, {up1} a gagné {up1_pct} % et {up2} {up2_pct} %.
+?0.8 Du côté des baisses, {down1} a cédé {down1_pct} %.
+
+?0.5 Sur le marché des changes, l'euro valait {fx} dollar.
+?0.4 Le baril de Brent s'échangeait à {oil} dollars.
+"""),
+        _market,
+        commentary=0.2,
+    ),
+    Format(
+        "sports",
+        "sport",
+        "{league} : résultats de la {round}e journée",
+        _paragraphs("""
+Résultats de la {round}e journée de la {league} :
+
+{match1}
+
+{match2}
+
+{match3}
+
+{match4}
+
+?0.85 {match5}
+
+?0.85 {match6}
+
+?0.6 Classement : 1. {first} {pts1} pts, 2. {second} {pts2} pts, 3. {third} {pts3} pts.
+
+?0.4 Prochaine journée le {next_date}.
+"""),
+        _sports,
+    ),
+    Format(
+        "appointment",
+        "économie",
+        "{company} nomme {person} {role}",
+        _paragraphs("""
+{company} a annoncé {weekday} la nomination de {person} au poste de {role}, avec effet au
+  {start_date}.
+
+?0.8 {surname}, {age} ans, était auparavant {prev_role} chez {company2}.
+?0.6 {surname} succède à {predecessor}, {leaving}.
+
+?0.4 {surname} sera basé à {place} et rapportera directement au président du conseil.
+"""),
+        _appointment,
+    ),
+)
+
+
+def _templates(
+    n: int, lex: Lexicon, w: Writer, rng: np.random.Generator, story: int
+) -> tuple[list[Article], list[list[int]]]:
+    """``n`` template stories (story numbers from ``story``) and, per format of
+    :data:`FORMATS`, the indices of its instances in the returned list."""
+    py = w.py
+    slots = Slots(lex, py)
+    outlet_w = np.diff(lex.outlets_cdf, prepend=0.0).tolist()
+    homes = [py.sample(range(N_OUTLETS), 2) for _ in FORMATS]
+    topics = [[t for t in range(N_TOPICS) if lex.topic_sections[t] == f.section] for f in FORMATS]
+    articles: list[Article] = []
+    groups: list[list[int]] = [[] for _ in FORMATS]
+    commented: list[tuple[int, int]] = []  # (article, paragraphs of commentary)
+    seen: set[str] = set()
+    while len(articles) < n:
+        k = py.randrange(len(FORMATS))
+        f = FORMATS[k]
+        slots.day = py.randrange(366)
+        values = f.slots(slots)
+        pars = []
+        for sentences in f.paragraphs:
+            kept = [t.format(**values) for prob, t in sentences if py.random() < prob]
+            if kept:
+                pars.append(" ".join(kept))
+        text = "\n".join(pars)
+        if text in seen:  # the same facts twice would be a copy
+            continue
+        seen.add(text)
+        u = py.random()
+        if u < TEMPLATE_HOME[0]:
+            outlet = homes[k][0]
+        elif u < TEMPLATE_HOME[0] + TEMPLATE_HOME[1]:
+            outlet = homes[k][1]
+        else:
+            outlet = py.choices(range(N_OUTLETS), weights=outlet_w)[0]
+        if py.random() < f.commentary:
+            commented.append((len(articles), py.randint(2, 4)))
+        groups[k].append(len(articles))
+        articles.append(
+            Article(
+                story + len(articles),
+                "template",
+                outlet,
+                py.choice(topics[k]),
+                slots.day,
+                f.title.format(**values),
+                text,
+            )
+        )
+    if commented:
+        ts = np.array([articles[i].topic for i, _ in commented])
+        words = rng.integers(150, 400, size=len(commented))
+        for (i, k), body in zip(commented, w.render(w.bodies(ts, words)), strict=True):
+            articles[i].text += "\n" + "\n".join(body.split("\n")[:k])
+    return articles, groups
+
+
+# ----------------------------------------------------------------------------- related
+
+
+def _related_sizes(n: int, py: random.Random) -> list[int]:
+    """Sizes of the related groups: 2-4 articles each, about ``n`` in all."""
+    sizes: list[int] = []
+    while sum(sizes) < n:
+        sizes.append(py.choices((2, 3, 4), weights=RELATED_SIZE_WEIGHTS)[0])
+    if sizes:
+        sizes[-1] -= sum(sizes) - n
+        if sizes[-1] < 2:
+            sizes.pop()
+    return sizes
+
+
+def _followup(
+    first: list[list[np.ndarray]], second: list[list[np.ndarray]], lex: Lexicon, py: random.Random
+) -> float:
+    """Insert a run of ``first``'s sentences (not its lead) after ``second``'s lead, at most
+    :data:`FOLLOWUP_REUSE` of ``first``'s words and :data:`FOLLOWUP_MAX` of ``second``'s
+    words after the insertion; returns that share of ``second``'s words (0: none fitted)."""
+
+    def n_words(s: np.ndarray) -> int:
+        return int(np.count_nonzero(s < lex.comma))
+
+    run = [(p, s, n_words(s)) for p, par in enumerate(first[1:]) for s in par]
+    w1 = sum(n_words(s) for par in first for s in par)
+    w2 = sum(n_words(s) for par in second for s in par)
+    budget = min(py.uniform(*FOLLOWUP_REUSE) * w1, FOLLOWUP_MAX / (1 - FOLLOWUP_MAX) * w2)
+    starts = list(range(len(run)))
+    py.shuffle(starts)
+    for start in starts:
+        taken, total = [], 0
+        for p, s, n in run[start:]:
+            if total + n > budget:
+                break
+            taken.append((p, s))
+            total += n
+        if taken:
+            pars: list[list[np.ndarray]] = []
+            for k, (p, s) in enumerate(taken):
+                if k and p == taken[k - 1][0]:
+                    pars[-1].append(s)
+                else:
+                    pars.append([s])
+            second[1:1] = pars
+            return total / (w2 + total)
+    return 0.0
+
+
+def _related(
+    sizes: list[int], lex: Lexicon, w: Writer, rng: np.random.Generator, story: int
+) -> tuple[list[Article], list[list[int]], list[tuple[int, int, float]]]:
+    """Groups of related stories of ``sizes`` (story numbers from ``story``): the indices of
+    each group in the returned list, and the follow-ups as (follow-up, first, reused share)."""
+    py = w.py
+    n = sum(sizes)
+    if not n:
+        return [], [], []
+    outlet_w = np.diff(lex.outlets_cdf, prepend=0.0).tolist()
+    g_topics = rng.integers(N_TOPICS, size=len(sizes))
+    topics = np.repeat(g_topics, sizes)
+    n_words = np.clip(rng.lognormal(math.log(400), 0.55, n), RELATED_MIN_WORDS, 2500)
+    batch = w.bodies(topics, n_words.astype(np.int64))
+    starts = _starts(np.array(sizes)).tolist()
+    # The event: a speaker and 1-3 other names of the topic, put in every article.
+    events: list[list[int]] = []
+    for t in g_topics.tolist():
+        row = lex.topic_entities[t].tolist()
+        people = [e for e in row if lex.is_person[e]]
+        speaker = py.choice(people)
+        events.append([speaker, *py.sample([e for e in row if e != speaker], py.randint(1, 3))])
+    sent_end = np.cumsum(np.add.reduceat(batch.par_sizes, _starts(batch.n_par)))
+    tok_end = batch.offsets[sent_end].tolist()
+    tok_start = [0, *tok_end[:-1]]
+    for g, (s0, size) in enumerate(zip(starts, sizes, strict=True)):
+        for i in range(s0, s0 + size):
+            a, b = tok_start[i], tok_end[i]
+            words = np.flatnonzero(lex.is_word[batch.ids[a:b]])[::2] + a  # never side by side
+            m = min(len(words), len(events[g]) + (b - a) // 150)
+            at = np.array(py.sample(words.tolist(), m), dtype=np.int64)
+            batch.ids[at] = (events[g] * m)[:m]
+    docs = batch.docs()
+    followups: list[tuple[int, int, float]] = []
+    for s0, size in zip(starts, sizes, strict=True):
+        if size >= 2 and py.random() < FOLLOWUP_SHARE:
+            share = _followup(docs[s0], docs[s0 + 1], lex, py)
+            if share:
+                followups.append((s0 + 1, s0, share))
+    texts = w.render(Bodies.from_docs(docs))
+    # The quote and the background sentence every article of a group shares.
+    q_len = np.array([py.randint(8, 18) for _ in sizes], dtype=np.int64)
+    quotes = w.render_titles(
+        w.tokens(np.repeat(g_topics, q_len)), np.concatenate([[0], np.cumsum(q_len)])
+    )
+    has_bg = [py.random() < RELATED_BACKGROUND for _ in sizes]
+    bg_groups = [g for g, b in enumerate(has_bg) if b]
+    backgrounds: dict[int, str] = {}
+    if bg_groups:
+        bg_len = np.array([py.randint(14, 26) for _ in bg_groups], dtype=np.int64)
+        ids = w.tokens(np.repeat(g_topics[bg_groups], bg_len))
+        for g, s in zip(bg_groups, _starts(bg_len).tolist(), strict=True):
+            ids[s + py.randrange(2, 10)] = py.choice(events[g])
+        ids, offsets = w.punctuate(ids, bg_len)
+        ones = np.ones(len(bg_groups), dtype=np.int64)
+        rendered = w.render(Bodies(ids, offsets, ones, ones))
+        backgrounds = dict(zip(bg_groups, rendered, strict=True))
+    # Every headline names the speaker and the event's first other name.
+    keeps = [
+        np.array(events[g][:2], dtype=np.int64) for g, size in enumerate(sizes) for _ in range(size)
+    ]
+    titles = w.retitles(topics.tolist(), keeps)
+    articles: list[Article] = []
+    groups: list[list[int]] = []
+    followed = {i: first for i, first, _ in followups}
+    for g, (s0, size) in enumerate(zip(starts, sizes, strict=True)):
+        speaker = str(lex.table[events[g][0]])
+        quote = f"« {quotes[g]} », a {py.choice(SPEECH_VERBS)} {speaker}."
+        day = py.randrange(363)
+        outlets: list[int] = []
+        while len(outlets) < size:
+            o = py.choices(range(N_OUTLETS), weights=outlet_w)[0]
+            if o not in outlets:
+                outlets.append(o)
+        for k, i in enumerate(range(s0, s0 + size)):
+            pars = texts[i].split("\n")
+            q = py.randrange(min(3, len(pars)))
+            if g in backgrounds:
+                b = py.randrange(len(pars))
+                pars[b] += " " + backgrounds[g]
+            if py.random() < 0.3:
+                pars.insert(q + 1, quote)
+            else:
+                pars[q] += " " + quote
+            a_day, outlet = day + py.randint(0, 3), outlets[k]
+            if i in followed:
+                first = articles[-1]
+                a_day = first.day + py.randint(1, 3)
+                if py.random() < 0.6:
+                    outlet = first.outlet
+            articles.append(
+                Article(
+                    story + i,
+                    "related",
+                    outlet,
+                    int(topics[i]),
+                    a_day,
+                    titles[i],
+                    "\n".join(pars),
+                )
+            )
+        groups.append(list(range(s0, s0 + size)))
+    return articles, groups, followups
+
+
 def _plant_repeats(
     articles: list[Article], w: Writer, rng: np.random.Generator
 ) -> dict[int, tuple[int, int, str]]:
-    """Repeat one paragraph in ~3 % of the articles; returns 0-based (first, copy, kind)."""
+    """Repeat one paragraph in ~3 % of the articles (ordinary stories without copies);
+    returns 0-based (first, copy, kind)."""
     sizes = np.bincount([a.story for a in articles])
     eligible = [
-        i for i, a in enumerate(articles) if sizes[a.story] == 1 and a.text.count("\n") >= 2
+        i
+        for i, a in enumerate(articles)
+        if a.kind == "original" and sizes[a.story] == 1 and a.text.count("\n") >= 2
     ]
     n_rep = min(len(eligible), round(REPEAT_SHARE * len(articles)))
     repeats = {}
@@ -806,7 +1659,17 @@ def generate(n_articles: int, seed: int) -> tuple[list[dict[str, str]], dict[str
     rng = np.random.default_rng(seed)
     lex = build_lexicon(rng)
     w = Writer(lex, rng)
-    articles, n_stories = _stories(n_articles, lex, w, rng)
+    n_templates = round(TEMPLATE_SHARE * n_articles)
+    related_sizes = _related_sizes(round(RELATED_SHARE * n_articles), w.py)
+    n_plain = n_articles - n_templates - sum(related_sizes)
+    articles, n_stories = _stories(n_plain, lex, w, rng)
+    base = len(articles)
+    templates, template_groups = _templates(n_templates, lex, w, rng, n_stories)
+    n_stories += len(templates)
+    articles += templates
+    related, related_groups, followups = _related(related_sizes, lex, w, rng, n_stories)
+    n_stories += len(related)
+    articles += related
     repeats = _plant_repeats(articles, w, rng)
     furniture = _furniture(lex, rng)
     _add_furniture(articles, furniture, lex, rng)
@@ -847,6 +1710,17 @@ def generate(n_articles: int, seed: int) -> tuple[list[dict[str, str]], dict[str
         pairs = [pairs[k] for k in np.linspace(0, len(pairs) - 1, JACCARD_SAMPLE).astype(int)]
     rewrite_j = [jaccard(articles[a].text, articles[b].text) for a, b in pairs]
     kinds = [a.kind for a in articles]
+    details: dict[str, dict[str, object]] = {}
+    for c in multi:
+        for i in c:
+            a = articles[i]
+            if a.detail is not None:
+                details[ids[i]] = {"kind": a.kind, "of": ids[c[0]], **a.detail}
+                paragraph = a.detail.get("paragraph")
+                if isinstance(paragraph, int):  # a correction: its text line, too
+                    details[ids[i]]["line"] = paragraph + a.head
+    t0 = base
+    r0 = base + len(templates)
     truth: dict[str, object] = {
         "generator_version": GENERATOR_VERSION,
         "seed": seed,
@@ -854,6 +1728,17 @@ def generate(n_articles: int, seed: int) -> tuple[list[dict[str, str]], dict[str
         "stories": n_stories,
         "doc_clusters": sorted(sorted(ids[i] for i in c) for c in multi),
         "copy_kinds": dict(sorted((ids[i], articles[i].kind) for c in multi for i in c)),
+        "copy_details": dict(sorted(details.items())),
+        "template_groups": [sorted(ids[t0 + i] for i in g) for g in template_groups if g],
+        "template_formats": [f.name for f, g in zip(FORMATS, template_groups, strict=True) if g],
+        "related_groups": sorted(sorted(ids[r0 + i] for i in g) for g in related_groups),
+        "related_followups": sorted(
+            (
+                {"id": ids[r0 + i], "of": ids[r0 + first], "reused": round(share, 3)}
+                for i, first, share in followups
+            ),
+            key=lambda r: str(r["id"]),
+        ),
         "repeated_paragraphs": sorted(
             (
                 {
@@ -897,6 +1782,10 @@ def generate(n_articles: int, seed: int) -> tuple[list[dict[str, str]], dict[str
             "copies": {k: kinds.count(k) for k in COPY_KINDS},
             "repeated_paragraphs": len(repeats),
             "furniture_lines": sum(len(lines) for lines in furniture),
+            "template_stories": len(templates),
+            "related_stories": len(related),
+            "related_groups": len(related_groups),
+            "related_followups": len(followups),
         },
     }
     return records, truth
