@@ -125,3 +125,172 @@ def shingles(
             s += 1
         first += c
     return out, owner
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _merge_count(a: np.ndarray, b: np.ndarray) -> int:  # pragma: no cover - compiled
+    """How many values of ``a`` are in ``b`` (both sorted, ``b`` without repeats). The
+    merge is branch-free (a comparison's outcome is added, not branched on): on hashes,
+    whose order is random, a branch would be mispredicted half the time."""
+    i = j = found = 0
+    na, nb = a.size, b.size
+    while i < na and j < nb:
+        x, y = a[i], b[j]
+        found += x == y
+        i += x <= y
+        j += x > y
+    return found
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _hits(
+    ordered: np.ndarray, order: np.ndarray, other: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """``out[order[i]] = ordered[i] in other`` (``out`` all False on entry): a branch-free
+    merge of the body's shingles in sorted order (``ordered``; ``order`` their positions in
+    the body) with the other body's sorted distinct shingles. The last write to a position is
+    made when the merge moves past it, with the right answer."""
+    i = j = 0
+    n, m = order.size, other.size
+    while i < n and j < m:
+        x, y = ordered[i], other[j]
+        out[order[i]] = x == y
+        i += x <= y
+        j += x > y
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _spans(hit: np.ndarray, gap: int) -> int:  # pragma: no cover - compiled
+    """:func:`dedup.evidence._spans` of one body: positions in spans of hits joined across at
+    most ``gap`` misses."""
+    covered = 0
+    last = -1
+    for p in range(hit.size):
+        if hit[p]:
+            if last >= 0 and p - last - 1 <= gap:
+                covered += p - last - 1
+            covered += 1
+            last = p
+    return covered
+
+
+@njit(cache=True, nogil=True)
+def _coverage(
+    hit: np.ndarray, words: int, min_run: int, ngram: int, gap: int, lead: int
+) -> tuple[float, float, float]:  # pragma: no cover - compiled
+    """:func:`dedup.evidence._coverage` of one body: passages, spans, lead."""
+    n = hit.size
+    covered = 0
+    run = 0
+    for p in range(n):
+        if hit[p]:
+            run += 1
+        else:
+            if run >= min_run:
+                covered += run + ngram - 1
+            run = 0
+    if run >= min_run:
+        covered += run + ngram - 1
+    passages = min(covered / words, 1.0) if words > 0 else 0.0
+    spans = _spans(hit, gap) / n if n > 0 else 0.0
+    m = min(lead, n)
+    shared_lead = 0
+    for p in range(m):
+        shared_lead += hit[p]
+    return passages, spans, (shared_lead / m if m > 0 else 0.0)
+
+
+@njit(cache=True, nogil=True)
+def pair_evidence(
+    pairs: np.ndarray,
+    starts: tuple,
+    values: tuple,
+    lengths: np.ndarray,
+    corrected: np.ndarray,
+    vec_val: np.ndarray,
+    constants: np.ndarray,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """:func:`dedup.evidence.evidence` for every pair, one row of ``out`` per pair (the
+    columns in :meth:`dedup.evidence.Evidence.names` order). ``starts`` and ``values`` hold
+    the CSR columns of :class:`dedup.evidence.Prepared` in this order: shingles, their
+    sorted order, distinct shingles, words, facts, fact pairs, slots, slot facts, distinct
+    slots, distinct slot facts, distinct title words, TF-IDF columns (``vec_val`` their
+    weights), then sampled character grams in sorted order, their order and distinct ones;
+    ``constants``: min run, n-gram, gap, lead, short words, character gap."""
+    s_sh, s_ord, _, s_uni, s_words, s_facts, s_seq, s_slot, _, s_uslot, s_ukv, s_title, s_vec = (
+        starts[:13]
+    )
+    _, order, ordered, uni, words, facts, seq, slot, slot_kv, uslot, ukv, title, vec = values[:13]
+    s_chars, _, s_uchars = starts[13:]
+    char_order, char_sorted, uchars = values[13:]
+    min_run, ngram, gap = int(constants[0]), int(constants[1]), int(constants[2])
+    lead, short_words, char_gap = int(constants[3]), constants[4], int(constants[5])
+    longest = 1
+    for i in range(lengths.size):
+        longest = max(longest, s_sh[i + 1] - s_sh[i])
+    hit = np.zeros(longest, dtype=np.bool_)
+    most_chars = 1
+    for k in range(lengths.size):
+        most_chars = max(most_chars, s_chars[k + 1] - s_chars[k])
+    char_hit = np.zeros(most_chars, dtype=np.bool_)
+    for r in range(pairs.shape[0]):
+        a, b = pairs[r, 0], pairs[r, 1]
+        if lengths[a] > lengths[b]:
+            a, b = b, a
+        ua, ub = uni[s_uni[a] : s_uni[a + 1]], uni[s_uni[b] : s_uni[b + 1]]
+        inter = _merge_count(ua, ub)
+        out[r, 0] = inter / ua.size if ua.size > 0 else 0.0
+        union = ua.size + ub.size - inter
+        out[r, 1] = inter / union if union > 0 else 0.0
+        # cosine: TF-IDF rows, sorted by column
+        ca, cb = vec[s_vec[a] : s_vec[a + 1]], vec[s_vec[b] : s_vec[b + 1]]
+        va, vb = vec_val[s_vec[a] : s_vec[a + 1]], vec_val[s_vec[b] : s_vec[b + 1]]
+        dot = 0.0
+        i = j = 0
+        while i < ca.size and j < cb.size:
+            x, y = ca[i], cb[j]
+            if x == y:
+                dot += va[i] * vb[j]
+            i += x <= y
+            j += x >= y
+        out[r, 2] = min(max(dot, 0.0), 1.0)
+        for side in range(2):
+            x, y = (a, b) if side == 0 else (b, a)
+            n = s_sh[x + 1] - s_sh[x]
+            h = hit[:n]
+            h[:] = False
+            lo, hi = s_ord[x], s_ord[x + 1]
+            _hits(ordered[lo:hi], order[lo:hi], uni[s_uni[y] : s_uni[y + 1]], h)
+            passages, spans, in_lead = _coverage(h, lengths[x], min_run, ngram, gap, lead)
+            out[r, 3 + side] = passages
+            out[r, 5 + side] = spans
+            out[r, 7 + side] = in_lead
+        fa = facts[s_facts[a] : s_facts[a + 1]]
+        out[r, 9] = (_merge_count(fa, words[s_words[b] : s_words[b + 1]]) + 0.5) / (fa.size + 1.0)
+        qa = seq[s_seq[a] : s_seq[a + 1]]
+        out[r, 10] = (_merge_count(qa, seq[s_seq[b] : s_seq[b + 1]]) + 0.5) / (qa.size + 1.0)
+        # A fact whose context and fact the other has agrees (and so does its context):
+        # conflicts are the shared contexts less the agreements.
+        conflicts = agreements = 0
+        if not (corrected[a] or corrected[b]):
+            lo, hi = s_slot[a], s_slot[a + 1]
+            shared = _merge_count(slot[lo:hi], uslot[s_uslot[b] : s_uslot[b + 1]])
+            agreements = _merge_count(slot_kv[lo:hi], ukv[s_ukv[b] : s_ukv[b + 1]])
+            conflicts = shared - agreements
+        out[r, 11] = conflicts / (conflicts + agreements + 1.0)
+        ta, tb = title[s_title[a] : s_title[a + 1]], title[s_title[b] : s_title[b + 1]]
+        t_inter = _merge_count(ta, tb)
+        t_union = ta.size + tb.size - t_inter
+        out[r, 12] = t_inter / t_union if t_union > 0 else 0.0
+        for side in range(2):
+            x, y = (a, b) if side == 0 else (b, a)
+            lo, hi = s_chars[x], s_chars[x + 1]
+            h = char_hit[: hi - lo]
+            h[:] = False
+            _hits(char_sorted[lo:hi], char_order[lo:hi], uchars[s_uchars[y] : s_uchars[y + 1]], h)
+            out[r, 16 + side] = _spans(h, char_gap) / h.size if h.size > 0 else 0.0
+        words_a = float(lengths[a])
+        out[r, 13] = out[r, 12] / (1.0 + words_a / short_words)
+        out[r, 14] = np.log1p(words_a)
+        out[r, 15] = words_a / lengths[b] if lengths[b] > 0 else 0.0

@@ -277,6 +277,12 @@ def jit_kernels() -> ModuleType | None:
     return _load_jit() if _JIT["enabled"] else None
 
 
+def load_kernels() -> ModuleType | None:
+    """The compiled kernels whatever :func:`use_jit` says (a stage that knows it has work
+    enough for them asks), or None when numba is missing or ``DEDUP_JIT=0``."""
+    return _load_jit() if os.environ.get("DEDUP_JIT", "1") != "0" else None
+
+
 @lru_cache(maxsize=1)
 def _load_jit() -> ModuleType | None:
     try:
