@@ -116,25 +116,20 @@ class MinHashConfig:
 
 @dataclass(frozen=True, slots=True)
 class VerifyConfig:
-    """When a candidate pair is a duplicate. A pair passes if any rule holds.
+    """When a candidate pair is a duplicate.
 
-    Documents (word n-gram sets of the body, TF-IDF over the corpus):
-        - ``jaccard >= doc_jaccard`` (a copy with edits);
-        - ``containment >= doc_containment`` and the smaller side has at least
-          ``min_doc_tokens`` words (a brief inside a longer article);
-        - ``cosine >= doc_cosine`` and ``jaccard >= doc_rewrite_jaccard`` (a rewrite: the same
-          words, reworded; the Jaccard floor keeps two stories on one topic apart).
+    Documents: the verifier (:mod:`dedup.verifier`) weighs the evidence of copying (shared
+    passages, agreeing facts, titles; :mod:`dedup.evidence`) into a probability; a pair is a
+    copy when it reaches ``copy_probability`` (None: the model's own threshold). ``verifier``
+    is a model file fitted with ``dedup eval --pairs`` ("": the built-in model).
 
     Paragraphs:
         - ``jaccard >= paragraph_jaccard``;
         - ``cosine >= paragraph_cosine`` and ``jaccard >= paragraph_rewrite_jaccard``.
     """
 
-    doc_jaccard: float = 0.5
-    doc_containment: float = 0.6
-    doc_cosine: float = 0.6
-    doc_rewrite_jaccard: float = 0.1
-    min_doc_tokens: int = 30
+    copy_probability: float | None = None
+    verifier: str = ""
     paragraph_jaccard: float = 0.5
     paragraph_cosine: float = 0.5
     paragraph_rewrite_jaccard: float = 0.0
@@ -144,6 +139,8 @@ class VerifyConfig:
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
+            if value is None or isinstance(value, str):
+                continue
             if isinstance(value, float):
                 _check_unit(f.name, value)
             else:

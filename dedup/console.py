@@ -141,10 +141,7 @@ def _render_finding(out: Console, finding: Finding) -> None:
 
 #: Option that sets each swept threshold, as the user types it.
 OPTION_OF = {
-    "doc_jaccard": "--jaccard",
-    "doc_containment": "--containment",
-    "doc_cosine": "--cosine",
-    "doc_rewrite_jaccard": "--rewrite-jaccard",
+    "copy_probability": "--copy-probability",
     "paragraph_jaccard": "--paragraph-jaccard",
     "paragraph_cosine": "--paragraph-cosine",
     "paragraph_rewrite_jaccard": "--paragraph-rewrite-jaccard",

@@ -6,6 +6,7 @@ files (paths as given, 1-based lines) with excerpts of the original text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,9 @@ from dedup.boilerplate import Template, template_text
 from dedup.candidates import sorted_unique
 from dedup.cluster import Cluster
 from dedup.escape import replace_surrogates
-from dedup.normalize import normalize_text
+from dedup.evidence import shared_runs
+from dedup.fingerprint import word_hashes
+from dedup.normalize import fold_case, normalize_text
 from dedup.patterns import PatternSet
 from dedup.records import Location
 from dedup.report import Finding, Ref
@@ -69,13 +72,54 @@ def _document_excerpt(corpus: Corpus, doc: int) -> str:
     return " ".join(s.text for s in body[:2])
 
 
+#: Shared passages shown per near copy, and characters of each.
+PASSAGES = 3
+PASSAGE_CHARS = 160
+_TOKEN = re.compile("[0-9A-Za-z\u0080-\U0010ffff]+")
+
+
+def _tokens(forms: Sequence[str]) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    """The word hashes of paragraphs (typographic forms) and where each word is (paragraph,
+    first and end character): the same words as the fingerprints hash."""
+    spans = [(k, m.start(), m.end()) for k, form in enumerate(forms) for m in _TOKEN.finditer(form)]
+    hashes = word_hashes(fold_case("\n".join(forms)).split("\n") if forms else []).hashes
+    return hashes, spans if len(spans) == hashes.size else []
+
+
+def shared_passages(forms: Sequence[str], kept: Sequence[str]) -> tuple[tuple[int, str], ...]:
+    """The longest passages (runs of eight words or more) that the body ``forms`` shares
+    with the body ``kept``, in reading order: (words, text), the text cut short."""
+    words, spans = _tokens(forms)
+    kept_words, _ = _tokens(kept)
+    runs = shared_runs(words, kept_words) if spans else []
+    longest = sorted(sorted(runs, key=lambda r: r[0] - r[1])[:PASSAGES])
+    out = []
+    for first, end in longest:
+        pieces = []
+        for paragraph in sorted({spans[k][0] for k in range(first, end)}):
+            inside = [spans[k] for k in range(first, end) if spans[k][0] == paragraph]
+            pieces.append(forms[paragraph][inside[0][1] : inside[-1][2]])
+        out.append((end - first, excerpt(" / ".join(pieces), PASSAGE_CHARS)))
+    return tuple(out)
+
+
+def _body(corpus: Corpus, doc: int, left_out: np.ndarray | None) -> list[str]:
+    forms = corpus.forms(doc)
+    if left_out is None:
+        return forms
+    base = int(corpus.arrays["doc_first_par"][doc])
+    return [t for k, t in enumerate(forms) if not left_out[base + k]]
+
+
 def document_findings(
     corpus: Corpus,
     exact: Sequence[Cluster],
     near: Sequence[Cluster],
     scores: dict[tuple[int, int], Scores],
+    left_out: np.ndarray | None = None,
 ) -> list[Finding]:
-    """One finding per exact group and per near cluster."""
+    """One finding per exact group and per near cluster; a near copy shows the passages it
+    shares with the kept one (bodies without ``left_out`` paragraphs)."""
     out = []
     for kind, clusters in (("exact_document", exact), ("near_document", near)):
         for c in clusters:
@@ -95,6 +139,15 @@ def document_findings(
                 if kind == "near_document"
                 else ()
             )
+            passages: tuple[tuple[tuple[int, str], ...], ...] = ()
+            if kind == "near_document":
+                kept = _body(corpus, c.representative, left_out)
+                passages = tuple(
+                    ()
+                    if m == c.representative
+                    else shared_passages(_body(corpus, m, left_out), kept)
+                    for m in c.members
+                )
             out.append(
                 Finding(
                     kind,
@@ -104,6 +157,7 @@ def document_findings(
                     tuple(refs),
                     canonical_ref,
                     member_scores,
+                    passages,
                 )
             )
     return out

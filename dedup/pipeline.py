@@ -30,14 +30,17 @@ import numpy as np
 
 from dedup import boilerplate as bp
 from dedup import candidates, fingerprint, load, verify
+from dedup import evidence as evidence_stage
 from dedup.cluster import Cluster, clusters_from_pairs
 from dedup.config import LoadConfig, ScanConfig
+from dedup.evidence import Evidence
 from dedup.findings import boilerplate_findings, document_findings, paragraph_finding
-from dedup.normalize import fold_case
+from dedup.normalize import fold_case, typographic_lines
 from dedup.patterns import PatternSet
 from dedup.records import Document, InputWarning, Segment
 from dedup.report import Finding, ScanReport
 from dedup.segment import normalized_paragraphs
+from dedup.verifier import Verifier
 
 Progress = Callable[[int, int], None]
 #: Prefix patterns (datelines) are tried on this many paragraphs at the start of an article.
@@ -432,7 +435,7 @@ def analyse(
     with timer("report"):
         reported = corpus.arrays["par_doc"] >= first_reported
         findings = [
-            *document_findings(corpus, docs.exact, docs.near, docs.scores),
+            *document_findings(corpus, docs.exact, docs.near, docs.scores, docs.left_out),
             *paragraphs,
             *boilerplate_findings(
                 corpus,
@@ -608,19 +611,20 @@ def _doc_texts(
 
 
 def _doc_rank(
-    corpus: Corpus, prefer_sources: Sequence[str] = ()
+    corpus: Corpus, prefer_sources: Sequence[str] = (), tokens: np.ndarray | None = None
 ) -> Callable[[int], tuple[object, ...]]:
     """Which copy is canonical: the earliest ``date`` (ISO 8601 strings compare in time
     order; an article without a date comes after those with one), then the first source of
     ``prefer_sources``, then the most complete text (the longer one, which contains the
-    other), then input order."""
-    docs, tokens = corpus.documents, corpus.arrays["doc_tokens"]
+    other: ``tokens`` words, by default its body's), then input order."""
+    docs = corpus.documents
+    length = corpus.arrays["doc_tokens"] if tokens is None else tokens
     priority = {source: i for i, source in enumerate(prefer_sources)}
 
     def rank(d: int) -> tuple[object, ...]:
         date = docs[d].date
         source = priority.get(docs[d].source, len(priority))
-        return (date is None, date or "", source, -int(tokens[d]), d)
+        return (date is None, date or "", source, -int(length[d]), d)
 
     return rank
 
@@ -641,6 +645,8 @@ class DocumentClusters:
     cluster_of: np.ndarray
     dropped: np.ndarray
     candidate_pairs: int
+    #: Paragraphs the comparison left out (titles and furniture).
+    left_out: np.ndarray | None = None
 
 
 def document_clusters(
@@ -648,13 +654,81 @@ def document_clusters(
 ) -> DocumentClusters:
     """Exact groups, then near clusters among one representative per exact group.
 
-    Near pairs are scored on the body paragraphs that are not furniture (``furniture``, one
+    Near pairs are decided on the body paragraphs that are not furniture (``furniture``, one
     flag per paragraph): two pages of one site that share their navigation and footers but
     not their story are not copies. Without ``furniture``, it is the built-in whole-line
-    patterns and the templates learned with exact groups as the clusters (the clusters the
-    final templates are learned with are not known yet: they are what this computes).
-    Exact groups compare whole bodies, furniture included.
+    patterns and the templates learned with exact groups as the clusters, then, once, with
+    the near clusters found (see below). Exact groups compare whole bodies, furniture
+    included.
     """
+    n = len(corpus.documents)
+    exact, unit, pair_array, left_out = document_pairs(corpus, config, furniture)
+    decide, near, cluster_of = _near_clusters(corpus, config, unit, pair_array, left_out)
+    if furniture is None:
+        # The templates the report (and clean) will use are learned with these clusters: a
+        # line that looked like furniture while near copies counted apart may be none. Pairs
+        # of articles whose furniture changed are decided once more on what clean keeps, so
+        # that cleaning the output finds nothing new.
+        again = corpus.arrays["par_title"] | _boilerplate(corpus, config, cluster_of).whole
+        if (again != left_out).any():
+            changed = np.zeros(n, dtype=bool)
+            changed[corpus.arrays["par_doc"][again != left_out]] = True
+            kept = {k: v for k, v in decide.decided.items() if not (changed[k[0]] or changed[k[1]])}
+            left_out = again
+            decide, near, cluster_of = _near_clusters(
+                corpus, config, unit, pair_array, left_out, kept
+            )
+    return DocumentClusters(
+        exact=exact,
+        near=near,
+        scores={
+            (c.representative, m): decide.scores(c.representative, m)
+            for c in near
+            for m in c.members
+            if m != c.representative
+        },
+        cluster_of=cluster_of,
+        dropped=cluster_of != np.arange(n),
+        candidate_pairs=int(pair_array.shape[0]),
+        left_out=left_out,
+    )
+
+
+def _near_clusters(
+    corpus: Corpus,
+    config: ScanConfig,
+    unit: np.ndarray,
+    pair_array: np.ndarray,
+    left_out: np.ndarray,
+    decided: dict[tuple[int, int], verify.Scores] | None = None,
+) -> tuple[DocumentDecider, list[Cluster], np.ndarray]:
+    """The decider, the near clusters and the cluster of every document, with the pairs in
+    ``decided`` already decided."""
+    n = len(corpus.documents)
+    # Length without furniture: a copy longer only by a "Laisser un commentaire" line is not
+    # the more complete one.
+    body = np.bincount(
+        corpus.arrays["par_doc"],
+        weights=np.where(left_out, 0, corpus.arrays["par_tokens"]),
+        minlength=n,
+    )
+    near_rank = _doc_rank(corpus, config.prefer_sources, body)
+    decide = DocumentDecider(corpus, config, left_out)
+    decide.decided.update(decided or {})
+    copies = decide.pairs(pair_array)
+    near = clusters_from_pairs(copies, near_rank, decide)
+    near_rep = np.arange(n)
+    for c in near:
+        near_rep[list(c.members)] = c.representative
+    return decide, near, near_rep[unit]
+
+
+def document_pairs(
+    corpus: Corpus, config: ScanConfig, furniture: np.ndarray | None = None
+) -> tuple[list[Cluster], np.ndarray, np.ndarray, np.ndarray]:
+    """What the verifier is asked about: the exact groups, the group of each document
+    (``unit``), the candidate pairs among one document per group, and the paragraphs left
+    out of the comparison (titles and furniture; see :func:`document_clusters`)."""
     n = len(corpus.documents)
     rank = _doc_rank(corpus, config.prefer_sources)
     hashes, tokens = corpus.arrays["doc_hash"], corpus.arrays["doc_tokens"]
@@ -669,37 +743,101 @@ def document_clusters(
     pair_array = _document_candidates(corpus, config, unit, is_unit)
     if furniture is None:
         furniture = _boilerplate(corpus, config, unit).whole
-    left_out = corpus.arrays["par_title"] | furniture
+    return exact, unit, pair_array, corpus.arrays["par_title"] | furniture
 
-    score = PairScorer(
-        lambda items: _doc_texts(corpus, items, left_out),
-        config.minhash.ngram_size,
-        corpus.tfidf(),
-    )
-    score.score_all(pair_array)
 
-    def close(a: int, b: int) -> bool:
-        small = min(score.tokens(a), score.tokens(b))
-        return verify.is_near_document(score(a, b), small, config.verify)
+#: Document pairs whose evidence is computed at once (the articles of a chunk are prepared
+#: together, so memory is bounded by the chunk, not by the candidates).
+EVIDENCE_PAIRS = 2048
+#: Candidate pairs from which their evidence is computed by the compiled kernel: about 0.4 ms
+#: a pair of numpy against a second to load the kernels, then some 10-30 us a pair.
+EVIDENCE_JIT_PAIRS = 3000
 
-    near = clusters_from_pairs([p for p in list(score.scores) if close(*p)], rank, close)
-    near_rep = np.arange(n)
-    for c in near:
-        near_rep[list(c.members)] = c.representative
-    cluster_of = near_rep[unit]
-    return DocumentClusters(
-        exact=exact,
-        near=near,
-        scores={
-            (c.representative, m): score(c.representative, m)
-            for c in near
-            for m in c.members
-            if m != c.representative
-        },
-        cluster_of=cluster_of,
-        dropped=cluster_of != np.arange(n),
-        candidate_pairs=int(pair_array.shape[0]),
-    )
+
+class DocumentDecider:
+    """Copy or look-alike, for pairs of documents of ``corpus``: the evidence of each pair
+    (on the body paragraphs that ``left_out`` does not mark), the verifier's probability,
+    and the decision; kept for the pairs decided, so clustering asks again for free."""
+
+    def __init__(self, corpus: Corpus, config: ScanConfig, left_out: np.ndarray) -> None:
+        self.corpus, self.left_out = corpus, left_out
+        self.verifier = Verifier.load(config.verify.verifier)
+        chosen = config.verify.copy_probability
+        self.threshold = self.verifier.threshold if chosen is None else chosen
+        self.decided: dict[tuple[int, int], verify.Scores] = {}
+
+    def pairs(self, pairs: np.ndarray) -> np.ndarray:
+        """Decide every row of ``pairs`` (``i < j``); return the rows that are copies."""
+        if self.decided and pairs.size:
+            known = np.array([tuple(p) in self.decided for p in pairs.tolist()], dtype=bool)
+            if known.any():
+                copies = [p for p in pairs[known].tolist() if self(p[0], p[1])]
+                fresh = self.pairs_fresh(pairs[~known])
+                both = np.concatenate([np.array(copies, dtype=np.int64).reshape(-1, 2), fresh])
+                return both[np.lexsort((both[:, 1], both[:, 0]))]
+        return self.pairs_fresh(pairs)
+
+    def pairs_fresh(self, pairs: np.ndarray) -> np.ndarray:
+        """:meth:`pairs`, computing the evidence of every row."""
+        keep = np.zeros(pairs.shape[0], dtype=bool)
+        compiled = pairs.shape[0] >= EVIDENCE_JIT_PAIRS
+        for lo in range(0, pairs.shape[0], EVIDENCE_PAIRS):
+            chunk = pairs[lo : lo + EVIDENCE_PAIRS]
+            found = document_evidence(self.corpus, chunk, self.left_out, compiled)
+            probability = self.verifier.probability(found)
+            keep[lo : lo + chunk.shape[0]] = probability >= self.threshold
+            names = found.names()
+            matrix = found.matrix()
+            for row, (a, b) in enumerate(chunk.tolist()):
+                self.decided[(a, b)] = verify.Scores(
+                    float(found.jaccard[row]),
+                    float(found.containment[row]),
+                    float(found.cosine[row]),
+                    float(probability[row]),
+                    tuple(zip(names, matrix[row].tolist(), strict=True)),
+                )
+        return pairs[keep]
+
+    def scores(self, a: int, b: int) -> verify.Scores:
+        key = (min(a, b), max(a, b))
+        if key not in self.decided:
+            self.pairs(np.array([key], dtype=np.int64))
+        return self.decided[key]
+
+    def __call__(self, a: int, b: int) -> bool:
+        probability = self.scores(a, b).probability
+        return probability is not None and probability >= self.threshold
+
+
+def document_evidence(
+    corpus: Corpus, pairs: np.ndarray, left_out: np.ndarray, compiled: bool = False
+) -> Evidence:
+    """The evidence of copying of each pair of documents, on their body paragraphs that
+    ``left_out`` does not mark (titles and furniture), each once (``clean`` keeps the first
+    of a paragraph repeated in one article: evidence on what it keeps makes a second clean
+    find nothing), their titles apart (``compiled``: see :func:`dedup.evidence.evidence`)."""
+    if pairs.size == 0:
+        return Evidence.concat([])
+    docs = candidates.sorted_unique(pairs.ravel())
+    first, is_title = corpus.arrays["doc_first_par"], corpus.arrays["par_title"]
+    bodies, titles = [], []
+    for d in docs.tolist():
+        forms, base = corpus.forms(d), int(first[d])
+        norms = fold_case("\n".join(forms)).split("\n") if forms else []
+        seen: set[str] = set()
+        body = []
+        for k, (form, norm) in enumerate(zip(forms, norms, strict=True)):
+            if not left_out[base + k] and norm not in seen:
+                seen.add(norm)
+                body.append(form)
+        bodies.append(body)
+        title = [t for k, t in enumerate(forms) if is_title[base + k]]
+        titles.append(
+            title[0] if title else " ".join(typographic_lines(corpus.documents[d].title or ""))
+        )
+    prepared = evidence_stage.prepare(evidence_stage.items(bodies, titles))
+    index = np.searchsorted(docs, pairs)
+    return evidence_stage.evidence(prepared, index, corpus.tfidf(), compiled)
 
 
 def _document_candidates(

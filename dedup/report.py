@@ -52,6 +52,8 @@ class Finding:
     refs: tuple[Ref, ...] = field(compare=False)
     canonical_ref: Ref = field(compare=False)
     member_scores: tuple[Scores | None, ...] = ()
+    #: Near documents: per location, the passages it shares with the kept copy (words, text).
+    member_passages: tuple[tuple[tuple[int, str], ...], ...] = ()
     rule: str | None = None
     template: str | None = None
     source: str | None = None
@@ -63,10 +65,12 @@ class Finding:
         present = [s for s in self.member_scores if s is not None]
         if not present:
             return None
+        probabilities = [s.probability for s in present if s.probability is not None]
         return Scores(
             min(s.jaccard for s in present),
             min(s.containment for s in present),
             min(s.cosine for s in present),
+            min(probabilities) if probabilities else None,
         )
 
     def places(self) -> Iterator[tuple[Location, Scores | None]]:
@@ -97,12 +101,18 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         locations = []
-        for loc, scores in zip(
-            self.locations, self.member_scores or [None] * len(self.locations), strict=True
+        passages = self.member_passages or ((),) * len(self.locations)
+        for loc, scores, shared in zip(
+            self.locations,
+            self.member_scores or [None] * len(self.locations),
+            passages,
+            strict=True,
         ):
             item = loc.to_dict()
             if scores is not None:
                 item["scores"] = scores.to_dict()
+            if shared:
+                item["passages"] = [{"words": n, "text": text} for n, text in shared]
             locations.append(item)
         out: dict[str, Any] = {
             "kind": self.kind,

@@ -9,15 +9,18 @@ MinHash LSH proposes; this stage decides, on exact measures:
   frequencies counted over the whole corpus: a rewrite keeps the words of the story (names,
   numbers, rare terms) while reordering and rephrasing destroys most of its n-grams.
 
-The rules that combine them are in :class:`~dedup.config.VerifyConfig`. Vectors use the same
-64-bit word hashes as the fingerprints, folded into ``2**20`` features (the hashing trick, as
-scikit-learn's ``HashingVectorizer``), so document frequencies can be summed shard by shard.
+For paragraphs, the rules that combine them are in :class:`~dedup.config.VerifyConfig`;
+documents are decided on richer evidence (:mod:`dedup.evidence`, :mod:`dedup.verifier`).
+Vectors use the same 64-bit word hashes as the fingerprints, folded into ``2**20`` features
+(the hashing trick, as scikit-learn's ``HashingVectorizer``), so document frequencies can be
+summed shard by shard.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -30,18 +33,26 @@ PAIR_CHUNK = 4096
 
 @dataclass(frozen=True, slots=True)
 class Scores:
-    """Similarity of a pair; each in [0, 1]."""
+    """Similarity of a pair; each in [0, 1]. For documents, also the verifier's
+    ``probability`` that the pair is a copy and the ``evidence`` it weighed (name, value)."""
 
     jaccard: float
     containment: float
     cosine: float
+    probability: float | None = None
+    evidence: tuple[tuple[str, float], ...] = ()
 
-    def to_dict(self) -> dict[str, float]:
-        return {
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "jaccard": round(self.jaccard, 4),
             "containment": round(self.containment, 4),
             "cosine": round(self.cosine, 4),
         }
+        if self.probability is not None:
+            out["probability"] = round(self.probability, 4)
+        if self.evidence:
+            out["evidence"] = {name: round(value, 4) for name, value in self.evidence}
+        return out
 
 
 def exact_jaccard(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -163,30 +174,6 @@ def _normalize_rows_l2(data: np.ndarray, indptr: np.ndarray) -> None:
     norms = np.sqrt(sums)
     norms[sums == 0.0] = 1.0
     data /= np.repeat(norms, lengths)
-
-
-def is_near_document(s: Scores, small_tokens: int, config: VerifyConfig) -> bool:
-    """The document rules of :class:`~dedup.config.VerifyConfig`."""
-    if s.jaccard >= config.doc_jaccard:
-        return True
-    if s.containment >= config.doc_containment and small_tokens >= config.min_doc_tokens:
-        return True
-    return s.cosine >= config.doc_cosine and s.jaccard >= config.doc_rewrite_jaccard
-
-
-def near_document_mask(
-    jaccard: np.ndarray,
-    containment: np.ndarray,
-    cosine: np.ndarray,
-    small_tokens: np.ndarray,
-    config: VerifyConfig,
-) -> np.ndarray:
-    """:func:`is_near_document` over arrays of scores (for evaluation sweeps)."""
-    return (
-        (jaccard >= config.doc_jaccard)
-        | ((containment >= config.doc_containment) & (small_tokens >= config.min_doc_tokens))
-        | ((cosine >= config.doc_cosine) & (jaccard >= config.doc_rewrite_jaccard))
-    )
 
 
 def is_near_paragraph(s: Scores, config: VerifyConfig) -> bool:

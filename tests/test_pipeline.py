@@ -11,16 +11,16 @@ SYNDICATION = CORPORA / "syndication.jsonl"
 def test_syndication_clusters_exactly():
     report = run_scan([SYNDICATION])
     assert id_sets(report, "exact_document") == [frozenset({"wire-story", "copy-verbatim"})]
-    # copy with site furniture, a rewrite (new headline, reworded, reordered) and a brief made
-    # of the first paragraphs; the unrelated story on the same storm stays out.
-    assert id_sets(report, "near_document") == [
-        frozenset({"wire-story", "copy-exact", "rewrite", "brief"})
-    ]
+    # copy with site furniture and a brief made of the first paragraphs; the unrelated story
+    # on the same storm stays out, and so does the rewrite (new headline, every sentence
+    # reworded): it keeps the facts, not the sentences, which the labelling guidelines of
+    # bbc-news-pairs do not call a copy (rule 2), so both articles are kept.
+    assert id_sets(report, "near_document") == [frozenset({"wire-story", "copy-exact", "brief"})]
     near = by_kind(report, "near_document")[0]
     assert near.canonical.id == "wire-story"  # earliest date
     scores = dict(zip([loc.id for loc in near.locations], near.member_scores, strict=True))
     assert scores["brief"].containment == 1.0
-    assert scores["rewrite"].jaccard < 0.3 < scores["rewrite"].cosine
+    assert scores["brief"].probability >= 0.9 and scores["copy-exact"].probability >= 0.9
 
 
 def test_site_furniture_is_learned_per_source():

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.config import VerifyConfig
-from dedup.verify import Scores, TfidfCosine, exact_jaccard, is_near_document, is_near_paragraph
+from dedup.verify import Scores, TfidfCosine, exact_jaccard, is_near_paragraph
 
 
 @settings(max_examples=200, derandomize=True)
@@ -34,15 +34,6 @@ def test_tfidf_cosine_uses_corpus_idf():
     ]
     cos = t.cosine(bags, np.array([[0, 1], [0, 2]]))
     assert cos[1] > cos[0]  # sharing the rare word counts more
-
-
-def test_document_rules():
-    cfg = VerifyConfig()
-    assert is_near_document(Scores(0.6, 0.7, 0.5), 100, cfg)  # near copy
-    assert is_near_document(Scores(0.2, 0.95, 0.6), 100, cfg)  # brief in a story
-    assert not is_near_document(Scores(0.2, 0.95, 0.4), 10, cfg)  # too short to tell
-    assert is_near_document(Scores(0.3, 0.5, 0.85), 100, cfg)  # rewrite
-    assert not is_near_document(Scores(0.05, 0.2, 0.85), 100, cfg)  # same topic, other story
 
 
 def test_paragraph_rules():
