@@ -54,8 +54,6 @@ from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DATASET = (
@@ -839,41 +837,30 @@ def score(run: SystemRun, articles: Sequence[Article]) -> dict[str, Any]:
 
 
 class DedupScorer:
-    """dedup's document scores (Jaccard, containment, TF-IDF cosine) of any pair, recomputed
-    with its own functions: normalized body lines, word 3-grams per line, IDF from the bodies
-    of the whole set (dedup counts titles in the IDF too, so cosines can differ slightly)."""
+    """dedup's evidence and decision for any pair of the set, as the verifier sees it
+    (:func:`dedup.evaluate.document_evidence`: the pair's bodies and titles, TF-IDF weights
+    from the two texts, so the cosine can differ slightly from the scan's)."""
 
     def __init__(self, articles: Sequence[Article]) -> None:
-        from dedup import fingerprint, verify
-        from dedup.config import VerifyConfig
-        from dedup.normalize import normalize_text
+        from dedup.verifier import Verifier
 
-        self.verify = verify
-        self.config = VerifyConfig()
-        self.index = {a.id: i for i, a in enumerate(articles)}
-        self.sets, self.bags, self.tokens = [], [], []
-        owners = []
-        for i, a in enumerate(articles):
-            norms = [normalize_text(p) for p in a.paragraphs]
-            words = fingerprint.word_hashes(norms)
-            self.sets.append(np.unique(fingerprint.shingles(words, 3).hashes))
-            self.bags.append(words.hashes)
-            self.tokens.append(int(words.hashes.size))
-            owners.append(np.full(words.hashes.size, i, dtype=np.int64))
-        df = verify.document_frequencies(np.concatenate(self.bags), np.concatenate(owners))
-        self.tfidf = verify.TfidfCosine().fit(df, len(articles))
+        self.by_id = {a.id: a for a in articles}
+        self.verifier = Verifier.load()
 
     def __call__(self, a: str, b: str) -> dict[str, Any]:
-        """Scores of a pair, the size of its smaller side and whether a rule passes."""
-        i, j = self.index[a], self.index[b]
-        jac, cont = self.verify.exact_jaccard(self.sets[i], self.sets[j])
-        cos = float(self.tfidf.cosine([self.bags[i], self.bags[j]], np.array([[0, 1]]))[0])
-        s = self.verify.Scores(jac, cont, cos)
-        small = min(self.tokens[i], self.tokens[j])
+        """Scores of a pair, the copy probability and whether it reaches the threshold."""
+        from dedup.evaluate import LabelledPair, document_evidence
+
+        x, y = self.by_id[a], self.by_id[b]
+        found, _ = document_evidence([LabelledPair(x.text, y.text, True, x.title, y.title)])
+        probability = float(self.verifier.probability(found)[0])
+        row = found.row(0)
         return {
-            **s.to_dict(),
-            "small_tokens": small,
-            "passes": self.verify.is_near_document(s, small, self.config),
+            "jaccard": round(row["jaccard"], 4),
+            "containment": round(row["containment"], 4),
+            "cosine": round(row["cosine"], 4),
+            "probability": round(probability, 4),
+            "passes": probability >= self.verifier.threshold,
         }
 
 
@@ -901,16 +888,16 @@ def error_rows(
 
 def add_causes(missed: list[dict[str, Any]], false: Sequence[dict[str, Any]]) -> None:
     """Say why each missed pair was missed (``cause``): one side was drawn into a cluster that
-    holds a false pair; the pair passes a document rule but was not clustered (split off by
-    the no-chaining rule, or never a candidate); or no rule passes."""
+    holds a false pair; the verifier calls the pair a copy but it was not clustered (split off by
+    the no-chaining rule, or never a candidate); or the verifier says it is no copy."""
     polluted = {label for row in false for label in row["predicted"]}
     for row in missed:
         if polluted.intersection(row["predicted"]):
             row["cause"] = "false-pair cluster"
         elif row["passes"]:
-            row["cause"] = "passes, not clustered"
+            row["cause"] = "copy, not clustered"
         else:
-            row["cause"] = "below the rules"
+            row["cause"] = "verifier: no copy"
 
 
 # ----------------------------------------------------------------------------- report
@@ -967,8 +954,8 @@ def render_errors(errors: dict[str, list[dict[str, Any]]]) -> list[str]:
         "",
         f"dedup's errors: {len(errors['missed'])} missed pairs ({dict(causes)}; of them "
         f"(original, variant): {dict(with_original)}) and {len(errors['false'])} false pairs. "
-        "Scores recomputed with dedup's functions; `rule`: whether a document rule passes at "
-        "the defaults; `predicted with`: the smallest id of each side's predicted cluster.",
+        "Evidence recomputed by the verifier on the pair; `verifier`: its decision at the "
+        "defaults; `predicted with`: the smallest id of each side's predicted cluster.",
     ]
     for label, rows in (("missed", errors["missed"]), ("false", errors["false"])):
         if not rows:
@@ -978,15 +965,15 @@ def render_errors(errors: dict[str, list[dict[str, Any]]]) -> list[str]:
             "",
             f"{label.capitalize()} pairs ({len(rows)}{shown}):",
             "",
-            "| pair | kinds | predicted with | Jaccard | containment | cosine | smaller (words) "
-            "| rule | cause |",
+            "| pair | kinds | predicted with | Jaccard | containment | cosine | P(copy) "
+            "| verifier | cause |",
             "|---|---|---|---:|---:|---:|---:|---|---|",
         ]
         lines += [
             f"| {r['pair'][0]} {r['pair'][1]} | {r['kinds'][0]} / {r['kinds'][1]} | "
             f"{r['predicted'][0]} / {r['predicted'][1]} | {r['jaccard']:.3f} | "
-            f"{r['containment']:.3f} | {r['cosine']:.3f} | {r['small_tokens']} | "
-            f"{'passes' if r['passes'] else 'fails'} | {r.get('cause', '')} |"
+            f"{r['containment']:.3f} | {r['cosine']:.3f} | {r['probability']:.3f} | "
+            f"{'copy' if r['passes'] else 'no copy'} | {r.get('cause', '')} |"
             for r in rows[:MAX_ERROR_ROWS]
         ]
     return lines
