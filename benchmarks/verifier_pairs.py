@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dedup import load, pipeline
+from dedup import load, pipeline, verifier
 from dedup.config import ScanConfig
 
 HERE = Path(__file__).resolve().parent
@@ -215,9 +215,9 @@ def default_config() -> ScanConfig:
 #: other seeds).
 TRAIN_SEEDS = (101, 102, 103)
 TRAIN_ARTICLES = 6000
-#: The threshold maximizes F-beta with this beta on held-out probabilities: precision
-#: weighs more than recall (a false copy loses a story; a missed one leaves a duplicate).
-BETA = 0.5
+#: The threshold maximizes F-beta with this beta on held-out probabilities (the verifier's
+#: rule: precision weighs more than recall).
+BETA = verifier.BETA
 #: Regularization of the logistic regression (scikit-learn's C).
 C = 1.0
 
@@ -251,24 +251,12 @@ def weights(pairs: PairSet) -> np.ndarray:
 
 def choose_threshold(probability: np.ndarray, labels: np.ndarray, w: np.ndarray) -> float:
     """The threshold that maximizes weighted F-beta (:data:`BETA`)."""
-    best, chosen = -1.0, 0.5
-    for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
-        predicted = probability >= t
-        tp = float(w[predicted & labels].sum())
-        fp = float(w[predicted & ~labels].sum())
-        fn = float(w[~predicted & labels].sum())
-        b2 = BETA * BETA
-        score = (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0
-        if score > best + 1e-12:
-            best, chosen = score, float(t)
-    return chosen
+    return verifier.choose_threshold(probability, labels, w, BETA)
 
 
 def fit_model(train: PairSet, meta: dict | None = None):  # type: ignore[no-untyped-def]
     """Fit the verifier on ``train``; its threshold is chosen on held-out probabilities of
     ``train`` itself (group folds), never on pairs outside it."""
-    from dedup import verifier
-
     w = weights(train)
     held_out = verifier.cross_validated(train.matrix, train.labels, train.groups, weights=w, c=C)
     threshold = choose_threshold(held_out, train.labels, w)

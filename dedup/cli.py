@@ -33,6 +33,7 @@ from dedup.config import (
 )
 from dedup.errors import ConfigError, DedupError
 from dedup.escape import printable
+from dedup.files import write_atomic
 from dedup.records import InputWarning
 
 if TYPE_CHECKING:
@@ -222,7 +223,7 @@ def _config_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--verifier",
             type=click.Path(dir_okay=False),
             default=d_ver.verifier or None,
-            help="Documents: a verifier model fitted with 'dedup eval --pairs' (default: "
+            help="Documents: a verifier model fitted with 'dedup eval --fit-verifier' (default: "
             "the built-in one).",
         ),
         click.option(
@@ -618,7 +619,6 @@ def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) 
     """Accept every current finding of PATHS: write them to the baseline file."""
     from dedup import console
     from dedup.baseline import Baseline
-    from dedup.files import write_atomic
     from dedup.pipeline import scan as run_scan
 
     debug = options["debug"]
@@ -834,6 +834,13 @@ def _clean_report(
     type=click.Choice(["f1", "accuracy", "ari"]),
     help="What the sweep maximises (default: ari for clusters, f1 otherwise).",
 )
+@click.option(
+    "--fit-verifier",
+    "fit_to",
+    type=click.Path(dir_okay=False),
+    help="Document pairs: fit a verifier on LABELS and write it to FILE (JSON, for "
+    "--verifier); the figures are then of held-out probabilities (5 folds by story).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("-q", "--quiet", is_flag=True, help="No warnings.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
@@ -843,6 +850,7 @@ def evaluate(
     task: str,
     level: str,
     metric: str | None,
+    fit_to: str | None,
     fmt: str,
     quiet: bool,
     debug: bool,
@@ -859,7 +867,16 @@ def evaluate(
             task = ev.detect_task(labels)
         if (metric == "accuracy" and task != "pairs") or (metric == "ari" and task != "clusters"):
             raise click.UsageError(f"--metric {metric} does not apply to {task}")
-        if task == "pairs":
+        if fit_to is not None and task != "pairs":
+            raise click.UsageError(f"--fit-verifier needs labelled pairs, not {task}")
+        if fit_to is not None and os.path.exists(fit_to) and os.path.samefile(fit_to, labels):
+            raise click.UsageError("--fit-verifier would write over LABELS")
+        if fit_to is not None:
+            pairs, warnings = ev.read_pairs(labels)
+            model, result = ev.fit_verifier(pairs, labels, metric or "f1")
+            write_atomic(Path(fit_to), model.to_json().encode("utf-8"))
+            result.fitted = {"path": fit_to, **(result.fitted or {})}
+        elif task == "pairs":
             pairs, warnings = ev.read_pairs(labels)
             result = ev.evaluate_pairs(pairs, level, config, metric or "f1")
         elif task == "clusters":

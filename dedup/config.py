@@ -121,7 +121,7 @@ class VerifyConfig:
     Documents: the verifier (:mod:`dedup.verifier`) weighs the evidence of copying (shared
     passages, agreeing facts, titles; :mod:`dedup.evidence`) into a probability; a pair is a
     copy when it reaches ``copy_probability`` (None: the model's own threshold). ``verifier``
-    is a model file fitted with ``dedup eval --pairs`` ("": the built-in model).
+    is a model file fitted with ``dedup eval --fit-verifier`` ("": the built-in model).
 
     Paragraphs:
         - ``jaccard >= paragraph_jaccard``;

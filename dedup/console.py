@@ -166,6 +166,14 @@ def render_evaluation(out: Console, result: Evaluation) -> None:
         "-" if m.ari is None else f"{m.ari:.3f}",
     )
     out.print(table)
+    if result.fitted is not None:
+        out.print(
+            Text(
+                f"verifier written to {printable(str(result.fitted.get('path', '')))}: "
+                f"threshold {result.fitted['threshold']:g}; the figures above are held out "
+                f"({result.fitted['folds']} folds by story)"
+            )
+        )
     sweep = Table(
         title=f"best value of each threshold (others as configured), by {result.metric}",
         title_justify="left",

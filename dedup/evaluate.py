@@ -160,6 +160,9 @@ class Evaluation:
     sweep: list[SweepPoint]
     best: dict[str, SweepPoint]
     warnings: list[InputWarning] = field(default_factory=list)
+    #: With ``--fit-verifier``: the model fitted (see :func:`fit_verifier`); the metrics
+    #: are then of held-out probabilities.
+    fitted: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -172,6 +175,7 @@ class Evaluation:
             "best": {k: p.to_dict() for k, p in self.best.items()},
             "sweep": [p.to_dict() for p in self.sweep],
             "warnings": [w.to_dict() for w in self.warnings],
+            **({"fitted": self.fitted} if self.fitted is not None else {}),
         }
 
 
@@ -522,6 +526,87 @@ def evaluate_pairs(
         sweep=sweep,
         best=best,
     )
+
+
+def pair_groups(pairs: Sequence[LabelledPair]) -> list[int]:
+    """The connected component of each pair, its articles the nodes (pairs that share an
+    article, directly or not, stay in one cross-validation fold)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keys = [(p.a_title + "\n" + p.a, p.b_title + "\n" + p.b) for p in pairs]
+    for a, b in keys:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    roots: dict[str, int] = {}
+    return [roots.setdefault(find(a), len(roots)) for a, _ in keys]
+
+
+def fit_verifier(
+    pairs: Sequence[LabelledPair], path: str, metric: str = "f1", folds: int = 5
+) -> tuple[Verifier, Evaluation]:
+    """A verifier fitted on labelled document pairs (:func:`dedup.verifier.fit`, copies and
+    the rest weighing alike), and its evaluation on held-out probabilities: each pair scored
+    by a model fitted on the folds without its connected component; the threshold chosen on
+    those (max F0.5), then a sweep of it."""
+    from dedup import verifier as fitting
+
+    found, equal = document_evidence(pairs)
+    gold = np.array([p.label for p in pairs], dtype=bool)
+    groups = pair_groups(pairs)
+    if gold.all() or not gold.any() or len(set(groups)) < 2:
+        raise InputError(path, "a fit needs copies and other pairs, in two stories at least")
+    weights = fitting.balanced(gold)
+    matrix = found.matrix()
+    held_out = fitting.cross_validated(matrix, gold, groups, folds=folds, weights=weights)
+    threshold = fitting.choose_threshold(held_out, gold, weights)
+    model = fitting.fit(
+        matrix,
+        gold,
+        weights=weights,
+        threshold=threshold,
+        meta={
+            "by": "dedup eval --fit-verifier",
+            "pairs": int(gold.size),
+            "copies": int(gold.sum()),
+        },
+    )
+    short = found.length > 0
+
+    def decide(t: float) -> np.ndarray:
+        return (equal & short) | (short & (held_out >= t))
+
+    configured = {"copy_probability": threshold}
+    sweep, best = _sweep(
+        DOCUMENT_KNOBS,
+        lambda _k: UNIT_SWEEP,
+        configured,
+        lambda _k, t: binary_metrics(decide(t), gold),
+        metric,
+    )
+    evaluation = Evaluation(
+        task="pairs",
+        level="document",
+        items=len(pairs),
+        metric=metric,
+        configured=configured,
+        metrics=binary_metrics(decide(threshold), gold),
+        sweep=sweep,
+        best=best,
+        fitted={
+            "threshold": threshold,
+            "folds": min(folds, len(set(groups))),
+            "coefficients": dict(zip(model.features, model.coef.tolist(), strict=True)),
+        },
+    )
+    return model, evaluation
 
 
 # --------------------------------------------------------------------------- clusters

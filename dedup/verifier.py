@@ -13,7 +13,7 @@ half, and on short texts the other measures cannot tell those apart.
 The model is data, not code: ``dedup/data/verifier.json`` holds the feature names, their
 means and scales, the coefficients, the intercept and the threshold, and how and on what
 they were fitted. Nothing is unpickled. :func:`fit` (scikit-learn's ``LogisticRegression``)
-is what ``benchmarks/fit_verifier.py`` and ``dedup eval --pairs`` use to fit one; only
+is what ``benchmarks/fit_verifier.py`` and ``dedup eval --fit-verifier`` use to fit one; only
 numpy is needed to apply it.
 """
 
@@ -242,3 +242,37 @@ def cross_validated(
         )
         out[test] = model.probabilities(matrix[test])
     return out
+
+
+#: The threshold a fit chooses maximizes F-beta with this beta on held-out probabilities:
+#: precision weighs more than recall (a false copy loses a story; a missed one keeps a copy).
+BETA = 0.5
+
+
+def balanced(labels: np.ndarray) -> np.ndarray:
+    """Weights under which the copies weigh as much as the other pairs, mean 1."""
+    labels = np.asarray(labels, dtype=bool)
+    out = np.zeros(labels.size)
+    for label in (True, False):
+        rows = labels == label
+        if rows.any():
+            out[rows] = 1.0 / rows.sum()
+    return out * out.size / out.sum() if out.sum() else np.ones(labels.size)
+
+
+def choose_threshold(
+    probability: np.ndarray, labels: np.ndarray, weights: np.ndarray, beta: float = BETA
+) -> float:
+    """The threshold (0.05 to 0.95, by 0.01) that maximizes weighted F-beta."""
+    labels = np.asarray(labels, dtype=bool)
+    best, chosen = -1.0, 0.5
+    b2 = beta * beta
+    for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
+        predicted = probability >= t
+        tp = float(weights[predicted & labels].sum())
+        fp = float(weights[predicted & ~labels].sum())
+        fn = float(weights[~predicted & labels].sum())
+        score = (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0
+        if score > best + 1e-12:
+            best, chosen = score, float(t)
+    return chosen

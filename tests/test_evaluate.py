@@ -7,7 +7,7 @@ import shutil
 
 import numpy as np
 from click.testing import CliRunner
-from conftest import SEEDS, write_jsonl
+from conftest import SEEDS, run_cli, write_jsonl
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -142,3 +142,59 @@ def test_cli_eval_json_and_errors(tmp_path):
     empty.write_text("{}\n", encoding="utf-8")
     bad = runner.invoke(main, ["eval", str(empty)])
     assert bad.exit_code == 2 and "cannot tell the task" in bad.output
+
+
+def _fit_pairs(tmp_path):
+    """Labelled article pairs: copies (cut, re-headlined) and notices of one format filled
+    with other facts, ten stories of each."""
+    rng = np.random.default_rng(5)
+    words = [f"w{i}" for i in range(400)]
+    rows = []
+    for k in range(10):
+        story = [" ".join(rng.choice(words, 18)) + "." for _ in range(6)]
+        rows.append({"a": "\n".join(story), "b": "\n".join(story[:4]), "label": "copy",
+                     "a_title": f"Story {k}", "b_title": f"Another title {k}"})  # fmt: skip
+        notice = "{c} will pay a dividend of {x} cents a share on {d}, the company said."
+        a = notice.format(c=f"Company{k} Corp", x=10 + k, d=f"March {k + 1}")
+        b = notice.format(c=f"Firm{k} Holdings", x=40 + k, d=f"June {k + 2}")
+        rows.append({"a": a, "b": b, "label": "template",
+                     "a_title": f"Company{k} dividend", "b_title": f"Firm{k} dividend"})  # fmt: skip
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_eval_fits_a_verifier_that_scan_then_uses(tmp_path):
+    from dedup.verifier import Verifier
+
+    pairs = _fit_pairs(tmp_path)
+    model_path = tmp_path / "model.json"
+    result = run_cli(
+        ["eval", str(pairs), "--fit-verifier", str(model_path), "--format", "json", "-q"]
+    )
+    report = json.loads(result.stdout)
+    assert report["level"] == "document" and report["fitted"]["path"] == str(model_path)
+    assert report["metrics"]["precision"] == 1.0 and report["metrics"]["recall"] == 1.0
+    model = Verifier.load(str(model_path))  # a valid model...
+    assert model.threshold == report["fitted"]["threshold"]
+    assert model.meta["pairs"] == 20
+    # ...that eval and scan accept
+    again = run_cli(["eval", str(pairs), "--level", "document", "--verifier", str(model_path),
+                     "--format", "json", "-q"])  # fmt: skip
+    assert json.loads(again.stdout)["metrics"]["f1"] == 1.0
+
+
+def test_fit_verifier_refuses_to_write_over_its_labels(tmp_path):
+    pairs = _fit_pairs(tmp_path)
+    before = pairs.read_bytes()
+    result = run_cli(["eval", str(pairs), "--fit-verifier", str(pairs)], exit_code=2)
+    assert "write over LABELS" in result.stderr
+    assert pairs.read_bytes() == before
+
+
+def test_fit_verifier_needs_both_labels(tmp_path):
+    path = tmp_path / "copies.jsonl"
+    path.write_text(json.dumps({"a": "x y z w", "b": "x y z w", "label": "copy"}) + "\n")
+    result = run_cli(["eval", str(path), "--fit-verifier", str(tmp_path / "m.json")], exit_code=2)
+    assert "copies and other pairs" in result.stderr and str(path) in result.stderr
+    assert not (tmp_path / "m.json").exists()
