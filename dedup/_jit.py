@@ -216,14 +216,18 @@ def pair_evidence(
     the CSR columns of :class:`dedup.evidence.Prepared` in this order: shingles, their
     sorted order, distinct shingles, words, facts, fact pairs, slots, slot facts, distinct
     slots, distinct slot facts, distinct title words, TF-IDF columns (``vec_val`` their
-    weights), then sampled character grams in sorted order, their order and distinct ones;
+    weights), then sampled character grams in sorted order, their order and distinct ones,
+    then the slot facts' positions in sorted order, the slot facts by their last bytes
+    sorted, their positions, and distinct ones, and the fact pairs by their last bytes;
     ``constants``: min run, n-gram, gap, lead, short words, character gap."""
     s_sh, s_ord, _, s_uni, s_words, s_facts, s_seq, s_slot, _, s_uslot, s_ukv, s_title, s_vec = (
         starts[:13]
     )
     _, order, ordered, uni, words, facts, seq, slot, slot_kv, uslot, ukv, title, vec = values[:13]
-    s_chars, _, s_uchars = starts[13:]
-    char_order, char_sorted, uchars = values[13:]
+    s_chars, _, s_uchars = starts[13:16]
+    char_order, char_sorted, uchars = values[13:16]
+    kv_order, end_sorted, end_order, uend, seq_end = values[16:]
+    s_uend, s_seq_end = starts[19], starts[20]
     min_run, ngram, gap = int(constants[0]), int(constants[1]), int(constants[2])
     lead, short_words, char_gap = int(constants[3]), constants[4], int(constants[5])
     longest = 1
@@ -234,6 +238,11 @@ def pair_evidence(
     for k in range(lengths.size):
         most_chars = max(most_chars, s_chars[k + 1] - s_chars[k])
     char_hit = np.zeros(most_chars, dtype=np.bool_)
+    most_slots = 1
+    for k in range(lengths.size):
+        most_slots = max(most_slots, s_slot[k + 1] - s_slot[k])
+    agree_start = np.zeros(most_slots, dtype=np.bool_)
+    agree_end = np.zeros(most_slots, dtype=np.bool_)
     for r in range(pairs.shape[0]):
         a, b = pairs[r, 0], pairs[r, 1]
         if lengths[a] > lengths[b]:
@@ -269,14 +278,26 @@ def pair_evidence(
         fa = facts[s_facts[a] : s_facts[a + 1]]
         out[r, 9] = (_merge_count(fa, words[s_words[b] : s_words[b + 1]]) + 0.5) / (fa.size + 1.0)
         qa = seq[s_seq[a] : s_seq[a + 1]]
-        out[r, 10] = (_merge_count(qa, seq[s_seq[b] : s_seq[b + 1]]) + 0.5) / (qa.size + 1.0)
+        qe = seq_end[s_seq_end[a] : s_seq_end[a + 1]]
+        in_order = max(
+            _merge_count(qa, seq[s_seq[b] : s_seq[b + 1]]),
+            _merge_count(qe, seq_end[s_seq_end[b] : s_seq_end[b + 1]]),
+        )
+        out[r, 10] = (in_order + 0.5) / (qa.size + 1.0)
         # A fact whose context and fact the other has agrees (and so does its context):
         # conflicts are the shared contexts less the agreements.
         conflicts = agreements = 0
         if not (corrected[a] or corrected[b]):
             lo, hi = s_slot[a], s_slot[a + 1]
             shared = _merge_count(slot[lo:hi], uslot[s_uslot[b] : s_uslot[b + 1]])
-            agreements = _merge_count(slot_kv[lo:hi], ukv[s_ukv[b] : s_ukv[b + 1]])
+            # a fact agrees by its first bytes or by its last ones
+            first, last = agree_start[: hi - lo], agree_end[: hi - lo]
+            first[:] = False
+            last[:] = False
+            _hits(slot_kv[lo:hi], kv_order[lo:hi], ukv[s_ukv[b] : s_ukv[b + 1]], first)
+            _hits(end_sorted[lo:hi], end_order[lo:hi], uend[s_uend[b] : s_uend[b + 1]], last)
+            for k in range(hi - lo):
+                agreements += first[k] or last[k]
             conflicts = shared - agreements
         out[r, 11] = conflicts / (conflicts + agreements + 1.0)
         ta, tb = title[s_title[a] : s_title[a + 1]], title[s_title[b] : s_title[b + 1]]

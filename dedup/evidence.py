@@ -16,9 +16,11 @@ is a copy. What a copy has that they lack is measured here, for every candidate 
   it never writes in lower case: names, places, tickers), title included, that the longer one
   has, and of its facts' order (each body fact with the next one: a rewrite keeps it, two
   stories that share names do not); and how often a fact differs where the wording around it
-  is the same (two words before, two after): a slot filled differently, the mark of a
-  template. A correction (``CORRECTED -``, ``RECTIFICATIF -``) changes a figure on purpose:
-  it is not counted there.
+  is the same (two words before, two after, any figure among them read as "a figure", so
+  that "108,6 milliards" and "65,5 milliards" are one slot): a slot filled differently, the
+  mark of a template. Facts are compared by two keys (their start; their first byte, end and
+  length), one of which survives a wrong letter. A correction (``CORRECTED -``,
+  ``RECTIFICATIF -``) changes a figure on purpose: it is not counted there.
 - **Titles**: the Jaccard of the titles' words, alone and weighted by shortness (a two-line
   notice is a copy only with the same subject; a re-headlined long article still is one).
 - The word 3-gram containment and Jaccard, the TF-IDF cosine, the shorter article's length
@@ -94,6 +96,8 @@ COMPILED_COLUMNS = (
 CORRECTION_PREFIXES = ("corrected", "correction", "rectificatif", "corrige", "corrigé")
 
 _EMPTY_U64 = np.zeros(0, dtype=U64)
+#: What any figure reads as in the context of a fact.
+_A_FIGURE = U64(0x5BD1E9955BD1E995)
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)
 
 
@@ -107,10 +111,12 @@ class Items:
     start: np.ndarray  # int64[n + 1]
     words: np.ndarray  # uint64 word hashes (case folded), body order
     fact: np.ndarray  # bool, per body word
+    numeric: np.ndarray  # bool, per body word: it starts with a digit
     title_start: np.ndarray  # int64[n + 1]
     title: np.ndarray  # uint64
     title_fact: np.ndarray  # bool, per title word
-    keys: np.ndarray  # uint64, per body word: its key (first bytes and length)
+    keys: np.ndarray  # uint64, per body word: its key (first bytes)
+    end_keys: np.ndarray  # uint64, per body word: its last bytes
     title_keys: np.ndarray  # uint64, per title word
     corrected: np.ndarray  # bool[n]
     chars_start: np.ndarray  # int64[n + 1] into chars: each body's sampled character 8-grams
@@ -155,41 +161,50 @@ def _char_grams(folded: bytes, par_item: np.ndarray, n: int) -> tuple[np.ndarray
     return grams[offset[keep]], body[keep].astype(np.int64)
 
 
-def _keys(buffer: np.ndarray, n_words: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each word's *key* (its first :data:`KEY_BYTES` bytes, hashed), and whether it is a
-    number (digits only). Facts are compared by key: a name or figure that character noise
-    changed after its start ("Dupont", "Dupcnt") still agrees, two other names or figures
-    rarely do; and "la" read as "1a" is no figure."""
+def _keys(buffer: np.ndarray, n_words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each word's two *keys*, hashed: its first :data:`KEY_BYTES` bytes, and its first byte,
+    last :data:`KEY_BYTES` bytes and length; and whether it is a number (digits only). Facts
+    are compared by key: a name or figure that character noise changed keeps one of its keys
+    ("Dupont", "Dvpont" share the second; "185" and "187" share neither, nor do "Monday" and
+    "Sunday"), two other names or figures rarely do; and "la" read as "1a" is no figure."""
     is_word = _WORD_BYTES[buffer].view(np.int8)
     edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     if starts.size != n_words:  # pragma: no cover - the same rule as the word hashes
-        return np.zeros(n_words, dtype=U64), np.zeros(n_words, dtype=bool)
+        zeros = np.zeros(n_words, dtype=U64)
+        return zeros, zeros, np.zeros(n_words, dtype=bool)
     digit = ((buffer >= 48) & (buffer <= 57)).astype(np.int64)
     digits = np.concatenate(([0], np.cumsum(digit)))
     number = digits[ends] - digits[starts] == ends - starts
     key = np.zeros(n_words, dtype=U64)
+    end_key = np.zeros(n_words, dtype=U64)
+    last = max(buffer.size - 1, 0)
     for k in range(KEY_BYTES):
-        inside = starts + k < ends
-        key |= np.where(inside, buffer[np.minimum(starts + k, buffer.size - 1)], 0).astype(
-            U64
-        ) << U64(8 * k)
-    return fmix64(key), number
+        head, tail = starts + k, ends - 1 - k
+        key |= np.where(head < ends, buffer[np.minimum(head, last)], 0).astype(U64) << U64(8 * k)
+        end_key |= np.where(tail >= starts, buffer[np.maximum(tail, 0)], 0).astype(U64) << U64(
+            8 * k
+        )
+    end_key |= buffer[np.minimum(starts, last)].astype(U64) << U64(8 * KEY_BYTES)
+    end_key |= np.minimum(ends - starts, 255).astype(U64) << U64(8 * KEY_BYTES + 8)
+    return fmix64(key), fmix64(end_key ^ U64(0xA5A5A5A5A5A5A5A5)), number
 
 
-def _folded(texts: Sequence[str]) -> tuple[Words, np.ndarray, np.ndarray]:
+def _folded(texts: Sequence[str]) -> tuple[Words, np.ndarray, np.ndarray, np.ndarray]:
     """Word hashes of the case-folded texts, which words are facts (read from the texts as
     given: a digit first, or a capital), and each word's key (see :func:`_keys`)."""
     folded = fold_case("\n".join(texts)) if texts else ""
     words = word_hashes(folded.split("\n") if texts else [])
-    keys, number = _keys(np.frombuffer(folded.encode("utf-8"), dtype=np.uint8), words.hashes.size)
+    keys, end_keys, number = _keys(
+        np.frombuffer(folded.encode("utf-8"), dtype=np.uint8), words.hashes.size
+    )
     buffer = np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8)
     if buffer.size == 0:
-        return words, np.zeros(0, dtype=bool), keys
+        return words, np.zeros(0, dtype=bool), keys, end_keys
     is_word = _WORD_BYTES[buffer].view(np.int8)
     starts = np.flatnonzero(np.diff(is_word, prepend=np.int8(0)) == 1)
     if starts.size != words.hashes.size:  # pragma: no cover - folding keeps word boundaries
-        return words, number, keys
+        return words, number, keys, end_keys
     first = buffer[starts]
     second = buffer[np.minimum(starts + 1, buffer.size - 1)]
     capital = (
@@ -198,7 +213,7 @@ def _folded(texts: Sequence[str]) -> tuple[Words, np.ndarray, np.ndarray]:
         | ((first == 0xCE) & (second >= 0x91) & (second <= 0xA9))  # Greek capitals
         | ((first == 0xD0) & (second >= 0x80) & (second <= 0xAF))  # Cyrillic capitals
     )
-    return words, (capital & ~words.numeric) | number, keys
+    return words, (capital & ~words.numeric) | number, keys, end_keys
 
 
 def items(bodies: Sequence[Sequence[str]], titles: Sequence[str]) -> Items:
@@ -213,8 +228,8 @@ def items(bodies: Sequence[Sequence[str]], titles: Sequence[str]) -> Items:
     n = len(bodies)
     counts = np.array([len(b) for b in bodies], dtype=np.int64)
     paragraphs = [p for b in bodies for p in b]
-    body, body_fact, body_keys = _folded(paragraphs)
-    title, title_fact, title_keys = _folded(list(titles))
+    body, body_fact, body_keys, body_end_keys = _folded(paragraphs)
+    title, title_fact, title_keys, _ = _folded(list(titles))
     par_item = np.repeat(np.arange(n), counts)
     word_item = par_item[body.paragraph] if body.hashes.size else _EMPTY_I64
     chars, char_item = _char_grams(fold_case("\n".join(paragraphs)).encode("utf-8"), par_item, n)
@@ -234,10 +249,12 @@ def items(bodies: Sequence[Sequence[str]], titles: Sequence[str]) -> Items:
         start=start,
         words=body.hashes,
         fact=keep[: body.hashes.size],
+        numeric=body.numeric,
         title_start=title_start,
         title=title.hashes,
         title_fact=keep[body.hashes.size :],
         keys=body_keys,
+        end_keys=body_end_keys,
         title_keys=title_keys,
         corrected=corrected,
         chars_start=np.searchsorted(char_item, np.arange(n + 1)).astype(np.int64),
@@ -313,15 +330,23 @@ class Prepared:
     facts: np.ndarray
     sequence_start: np.ndarray  # distinct pairs of consecutive facts of the body
     sequence: np.ndarray
+    sequence_end_start: np.ndarray  # ...by the facts' second keys
+    sequence_end: np.ndarray
     slot_start: np.ndarray  # per fact of the body: its context, and context with the fact
-    slot: np.ndarray
+    slot: np.ndarray  # (by its first and by its last bytes)
     slot_fact: np.ndarray
-    slot_sorted: np.ndarray  # ...each sorted (repeats kept)
+    slot_end: np.ndarray
+    slot_sorted: np.ndarray  # ...each sorted (repeats kept), with the positions
     slot_fact_sorted: np.ndarray
+    slot_fact_order: np.ndarray
+    slot_end_sorted: np.ndarray
+    slot_end_order: np.ndarray
     slot_unique_start: np.ndarray  # ...distinct, sorted
     slot_unique: np.ndarray
     slot_fact_unique_start: np.ndarray
     slot_fact_unique: np.ndarray
+    slot_end_unique_start: np.ndarray
+    slot_end_unique: np.ndarray
     title_unique_start: np.ndarray
     title_unique: np.ndarray
     chars_unique_start: np.ndarray  # each body's distinct sampled character 8-grams
@@ -329,6 +354,18 @@ class Prepared:
     chars_order: np.ndarray  # positions of each body's 8-grams, in the order of their hashes
     chars_sorted: np.ndarray
     bags: list[np.ndarray]  # TF-IDF features of each body (sorted)
+
+
+def _sorted_in(
+    start: np.ndarray, values: np.ndarray, owner: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's values sorted, and their positions in the item (CSR by ``start``)."""
+    if not values.size:
+        return _EMPTY_I64, _EMPTY_U64
+    order = np.lexsort((values, owner)).astype(np.int64)
+    ordered = values[order]
+    order -= np.repeat(start[:-1], np.diff(start))
+    return order, ordered
 
 
 def prepare(it: Items) -> Prepared:
@@ -360,22 +397,27 @@ def prepare(it: Items) -> Prepared:
     follows = at_fact[1:][word_item[at_fact[1:]] == word_item[at_fact[:-1]]]
     before = at_fact[:-1][word_item[at_fact[1:]] == word_item[at_fact[:-1]]]
     pairs_of = fold([it.keys[before], it.keys[follows]]) if follows.size else _EMPTY_U64
-    sequence_start, sequence = _csr_unique(
-        np.searchsorted(word_item[follows], np.arange(n + 1)), pairs_of
-    )
+    follow_start = np.searchsorted(word_item[follows], np.arange(n + 1))
+    sequence_start, sequence = _csr_unique(follow_start, pairs_of)
+    ends_of = fold([it.end_keys[before], it.end_keys[follows]]) if follows.size else _EMPTY_U64
+    sequence_end_start, sequence_end = _csr_unique(follow_start, ends_of)
     # Fact contexts: two words before and two after, inside one body.
     position = np.arange(it.words.size) - it.start[word_item]
     inside = it.fact & (position >= 2) & (position < lengths[word_item] - 2)
     at = np.flatnonzero(inside)
-    w = it.words
+    # Figures in a context read as one word: a slot is the wording around a fact.
+    w = np.where(it.numeric, _A_FIGURE, it.words)
     slot = fold([w[at - 2], w[at - 1], w[at + 1], w[at + 2]]) if at.size else _EMPTY_U64
     slot_fact = fold([slot, it.keys[at]]) if at.size else _EMPTY_U64
+    slot_end = fold([slot, it.end_keys[at]]) if at.size else _EMPTY_U64
     slot_start = np.searchsorted(word_item[at], np.arange(n + 1)).astype(np.int64)
     slot_owner = word_item[at]
     slot_sorted = slot[np.lexsort((slot, slot_owner))] if at.size else _EMPTY_U64
-    slot_fact_sorted = slot_fact[np.lexsort((slot_fact, slot_owner))] if at.size else _EMPTY_U64
+    slot_fact_order, slot_fact_sorted = _sorted_in(slot_start, slot_fact, slot_owner)
+    slot_end_order, slot_end_sorted = _sorted_in(slot_start, slot_end, slot_owner)
     slot_unique_start, slot_unique = _csr_unique(slot_start, slot)
     slot_fact_unique_start, slot_fact_unique = _csr_unique(slot_start, slot_fact)
+    slot_end_unique_start, slot_end_unique = _csr_unique(slot_start, slot_end)
     title_unique_start, title_unique = _csr_unique(it.title_start, it.title)
     chars_unique_start, chars_unique = _csr_unique(it.chars_start, it.chars)
     char_item = np.repeat(np.arange(n), np.diff(it.chars_start))
@@ -398,9 +440,17 @@ def prepare(it: Items) -> Prepared:
         facts=facts,
         sequence_start=sequence_start,
         sequence=sequence,
+        sequence_end_start=sequence_end_start,
+        sequence_end=sequence_end,
         slot_start=slot_start,
         slot=slot,
         slot_fact=slot_fact,
+        slot_end=slot_end,
+        slot_fact_order=slot_fact_order,
+        slot_end_sorted=slot_end_sorted,
+        slot_end_order=slot_end_order,
+        slot_end_unique_start=slot_end_unique_start,
+        slot_end_unique=slot_end_unique,
         slot_sorted=slot_sorted,
         slot_fact_sorted=slot_fact_sorted,
         slot_unique_start=slot_unique_start,
@@ -512,6 +562,11 @@ def _compiled(
         (it.chars_start, prep.chars_order),
         (it.chars_start, prep.chars_sorted),
         (prep.chars_unique_start, prep.chars_unique),
+        (prep.slot_start, prep.slot_fact_order),
+        (prep.slot_start, prep.slot_end_sorted),
+        (prep.slot_start, prep.slot_end_order),
+        (prep.slot_end_unique_start, prep.slot_end_unique),
+        (prep.sequence_end_start, prep.sequence_end),
     )
     starts = tuple(np.ascontiguousarray(start, dtype=np.int64) for start, _ in csr)
     values = tuple(np.ascontiguousarray(v) for _, v in csr)
@@ -623,14 +678,18 @@ def _chunk(prep: Prepared, pairs: np.ndarray, tfidf: TfidfCosine) -> Evidence:
     found = _per_pair(owner, _member(needles, owner, held, held_owner), n)
     facts = (found + 0.5) / (np.diff(prep.facts_start)[short] + 1.0)
     in_order, order_s, _ = _sets(prep.sequence_start, prep.sequence, short, long_)
+    in_order_end, _, _ = _sets(prep.sequence_end_start, prep.sequence_end, short, long_)
+    in_order = np.maximum(in_order, in_order_end)  # by either key (see _keys)
     fact_order = (in_order + 0.5) / (order_s + 1.0)
     # Slots: a fact whose context the other article has, with another fact in it.
     ctx, ctx_owner, _ = _gather(prep.slot_start, prep.slot, short)
-    kv, _, _ = _gather(prep.slot_start, prep.slot_fact, short)
     other_ctx, other_owner, _ = _gather(prep.slot_start, prep.slot, long_)
-    other_kv, _, _ = _gather(prep.slot_start, prep.slot_fact, long_)
     shared_ctx = _member(ctx, ctx_owner, other_ctx, other_owner)
-    agree = _member(kv, ctx_owner, other_kv, other_owner)
+    agree = np.zeros(ctx.size, dtype=bool)
+    for column in (prep.slot_fact, prep.slot_end):  # a fact agrees by either key
+        kv, _, _ = _gather(prep.slot_start, column, short)
+        other_kv, _, _ = _gather(prep.slot_start, column, long_)
+        agree |= _member(kv, ctx_owner, other_kv, other_owner)
     conflicts = _per_pair(ctx_owner, shared_ctx & ~agree, n)
     agreements = _per_pair(ctx_owner, agree, n)
     conflict = conflicts / (conflicts + agreements + 1.0)
