@@ -38,6 +38,7 @@ bench: $(STAMP)  ## speed and quality at 10k and 100k generated articles, beside
 
 eval: $(STAMP)  ## quality on the labelled sets in ../shared/datasets, beside jusText, trafilatura, MinHash
 	$(BIN)/python benchmarks/eval.py --out benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/eval_verifier.py --sizes 10000,100000 --out benchmarks/RESULTS-verifier.md
 
 clean:  ## remove caches and build artefacts
 	rm -rf build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis benchmarks/work

@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/eval_verifier.py [--sizes 10000,100000] [--seed 1] [--json FILE]
+        [--out FILE]
 
 Two parts, both on pairs no model they score was fitted on:
 
@@ -236,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--out", type=Path, help="write the Markdown here (default: stdout)")
     parser.add_argument("--no-bbc", action="store_true")
     args = parser.parse_args(argv)
     config = vp.default_config()
@@ -247,7 +249,16 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print("\n".join(render(results)))
+    command = "python benchmarks/eval_verifier.py " + " ".join(argv or sys.argv[1:])
+    text = "\n".join(
+        [*render(results), "", f"`{command.strip()}`, {time.strftime('%Y-%m-%d')}.", ""]
+    )
+    if args.out is None:
+        print(text)
+    else:
+        temp = args.out.with_name(f".{args.out.name}.tmp")
+        temp.write_text(text, encoding="utf-8")
+        temp.replace(args.out)
     return 0
 
 
