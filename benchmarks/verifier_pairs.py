@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dedup import load, pipeline, verifier
+from dedup import cluster, load, pipeline, verifier
 from dedup.config import ScanConfig
 
 HERE = Path(__file__).resolve().parent
@@ -95,20 +95,11 @@ def bbc_available() -> bool:
 
 def components(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
     """The connected component (its smallest id) of every node of ``edges``."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in parent}
+    edges = list(edges)
+    ids = sorted({x for edge in edges for x in edge})
+    index = {x: i for i, x in enumerate(ids)}
+    groups = cluster.components((index[a], index[b]) for a, b in edges)
+    return {ids[i]: ids[group[0]] for group in groups for i in group}
 
 
 def bbc_pairs(config: ScanConfig) -> tuple[PairSet, pipeline.Corpus, list[dict]]:

@@ -530,23 +530,19 @@ def evaluate_pairs(
 
 def pair_groups(pairs: Sequence[LabelledPair]) -> list[int]:
     """The connected component of each pair, its articles the nodes (pairs that share an
-    article, directly or not, stay in one cross-validation fold)."""
-    parent: dict[str, str] = {}
+    article, directly or not, stay in one cross-validation fold), numbered in the order the
+    pairs first reach them."""
+    from dedup.cluster import components
 
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    node: dict[str, int] = {}
 
-    keys = [(p.a_title + "\n" + p.a, p.b_title + "\n" + p.b) for p in pairs]
-    for a, b in keys:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    roots: dict[str, int] = {}
-    return [roots.setdefault(find(a), len(roots)) for a, _ in keys]
+    def number_of(title: str, text: str) -> int:
+        return node.setdefault(title + "\n" + text, len(node))
+
+    edges = [(number_of(p.a_title, p.a), number_of(p.b_title, p.b)) for p in pairs]
+    component = {n: k for k, group in enumerate(components(edges)) for n in group}
+    number: dict[int, int] = {}
+    return [number.setdefault(component[a], len(number)) for a, _ in edges]
 
 
 def fit_verifier(

@@ -767,18 +767,16 @@ class DocumentDecider:
         self.decided: dict[tuple[int, int], verify.Scores] = {}
 
     def pairs(self, pairs: np.ndarray) -> np.ndarray:
-        """Decide every row of ``pairs`` (``i < j``); return the rows that are copies."""
+        """Decide every row of ``pairs`` (``i < j``) not decided yet; return the rows that
+        are copies."""
         if self.decided and pairs.size:
-            known = np.array([tuple(p) in self.decided for p in pairs.tolist()], dtype=bool)
-            if known.any():
-                copies = [p for p in pairs[known].tolist() if self(p[0], p[1])]
-                fresh = self.pairs_fresh(pairs[~known])
-                both = np.concatenate([np.array(copies, dtype=np.int64).reshape(-1, 2), fresh])
-                return both[np.lexsort((both[:, 1], both[:, 0]))]
-        return self.pairs_fresh(pairs)
+            todo = np.array([tuple(p) not in self.decided for p in pairs.tolist()], dtype=bool)
+            self._decide(pairs[todo])
+            return pairs[np.array([self(a, b) for a, b in pairs.tolist()], dtype=bool)]
+        return self._decide(pairs)
 
-    def pairs_fresh(self, pairs: np.ndarray) -> np.ndarray:
-        """:meth:`pairs`, computing the evidence of every row."""
+    def _decide(self, pairs: np.ndarray) -> np.ndarray:
+        """Compute the evidence and decision of every row; return the rows that are copies."""
         keep = np.zeros(pairs.shape[0], dtype=bool)
         compiled = pairs.shape[0] >= EVIDENCE_JIT_PAIRS
         for lo in range(0, pairs.shape[0], EVIDENCE_PAIRS):
