@@ -597,6 +597,26 @@ def _index_markdown(index: dict[str, Any] | None) -> list[str]:
     ]
 
 
+def _document_stage_markdown(
+    stage: dict[str, Any] | None, before: dict[str, Any] | None
+) -> list[str]:
+    if not stage:
+        return []
+    line = (
+        f"Documents stage (candidates, verification, clustering): {stage['seconds']:.1f} s "
+        f"for {stage['pairs']:,} candidate pairs, **{stage['us_per_pair']:.0f} µs a pair**"
+    )
+    old = (before or {}).get("document_stage")
+    if old:
+        line += (
+            f"; before (git {before['rev']}, same corpus, same run): {old['seconds']:.1f} s for "
+            f"{old['pairs']:,} pairs, {old['us_per_pair']:.0f} µs a pair"
+        )
+    elif before:
+        line += f"; before (git {before['rev']}): {before.get('error', 'n/a')}"
+    return [line + "."]
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     """The report as Markdown."""
     m = results["machine"]
@@ -675,6 +695,7 @@ def render_markdown(results: dict[str, Any]) -> str:
             if ratio
             else "Speed ratio dedup/baseline: n/a (baseline skipped or failed)."
         )
+        out += _document_stage_markdown(d.get("document_stage"), size.get("before"))
         counts = d.get("finding_counts")
         if counts:
             out.append(f"dedup findings: {', '.join(f'{k} {v:,}' for k, v in counts.items())}.")
@@ -691,6 +712,7 @@ def render_markdown(results: dict[str, Any]) -> str:
     out += ["## Commands", "", f"From `{REPO}`:", "", "```"]
     for size in results["sizes"]:
         out += [c for c in size["commands"] if c]
+        out += [(size.get("before") or {}).get("command")] if size.get("before") else []
         out += (size.get("index") or {}).get("commands", [])
         out += ((size.get("index") or {}).get("held_out") or {}).get("commands", [])
     out += ["```", "", "## Definitions", "", DEFINITIONS]
@@ -912,6 +934,7 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "--format",
         "json",
         "--quiet",
+        "--timings",
         *shlex.split(args.dedup_args),
     ]
     findings_path = run_dir / "findings.json"
@@ -943,6 +966,7 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
             dedup["warning"] = f"exit status {stats.returncode}"
         result["dedup_version"] = report.get("dedup_version")
         dedup["stats"] = report.get("stats")
+        dedup["document_stage"] = _document_stage(report)
         dedup["finding_counts"] = {
             k: sum(1 for f in findings if f.get("kind") == k)
             for k in (*DOC_KINDS, *PARAGRAPH_KINDS, "boilerplate")
@@ -961,6 +985,8 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
             f"{_pct(dedup['boilerplate']['line_recall'])}"
         )
     result["dedup"] = dedup
+    if args.before:
+        result["before"] = bench_before(args, corpus_path, run_dir, env)
     if not args.skip_index:
         result["index"] = bench_index(n, args, corpus_path, run_dir, env, dedup)
         if n <= args.held_out_max and not dedup.get("error"):
@@ -1018,6 +1044,43 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         None if skip else shlex.join(base_cmd) + f" > {shlex.quote(str(baseline_out))}",
     ]
     return result
+
+
+def _document_stage(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The documents stage's time, its candidate pairs and the time per pair, from a scan's
+    JSON report written with ``--timings``."""
+    seconds = (report.get("timings") or {}).get("documents")
+    pairs = (report.get("candidate_pairs") or {}).get("documents")
+    if seconds is None or not pairs:
+        return None
+    return {"seconds": seconds, "pairs": pairs, "us_per_pair": 1e6 * seconds / pairs}
+
+
+def bench_before(
+    args: argparse.Namespace, corpus_path: Path, run_dir: Path, env: dict[str, str]
+) -> dict[str, Any]:
+    """The same scan by the code of commit ``args.before`` (a git worktree in the work
+    directory), for the documents stage's time per candidate pair before and after."""
+    tree = args.work_dir / f"before-{args.before}"
+    if not tree.exists():
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(tree), args.before],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+        )
+    out = run_dir / "before.json"
+    cmd = [args.python, "-m", "dedup", "scan", str(corpus_path), "--format", "json"]
+    cmd += ["--quiet", "--timings"]
+    _log(f"before ({args.before}): {shlex.join(cmd)} (in {tree})")
+    stats = run_measured(cmd, out, run_dir / "before.stderr", tree, interval=args.interval,
+                         label=f"before {args.before}", env=env)  # fmt: skip
+    try:
+        stage = _document_stage(json.loads(out.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as e:
+        return {"rev": args.before, "error": f"exit {stats.returncode}: {e}"}
+    return {"rev": args.before, "wall_s": stats.wall_s, "document_stage": stage,
+            "command": f"(cd {shlex.quote(str(tree))} && {shlex.join(cmd)})"}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1081,6 +1144,12 @@ def main(argv: list[str] | None = None) -> int:
         "--baseline-args",
         default="",
         help="extra arguments for baseline.py, e.g. '--scheme legacy' (one shell-quoted string)",
+    )
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="also scan each corpus with the code of git commit REV, for the documents "
+        "stage's time per candidate pair before and after",
     )
     parser.add_argument(
         "--python",

@@ -134,6 +134,16 @@ def generated_section(articles: int, seed: int, config: Any) -> dict[str, Any]:
 
     kinds = truth["copy_kinds"]
     details = truth.get("copy_details", {})
+    # What the candidate stage itself proposes (before any decision), for the noisy reprints.
+    _, unit, pairs, _ = pipeline.document_pairs(result.corpus, config)
+    proposed = set(map(tuple, pairs.tolist()))
+    row_of = {d.id: i for i, d in enumerate(docs)}
+
+    def candidate(a: str, b: str) -> bool:
+        i, j = sorted((int(unit[row_of[a]]), int(unit[row_of[b]])))
+        return i == j or (i, j) in proposed
+
+    offered: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     noise: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     kept: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -148,6 +158,8 @@ def generated_section(articles: int, seed: int, config: Any) -> dict[str, Any]:
             if kinds[m] == "noisy":
                 d = details[m]
                 noise[f"{d['noise']:.3f}"][0] += found
+                offered[f"{d['noise']:.3f}"][0] += candidate(original, m)
+                offered[f"{d['noise']:.3f}"][1] += 1
                 noise[f"{d['noise']:.3f}"][1] += 1
                 bucket = "<0.5" if d["kept"] < 0.5 else "0.5-0.8" if d["kept"] < 0.8 else ">=0.8"
                 kept[bucket][0] += found
@@ -168,6 +180,7 @@ def generated_section(articles: int, seed: int, config: Any) -> dict[str, Any]:
         "noisy_by_noise": {k: {"found": f, "copies": n} for k, (f, n) in sorted(noise.items())},
         "noisy_by_kept": {k: {"found": f, "copies": n} for k, (f, n) in sorted(kept.items())},
         "noisy_recall": noisy_found / noisy_all if noisy_all else None,
+        "noisy_candidates": {k: {"found": f, "copies": n} for k, (f, n) in sorted(offered.items())},
         "candidate_pairs": result.report.candidate_pairs,
         "timings_s": {k: round(v, 2) for k, v in result.report.timings.items()},
     }
@@ -227,6 +240,13 @@ def render(results: dict[str, Any]) -> list[str]:
             "- noisy reprints by share of words kept: "
             + ", ".join(f"{k}: {v['found']}/{v['copies']}" for k, v in g["noisy_by_kept"].items()),
             f"- noisy reprints, all: recall **{g['noisy_recall']:.3f}**",
+            "- ...proposed by the candidate stage (LSH bands of documents and of long "
+            "paragraphs), by character noise: "
+            + ", ".join(
+                f"{k}: {v['found']}/{v['copies']}" for k, v in g["noisy_candidates"].items()
+            )
+            + f"; all: {sum(v['found'] for v in g['noisy_candidates'].values())}/"
+            f"{sum(v['copies'] for v in g['noisy_candidates'].values())}",
             "",
         ]
     return out

@@ -16,13 +16,17 @@ is a copy. What a copy has that they lack is measured here, for every candidate 
   it never writes in lower case: names, places, tickers), title included, that the longer one
   has, and of its facts' order (each body fact with the next one: a rewrite keeps it, two
   stories that share names do not); and how often a fact differs where the wording around it
-  is the same (two words before, two after, any figure among them read as "a figure", so
-  that "108,6 milliards" and "65,5 milliards" are one slot): a slot filled differently, the
-  mark of a template. Facts are compared by two keys (their start; their first byte, end and
-  length), one of which survives a wrong letter. A correction (``CORRECTED -``,
-  ``RECTIFICATIF -``) changes a figure on purpose: it is not counted there.
-- **Titles**: the Jaccard of the titles' words, alone and weighted by shortness (a two-line
-  notice is a copy only with the same subject; a re-headlined long article still is one).
+  is the same (two words before, two after; the three before, as in a line of a results
+  table; the three after, for the first words of a body; any figure among them read as "a
+  figure", so that "108,6 milliards" and "65,5 milliards" are one slot): a slot filled
+  differently, the mark of a template. Ordinals ("11e", "3rd") are figures. Facts are
+  compared by two keys (their start; their first byte, end and length), one of which
+  survives a wrong letter. A correction (``CORRECTED -``, ``RECTIFICATIF -``) changes a
+  figure on purpose: it is not counted there.
+- **Titles**: the Jaccard of the titles' words, alone (not used by the decision: a
+  re-headlined long article still is a copy) and weighted by shortness (a two-line notice is
+  a copy only with the same subject); and the title conflict, one headline wording with other
+  facts in it (see :func:`_title_conflict`).
 - The word 3-gram containment and Jaccard, the TF-IDF cosine, the shorter article's length
   and the length ratio; and the *topic* measure: how much the cosine exceeds the shared
   spans, the vocabulary two articles share without sharing its sentences (two stories on
@@ -35,6 +39,7 @@ concatenated pairs, never a Python call per pair). The decision that combines th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from types import ModuleType
@@ -78,13 +83,15 @@ LEAD = 40
 SHORT_WORDS = 40
 #: The direction in which each measure may move the decision: +1, more of it makes a copy
 #: more likely; -1, less likely (a figure filled differently); 0, it is not used (length
-#: says nothing of copying by itself). The verifier is fitted under these signs, so that a
+#: says nothing of copying by itself; the plain title Jaccard would hold a new headline
+#: against a long reprint, which the issue's rule and the noisy reprints say it must not:
+#: the title counts weighted by shortness, and by its conflicts). The verifier is fitted under these signs, so that a
 #: pair without shared text can never become a copy however the other measures fall.
 SIGNS = {
     "containment": 1, "jaccard": 1, "cosine": 1, "passages_short": 1, "passages_long": 1,
     "spans_short": 1, "spans_long": 1, "chars_short": 1, "chars_long": 1, "lead_short": 1,
-    "lead_long": 1, "facts": 1, "fact_order": 1, "conflicts": -1, "topic": -1, "title": 1,
-    "title_short": 1, "length": 0, "ratio": 1,
+    "lead_long": 1, "facts": 1, "fact_order": 1, "conflicts": -1, "topic": -1, "title": 0,
+    "title_short": 1, "title_conflict": -1, "length": 0, "ratio": 1,
 }  # fmt: skip
 #: The columns the compiled kernel writes, in order (the others are derived from them).
 COMPILED_COLUMNS = (
@@ -98,6 +105,13 @@ CORRECTION_PREFIXES = ("corrected", "correction", "rectificatif", "corrige", "co
 _EMPTY_U64 = np.zeros(0, dtype=U64)
 #: What any figure reads as in the context of a fact.
 _A_FIGURE = U64(0x5BD1E9955BD1E995)
+#: An ordinal, case folded (bytes of a whole word): 1er, 2e, 11e, 3ème, 1st, 22nd, 3rd, 4th.
+_ORDINAL = re.compile(
+    rb"(?<![0-9a-z\x80-\xff])[0-9]+(?:e|er|re|eme|\xc3\xa8me|\xc3\xa8re|st|nd|rd|th)"
+    rb"(?![0-9a-z\x80-\xff])"
+)
+#: What a context of the words after (before) a fact starts with.
+_AFTER, _BEFORE = U64(0x2545F4914F6CDD1D), U64(0x9E3779B97F4A7C15)
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)
 
 
@@ -118,6 +132,7 @@ class Items:
     keys: np.ndarray  # uint64, per body word: its key (first bytes)
     end_keys: np.ndarray  # uint64, per body word: its last bytes
     title_keys: np.ndarray  # uint64, per title word
+    title_end_keys: np.ndarray  # uint64, per title word: its last bytes
     corrected: np.ndarray  # bool[n]
     chars_start: np.ndarray  # int64[n + 1] into chars: each body's sampled character 8-grams
     chars: np.ndarray  # uint64 hashes, body order
@@ -176,6 +191,9 @@ def _keys(buffer: np.ndarray, n_words: int) -> tuple[np.ndarray, np.ndarray, np.
     digit = ((buffer >= 48) & (buffer <= 57)).astype(np.int64)
     digits = np.concatenate(([0], np.cumsum(digit)))
     number = digits[ends] - digits[starts] == ends - starts
+    # An ordinal is a figure too ("la 11e journée", "the 3rd round").
+    for match in _ORDINAL.finditer(buffer.tobytes()):
+        number[np.searchsorted(starts, match.start())] = True
     key = np.zeros(n_words, dtype=U64)
     end_key = np.zeros(n_words, dtype=U64)
     last = max(buffer.size - 1, 0)
@@ -229,7 +247,7 @@ def items(bodies: Sequence[Sequence[str]], titles: Sequence[str]) -> Items:
     counts = np.array([len(b) for b in bodies], dtype=np.int64)
     paragraphs = [p for b in bodies for p in b]
     body, body_fact, body_keys, body_end_keys = _folded(paragraphs)
-    title, title_fact, title_keys, _ = _folded(list(titles))
+    title, title_fact, title_keys, title_end_keys = _folded(list(titles))
     par_item = np.repeat(np.arange(n), counts)
     word_item = par_item[body.paragraph] if body.hashes.size else _EMPTY_I64
     chars, char_item = _char_grams(fold_case("\n".join(paragraphs)).encode("utf-8"), par_item, n)
@@ -256,6 +274,7 @@ def items(bodies: Sequence[Sequence[str]], titles: Sequence[str]) -> Items:
         keys=body_keys,
         end_keys=body_end_keys,
         title_keys=title_keys,
+        title_end_keys=title_end_keys,
         corrected=corrected,
         chars_start=np.searchsorted(char_item, np.arange(n + 1)).astype(np.int64),
         chars=chars,
@@ -349,6 +368,11 @@ class Prepared:
     slot_end_unique: np.ndarray
     title_unique_start: np.ndarray
     title_unique: np.ndarray
+    title_frame_start: np.ndarray  # distinct pairs of title words, facts read as one
+    title_frame: np.ndarray
+    title_facts_start: np.ndarray  # title facts, by their first and by their last bytes
+    title_fact_keys: np.ndarray
+    title_fact_ends: np.ndarray
     chars_unique_start: np.ndarray  # each body's distinct sampled character 8-grams
     chars_unique: np.ndarray
     chars_order: np.ndarray  # positions of each body's 8-grams, in the order of their hashes
@@ -401,13 +425,25 @@ def prepare(it: Items) -> Prepared:
     sequence_start, sequence = _csr_unique(follow_start, pairs_of)
     ends_of = fold([it.end_keys[before], it.end_keys[follows]]) if follows.size else _EMPTY_U64
     sequence_end_start, sequence_end = _csr_unique(follow_start, ends_of)
-    # Fact contexts: two words before and two after, inside one body.
+    # Fact contexts, inside one body: two words before and two after; and the three words
+    # before (a line of a table: "FC Branré - FC Aipré 2-0"), or for the first words of a
+    # body, the three after (the subject of a first sentence: "Dupont a déclaré un").
     position = np.arange(it.words.size) - it.start[word_item]
-    inside = it.fact & (position >= 2) & (position < lengths[word_item] - 2)
-    at = np.flatnonzero(inside)
+    length = lengths[word_item]
+    inside = it.fact & (position >= 2) & (position < length - 2)
+    tail = it.fact & (position >= 3)
+    head = it.fact & (position < 3) & (position < length - 3)
     # Figures in a context read as one word: a slot is the wording around a fact.
     w = np.where(it.numeric, _A_FIGURE, it.words)
-    slot = fold([w[at - 2], w[at - 1], w[at + 1], w[at + 2]]) if at.size else _EMPTY_U64
+    at, right, left = np.flatnonzero(inside), np.flatnonzero(head), np.flatnonzero(tail)
+    around = [
+        fold([w[at - 2], w[at - 1], w[at + 1], w[at + 2]]),
+        fold([np.full(right.size, _AFTER), w[right + 1], w[right + 2], w[right + 3]]),
+        fold([np.full(left.size, _BEFORE), w[left - 3], w[left - 2], w[left - 1]]),
+    ]
+    order = np.argsort(np.concatenate([at, right, left]), kind="stable")
+    at = np.concatenate([at, right, left])[order]
+    slot = np.concatenate(around)[order] if at.size else _EMPTY_U64
     slot_fact = fold([slot, it.keys[at]]) if at.size else _EMPTY_U64
     slot_end = fold([slot, it.end_keys[at]]) if at.size else _EMPTY_U64
     slot_start = np.searchsorted(word_item[at], np.arange(n + 1)).astype(np.int64)
@@ -419,6 +455,15 @@ def prepare(it: Items) -> Prepared:
     slot_fact_unique_start, slot_fact_unique = _csr_unique(slot_start, slot_fact)
     slot_end_unique_start, slot_end_unique = _csr_unique(slot_start, slot_end)
     title_unique_start, title_unique = _csr_unique(it.title_start, it.title)
+    # A title's frame: its pairs of consecutive words, any fact read as "a fact".
+    title_owner = np.repeat(np.arange(n), np.diff(it.title_start))
+    framed = np.where(it.title_fact, _A_FIGURE, it.title)
+    joined = np.flatnonzero(title_owner[1:] == title_owner[:-1])
+    title_frame_start, title_frame = _csr_unique(
+        np.searchsorted(title_owner[joined], np.arange(n + 1)),
+        fold([framed[joined], framed[joined + 1]]) if joined.size else _EMPTY_U64,
+    )
+    title_facts_start = np.searchsorted(title_owner[it.title_fact], np.arange(n + 1))
     chars_unique_start, chars_unique = _csr_unique(it.chars_start, it.chars)
     char_item = np.repeat(np.arange(n), np.diff(it.chars_start))
     chars_order = np.lexsort((it.chars, char_item)).astype(np.int64)
@@ -459,6 +504,11 @@ def prepare(it: Items) -> Prepared:
         slot_fact_unique=slot_fact_unique,
         title_unique_start=title_unique_start,
         title_unique=title_unique,
+        title_frame_start=title_frame_start,
+        title_frame=title_frame,
+        title_facts_start=title_facts_start.astype(np.int64),
+        title_fact_keys=it.title_keys[it.title_fact],
+        title_fact_ends=it.title_end_keys[it.title_fact],
         chars_unique_start=chars_unique_start,
         chars_unique=chars_unique,
         chars_order=chars_order,
@@ -492,6 +542,7 @@ class Evidence:
     topic: np.ndarray
     title: np.ndarray
     title_short: np.ndarray
+    title_conflict: np.ndarray
     length: np.ndarray
     ratio: np.ndarray
 
@@ -584,7 +635,39 @@ def _compiled(
     )
     columns = {name: out[:, k].copy() for k, name in enumerate(COMPILED_COLUMNS)}
     columns["topic"] = np.maximum(columns["cosine"] - columns["spans_short"], 0.0)
+    lengths = it.lengths
+    swap = lengths[pairs[:, 0]] > lengths[pairs[:, 1]]
+    columns["title_conflict"] = _title_conflict(
+        prep, np.where(swap, pairs[:, 1], pairs[:, 0]), np.where(swap, pairs[:, 0], pairs[:, 1])
+    )
     return Evidence(**columns)
+
+
+def _title_conflict(prep: Prepared, short: np.ndarray, long_: np.ndarray) -> np.ndarray:
+    """How much two titles are one wording with other facts in it ("Dupont : dividende de
+    12 centimes", "Durand : dividende de 15 centimes"): the share of the shorter title's
+    frame (pairs of words, facts read as one) that the longer one has, times the share of the
+    two titles' facts that the other title lacks (by both keys: a misspelt name is no other
+    name). Two headlines that share no wording are no conflict (a re-headlined reprint); nor
+    is a correction."""
+    n = short.size
+    inter, size_s, size_l = _sets(prep.title_frame_start, prep.title_frame, short, long_)
+    wording = _ratio(inter, np.minimum(size_s, size_l).astype(np.float64))
+    found = np.zeros(n, dtype=np.float64)
+    start = prep.title_facts_start
+    for a, b in ((short, long_), (long_, short)):
+        keys, owner, _ = _gather(start, prep.title_fact_keys, a)
+        ends, _, _ = _gather(start, prep.title_fact_ends, a)
+        held, held_owner, _ = _gather(start, prep.title_fact_keys, b)
+        held_ends, _, _ = _gather(start, prep.title_fact_ends, b)
+        hit = _member(keys, owner, held, held_owner) | _member(ends, owner, held_ends, held_owner)
+        found += _per_pair(owner, hit, n)
+    facts = np.diff(start)
+    total = (facts[short] + facts[long_]).astype(np.float64)
+    conflict = wording * (1.0 - _ratio(found, total))
+    conflict[total == 0] = 0.0
+    conflict[prep.items.corrected[short] | prep.items.corrected[long_]] = 0.0
+    return conflict
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -718,6 +801,7 @@ def _chunk(prep: Prepared, pairs: np.ndarray, tfidf: TfidfCosine) -> Evidence:
         topic=np.maximum(cosine - spans_s, 0.0),
         title=title,
         title_short=title / (1.0 + words_s / SHORT_WORDS),
+        title_conflict=_title_conflict(prep, short, long_),
         length=np.log1p(words_s),
         ratio=_ratio(words_s, lengths[long_].astype(np.float64)),
     )

@@ -62,6 +62,49 @@ def test_a_template_shares_wording_but_not_facts():
     assert row["conflicts"] > 0.3 and same["conflicts"] == 0.0  # filled in differently
 
 
+def test_a_notice_about_another_company_conflicts_in_its_title_and_first_words():
+    """The same wording, the same amount, another subject: the first sentence's subject has
+    no two words before it, and the headline is one wording with another name in it."""
+    notice = (
+        "{c} a déclaré un dividende trimestriel de 168 centimes par action, payable le "
+        "14 novembre aux actionnaires inscrits au 22 septembre."
+    )
+    a, b = [notice.format(c="Risseval")], [notice.format(c="Grandmont")]
+    other = pair(
+        a, b, "Risseval : dividende de 168 centimes", "Grandmont : dividende de 168 centimes"
+    )
+    assert other["title_conflict"] == pytest.approx(0.5)  # wording shared, 1 fact of 2 differs
+    assert other["conflicts"] > 0.0  # the subject, against three slots filled alike
+    # A misspelt name keeps one of its keys: no conflict.
+    typo = pair(
+        a,
+        [notice.format(c="Rissevai")],
+        "Risseval : dividende de 168 centimes",
+        "Rissevai : dividende de 168 centimes",
+    )
+    assert typo["title_conflict"] == 0.0 and typo["conflicts"] == 0.0
+
+
+def test_an_ordinal_is_a_fact():
+    """Two rounds of one league: the same table wording, another round number."""
+    text = "Résultats de la {n} journée de la Ligue Niplo : FC Branré - FC Aipré 2-0."
+    row = pair(
+        [text.format(n="11e")],
+        [text.format(n="15e")],
+        "Ligue Niplo : résultats de la 11e journée",
+        "Ligue Niplo : résultats de la 15e journée",
+    )
+    assert row["title_conflict"] > 0.0 and row["conflicts"] > 0.0
+    items = ev.items([["le 1er, la 3ème, the 22nd, 4th, 1a ville"]], [""])
+    assert items.fact.tolist() == [False, True, False, True, False, True, True, False, False]
+
+
+def test_a_new_headline_is_no_title_conflict():
+    row = pair(STORY, STORY, b_title="Brittany in the dark after 207 km/h gusts")
+    assert row["title_conflict"] == 0.0
+    assert row["title"] < 0.2
+
+
 def test_a_correction_does_not_count_its_changed_figure_against_it():
     fixed = [STORY[0].replace("1.2 million", "1.4 million"), *STORY[1:]]
     plain = pair(STORY, fixed)
@@ -241,7 +284,7 @@ def test_the_fit_is_scikit_learns_logistic_regression_when_the_signs_do_not_bind
     names = ev.Evidence.names()
     signs = np.array([ev.SIGNS[n] for n in names], dtype=np.float64)
     x = rng.normal(size=(3000, len(names)))
-    x[:, names.index("length")] = 2.0  # a sign of 0: a constant column, coefficient 0
+    x[:, signs == 0] = 2.0  # a sign of 0 ("length", "title"): a constant column, coefficient 0
     logit = x @ (signs * 0.8) - 0.3
     labels = rng.random(3000) < 1.0 / (1.0 + np.exp(-logit))
     weights = rng.uniform(0.5, 2.0, size=3000)
