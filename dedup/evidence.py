@@ -85,8 +85,9 @@ SHORT_WORDS = 40
 #: more likely; -1, less likely (a figure filled differently); 0, it is not used (length
 #: says nothing of copying by itself; the plain title Jaccard would hold a new headline
 #: against a long reprint, which the issue's rule and the noisy reprints say it must not:
-#: the title counts weighted by shortness, and by its conflicts). The verifier is fitted under these signs, so that a
-#: pair without shared text can never become a copy however the other measures fall.
+#: the title counts weighted by shortness, and by its conflicts). The verifier is fitted
+#: under these signs, so that a pair without shared text can never become a copy however the
+#: other measures fall.
 SIGNS = {
     "containment": 1, "jaccard": 1, "cosine": 1, "passages_short": 1, "passages_long": 1,
     "spans_short": 1, "spans_long": 1, "chars_short": 1, "chars_long": 1, "lead_short": 1,
