@@ -84,8 +84,8 @@ SHORT_WORDS = 40
 #: The direction in which each measure may move the decision: +1, more of it makes a copy
 #: more likely; -1, less likely (a figure filled differently); 0, it is not used (length
 #: says nothing of copying by itself; the plain title Jaccard would hold a new headline
-#: against a long reprint, which the issue's rule and the noisy reprints say it must not:
-#: the title counts weighted by shortness, and by its conflicts). The verifier is fitted
+#: against a long reprint, and a re-headlined long article is still a copy: the title
+#: counts weighted by shortness, and by its conflicts). The verifier is fitted
 #: under these signs, so that a pair without shared text can never become a copy however the
 #: other measures fall.
 SIGNS = {
