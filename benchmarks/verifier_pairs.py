@@ -78,17 +78,18 @@ def read_corpus(path: Path, config: ScanConfig) -> pipeline.Corpus:
     return pipeline.Corpus.gather(pipeline.map_shards(shards, config), None, 0, config.load)
 
 
-def evidence_of(corpus: pipeline.Corpus, config: ScanConfig, pairs: np.ndarray) -> np.ndarray:
+def evidence_of(
+    corpus: pipeline.Corpus,
+    config: ScanConfig,
+    pairs: np.ndarray,
+    left_out: np.ndarray | None = None,
+) -> np.ndarray:
     """The evidence matrix of document pairs (indices into the corpus), as the scan's
-    verifier sees them."""
-    _, _, _, left_out = pipeline.document_pairs(corpus, config)
+    verifier sees them (``left_out``: the paragraphs it leaves out, if known already)."""
+    if left_out is None:
+        left_out = pipeline.document_pairs(corpus, config)[3]
     found = pipeline.document_evidence(corpus, pairs, left_out, compiled=pairs.size > 6000)
     return found.matrix()
-
-
-def candidates(corpus: pipeline.Corpus, config: ScanConfig) -> np.ndarray:
-    """The scan's candidate pairs (among one document per exact group)."""
-    return pipeline.document_pairs(corpus, config)[2]
 
 
 # --------------------------------------------------------------------------- BBC
@@ -145,6 +146,8 @@ def generated_pairs(
         corpus = read_corpus(folder / "corpus.jsonl", config)
     docs = corpus.documents
     index = {doc.id: i for i, doc in enumerate(docs)}
+    # What the scan compares: its candidates, and the paragraphs it leaves out.
+    _, _, pairs, left_out = pipeline.document_pairs(corpus, config)
     story: dict[str, str] = {}
     for k, members in enumerate(truth["doc_clusters"]):
         for m in members:
@@ -177,9 +180,9 @@ def generated_pairs(
             if n >= TEMPLATE_PAIRS:
                 break
             add(a, b, False, "template", f"template{seed}:{k}:{n // 20}")
-        for n, (a, b) in enumerate(_hard_pairs(corpus, config, [index[m] for m in group])):
+        hard, _ = _hard_pairs(corpus, config, left_out, [index[m] for m in group])
+        for n, (a, b) in enumerate(hard.tolist()):
             add(docs[a].id, docs[b].id, False, "template-hard", f"template{seed}:{k}:h{n // 20}")
-    pairs = candidates(corpus, config)
     for i, j in pairs.tolist():
         a, b = story.get(docs[i].id), story.get(docs[j].id)
         if (i, j) not in chosen:
@@ -192,7 +195,7 @@ def generated_pairs(
     rows = np.array(keys, dtype=np.int64).reshape(-1, 2)
     return (
         PairSet(
-            evidence_of(corpus, config, rows),
+            evidence_of(corpus, config, rows, left_out),
             np.array([bool(chosen[k][0]) for k in keys]),
             [chosen[k][2] for k in keys],
             [chosen[k][1] for k in keys],
@@ -204,19 +207,23 @@ def generated_pairs(
 
 
 def _hard_pairs(
-    corpus: pipeline.Corpus, config: ScanConfig, members: list[int], most: int = 0
-) -> list[tuple[int, int]]:
+    corpus: pipeline.Corpus,
+    config: ScanConfig,
+    left_out: np.ndarray,
+    members: list[int],
+    most: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
     """The ``most`` (default :data:`HARD_TEMPLATE_PAIRS`) pairs of ``members`` (instances of
     one format) that share the most text (:func:`dedup.verifier.coverage`; ties: the most
-    facts): the look-alikes a decision on shared text alone would take for copies."""
+    facts), the look-alikes a decision on shared text alone would take for copies, and their
+    evidence (``left_out``: see :func:`evidence_of`)."""
     rows = np.array([sorted(p) for p in combinations(members, 2)], dtype=np.int64)
-    if rows.size == 0:
-        return []
-    found = evidence_of(corpus, config, rows.reshape(-1, 2))
+    rows = rows.reshape(-1, 2)
+    found = evidence_of(corpus, config, rows, left_out)
     names = Evidence.names()
     facts, shared = found[:, names.index("facts")], verifier.coverage(found)
-    order = np.lexsort((-facts, -shared))[: most or HARD_TEMPLATE_PAIRS]
-    return [(int(a), int(b)) for a, b in rows[np.sort(order)]]
+    chosen = np.sort(np.lexsort((-facts, -shared))[: most or HARD_TEMPLATE_PAIRS])
+    return rows[chosen], found[chosen]
 
 
 def default_config() -> ScanConfig:
@@ -298,20 +305,22 @@ def template_pairs(articles: int, seed: int, config: ScanConfig) -> PairSet:
         generate.write(records, truth, Path(tmp))
         corpus = read_corpus(Path(tmp) / "corpus.jsonl", config)
     index = {doc.id: i for i, doc in enumerate(corpus.documents)}
-    rows, groups = [], []
+    left_out = pipeline.document_pairs(corpus, config)[3]
+    rows, found, groups = [], [], []
     for k, group in enumerate(truth.get("template_groups", [])):
         members = [index[m] for m in group]
-        for n, pair in enumerate(_hard_pairs(corpus, config, members, HARD_TEMPLATE_PAIRS * 3)):
-            rows.append(pair)
-            groups.append(f"template{seed}:{k}:h{n // 20}")
-    found = evidence_of(corpus, config, np.array(rows, dtype=np.int64).reshape(-1, 2))
+        hard, evidence = _hard_pairs(corpus, config, left_out, members, HARD_TEMPLATE_PAIRS * 3)
+        rows.append(hard)
+        found.append(evidence)
+        groups += [f"template{seed}:{k}:h{n // 20}" for n in range(len(hard))]
+    pairs = np.concatenate(rows).tolist() if rows else []
     docs = corpus.documents
     return PairSet(
-        found,
-        np.zeros(len(rows), dtype=bool),
+        np.concatenate(found) if found else np.zeros((0, len(Evidence.names()))),
+        np.zeros(len(pairs), dtype=bool),
         groups,
-        ["template-hard"] * len(rows),
-        [(docs[a].id, docs[b].id) for a, b in rows],
+        ["template-hard"] * len(pairs),
+        [(docs[a].id, docs[b].id) for a, b in pairs],
     )
 
 

@@ -193,8 +193,8 @@ def _keys(buffer: np.ndarray, n_words: int) -> tuple[np.ndarray, np.ndarray, np.
     digits = np.concatenate(([0], np.cumsum(digit)))
     number = digits[ends] - digits[starts] == ends - starts
     # An ordinal is a figure too ("la 11e journée", "the 3rd round").
-    for match in _ORDINAL.finditer(buffer.tobytes()):
-        number[np.searchsorted(starts, match.start())] = True
+    ordinal = [m.start() for m in _ORDINAL.finditer(buffer.tobytes())]
+    number[np.searchsorted(starts, np.array(ordinal, dtype=np.int64))] = True
     key = np.zeros(n_words, dtype=U64)
     end_key = np.zeros(n_words, dtype=U64)
     last = max(buffer.size - 1, 0)
@@ -431,20 +431,19 @@ def prepare(it: Items) -> Prepared:
     # body, the three after (the subject of a first sentence: "Dupont a déclaré un").
     position = np.arange(it.words.size) - it.start[word_item]
     length = lengths[word_item]
-    inside = it.fact & (position >= 2) & (position < length - 2)
-    tail = it.fact & (position >= 3)
-    head = it.fact & (position < 3) & (position < length - 3)
+    at = np.flatnonzero(it.fact & (position >= 2) & (position < length - 2))
+    head = np.flatnonzero(it.fact & (position < 3) & (position < length - 3))
+    tail = np.flatnonzero(it.fact & (position >= 3))
     # Figures in a context read as one word: a slot is the wording around a fact.
     w = np.where(it.numeric, _A_FIGURE, it.words)
-    at, right, left = np.flatnonzero(inside), np.flatnonzero(head), np.flatnonzero(tail)
     around = [
         fold([w[at - 2], w[at - 1], w[at + 1], w[at + 2]]),
-        fold([np.full(right.size, _AFTER), w[right + 1], w[right + 2], w[right + 3]]),
-        fold([np.full(left.size, _BEFORE), w[left - 3], w[left - 2], w[left - 1]]),
+        fold([np.full(head.size, _AFTER), w[head + 1], w[head + 2], w[head + 3]]),
+        fold([np.full(tail.size, _BEFORE), w[tail - 3], w[tail - 2], w[tail - 1]]),
     ]
-    order = np.argsort(np.concatenate([at, right, left]), kind="stable")
-    at = np.concatenate([at, right, left])[order]
-    slot = np.concatenate(around)[order] if at.size else _EMPTY_U64
+    by_word = np.argsort(np.concatenate([at, head, tail]), kind="stable")
+    at = np.concatenate([at, head, tail])[by_word]
+    slot = np.concatenate(around)[by_word] if at.size else _EMPTY_U64
     slot_fact = fold([slot, it.keys[at]]) if at.size else _EMPTY_U64
     slot_end = fold([slot, it.end_keys[at]]) if at.size else _EMPTY_U64
     slot_start = np.searchsorted(word_item[at], np.arange(n + 1)).astype(np.int64)
@@ -457,14 +456,13 @@ def prepare(it: Items) -> Prepared:
     slot_end_unique_start, slot_end_unique = _csr_unique(slot_start, slot_end)
     title_unique_start, title_unique = _csr_unique(it.title_start, it.title)
     # A title's frame: its pairs of consecutive words, any fact read as "a fact".
-    title_owner = np.repeat(np.arange(n), np.diff(it.title_start))
     framed = np.where(it.title_fact, _A_FIGURE, it.title)
-    joined = np.flatnonzero(title_owner[1:] == title_owner[:-1])
+    joined = np.flatnonzero(title_item[1:] == title_item[:-1])
     title_frame_start, title_frame = _csr_unique(
-        np.searchsorted(title_owner[joined], np.arange(n + 1)),
+        np.searchsorted(title_item[joined], np.arange(n + 1)),
         fold([framed[joined], framed[joined + 1]]) if joined.size else _EMPTY_U64,
     )
-    title_facts_start = np.searchsorted(title_owner[it.title_fact], np.arange(n + 1))
+    title_facts_start = np.searchsorted(title_item[it.title_fact], np.arange(n + 1))
     chars_unique_start, chars_unique = _csr_unique(it.chars_start, it.chars)
     char_item = np.repeat(np.arange(n), np.diff(it.chars_start))
     chars_order = np.lexsort((it.chars, char_item)).astype(np.int64)
@@ -636,12 +634,14 @@ def _compiled(
     )
     columns = {name: out[:, k].copy() for k, name in enumerate(COMPILED_COLUMNS)}
     columns["topic"] = np.maximum(columns["cosine"] - columns["spans_short"], 0.0)
-    lengths = it.lengths
-    swap = lengths[pairs[:, 0]] > lengths[pairs[:, 1]]
-    columns["title_conflict"] = _title_conflict(
-        prep, np.where(swap, pairs[:, 1], pairs[:, 0]), np.where(swap, pairs[:, 0], pairs[:, 1])
-    )
+    columns["title_conflict"] = _title_conflict(prep, *_short_long(it.lengths, pairs))
     return Evidence(**columns)
+
+
+def _short_long(lengths: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The article of each pair with fewer body words (the first on a tie), and the other."""
+    swap = lengths[pairs[:, 0]] > lengths[pairs[:, 1]]
+    return np.where(swap, pairs[:, 1], pairs[:, 0]), np.where(swap, pairs[:, 0], pairs[:, 1])
 
 
 def _title_conflict(prep: Prepared, short: np.ndarray, long_: np.ndarray) -> np.ndarray:
@@ -745,9 +745,7 @@ def _sets(
 def _chunk(prep: Prepared, pairs: np.ndarray, tfidf: TfidfCosine) -> Evidence:
     it = prep.items
     lengths = it.lengths
-    swap = lengths[pairs[:, 0]] > lengths[pairs[:, 1]]
-    short = np.where(swap, pairs[:, 1], pairs[:, 0])
-    long_ = np.where(swap, pairs[:, 0], pairs[:, 1])
+    short, long_ = _short_long(lengths, pairs)
     n = pairs.shape[0]
     inter, size_s, size_l = _sets(prep.unique_start, prep.unique, short, long_)
     containment = _ratio(inter, size_s.astype(np.float64))
