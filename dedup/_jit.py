@@ -200,6 +200,61 @@ def _coverage(
     return passages, spans, (shared_lead / m if m > 0 else 0.0)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _near(x: np.ndarray, y: np.ndarray, row: np.ndarray) -> bool:  # pragma: no cover - compiled
+    """:func:`dedup.evidence.near_spellings` of two spelling rows (``row``: scratch space of
+    one more than the longest spelling)."""
+    spell = x.size - 1
+    la, lb = np.int64(x[spell]), np.int64(y[spell])  # int() keeps uint8 unsigned
+    limit = max(la, lb) // 4
+    if la == 0 or lb == 0 or limit == 0 or abs(la - lb) > limit:
+        return False
+    for j in range(lb + 1):
+        row[j] = j
+    for i in range(1, la + 1):
+        diagonal = row[0]
+        row[0] = i
+        for j in range(1, lb + 1):
+            above = row[j]
+            row[j] = min(min(above, row[j - 1]) + 1, diagonal + (x[i - 1] != y[j - 1]))
+            diagonal = above
+    return row[lb] <= limit
+
+
+@njit(cache=True, nogil=True)
+def _near_agreements(
+    a: int, b: int, slot: np.ndarray, s_slot: np.ndarray, spell: tuple
+) -> int:  # pragma: no cover - compiled
+    """How many of article ``a``'s slots that ``spell[2]`` leaves open (context shared, no
+    key agreeing) article ``b`` fills with a nearly equal spelling in a slot of the same
+    context: ``slot``, the slots sorted per article, ``spell``: their positions in that
+    order, the spelling rows, the open marks and a scratch row."""
+    order, rows, open_, scratch = spell
+    i, hi = s_slot[a], s_slot[a + 1]
+    j, bhi = s_slot[b], s_slot[b + 1]
+    near = 0
+    while i < hi and j < bhi:
+        x, y = slot[i], slot[j]
+        if x < y:
+            i += 1
+        elif x > y:
+            j += 1
+        else:
+            end = j
+            while end < bhi and slot[end] == x:
+                end += 1
+            while i < hi and slot[i] == x:
+                k = order[i]
+                if open_[k]:
+                    for t in range(j, end):
+                        if _near(rows[s_slot[a] + k], rows[s_slot[b] + order[t]], scratch):
+                            near += 1
+                            break
+                i += 1
+            j = end
+    return near
+
+
 @njit(cache=True, nogil=True)
 def pair_evidence(
     pairs: np.ndarray,
@@ -218,7 +273,8 @@ def pair_evidence(
     slots, distinct slot facts, distinct title words, TF-IDF columns (``vec_val`` their
     weights), then sampled character grams in sorted order, their order and distinct ones,
     then the slot facts' positions in sorted order, the slot facts by their last bytes
-    sorted, their positions, and distinct ones, and the fact pairs by their last bytes;
+    sorted, their positions, and distinct ones, the fact pairs by their last bytes, the
+    slots' positions in sorted order and the spelling of each slot's fact;
     ``constants``: min run, n-gram, gap, lead, short words, character gap."""
     s_sh, s_ord, _, s_uni, s_words, s_facts, s_seq, s_slot, _, s_uslot, s_ukv, s_title, s_vec = (
         starts[:13]
@@ -226,7 +282,7 @@ def pair_evidence(
     _, order, ordered, uni, words, facts, seq, slot, slot_kv, uslot, ukv, title, vec = values[:13]
     s_chars, _, s_uchars = starts[13:16]
     char_order, char_sorted, uchars = values[13:16]
-    kv_order, end_sorted, end_order, uend, seq_end = values[16:]
+    kv_order, end_sorted, end_order, uend, seq_end, slot_order, slot_spell = values[16:]
     s_uend, s_seq_end = starts[19], starts[20]
     min_run, ngram, gap = int(constants[0]), int(constants[1]), int(constants[2])
     lead, short_words, char_gap = int(constants[3]), constants[4], int(constants[5])
@@ -243,6 +299,8 @@ def pair_evidence(
         most_slots = max(most_slots, s_slot[k + 1] - s_slot[k])
     agree_start = np.zeros(most_slots, dtype=np.bool_)
     agree_end = np.zeros(most_slots, dtype=np.bool_)
+    open_slot = np.zeros(most_slots, dtype=np.bool_)
+    scratch = np.zeros(slot_spell.shape[1], dtype=np.int64)
     for r in range(pairs.shape[0]):
         a, b = pairs[r, 0], pairs[r, 1]
         if lengths[a] > lengths[b]:
@@ -296,8 +354,13 @@ def pair_evidence(
             last[:] = False
             _hits(slot_kv[lo:hi], kv_order[lo:hi], ukv[s_ukv[b] : s_ukv[b + 1]], first)
             _hits(end_sorted[lo:hi], end_order[lo:hi], uend[s_uend[b] : s_uend[b + 1]], last)
+            opened = open_slot[: hi - lo]
             for k in range(hi - lo):
                 agreements += first[k] or last[k]
+                opened[k] = not (first[k] or last[k])
+            if shared > agreements:  # a misread name is no conflict
+                marks = (slot_order, slot_spell, opened, scratch)
+                agreements += _near_agreements(a, b, slot, s_slot, marks)
             conflicts = shared - agreements
         out[r, 11] = conflicts / (conflicts + agreements + 1.0)
         ta, tb = title[s_title[a] : s_title[a + 1]], title[s_title[b] : s_title[b + 1]]

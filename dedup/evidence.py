@@ -21,8 +21,10 @@ is a copy. What a copy has that they lack is measured here, for every candidate 
   figure", so that "108,6 milliards" and "65,5 milliards" are one slot): a slot filled
   differently, the mark of a template. Ordinals ("11e", "3rd") are figures. Facts are
   compared by two keys (their start; their first byte, end and length), one of which
-  survives a wrong letter. A correction (``CORRECTED -``, ``RECTIFICATIF -``) changes a
-  figure on purpose: it is not counted there.
+  survives a wrong letter; and where both keys differ at one slot, two names spelt within
+  one edit in four letters of each other (:func:`near_spellings`: "Bartepen", "Btepen")
+  are one name misread, not two (figures must be equal). A correction (``CORRECTED -``,
+  ``RECTIFICATIF -``) changes a figure on purpose: it is not counted there.
 - **Titles**: the Jaccard of the titles' words, alone (not used by the decision: a
   re-headlined long article still is a copy) and weighted by shortness (a two-line notice is
   a copy only with the same subject); and the title conflict, one headline wording with other
@@ -111,6 +113,8 @@ _ORDINAL = re.compile(
     rb"(?<![0-9a-z\x80-\xff])[0-9]+(?:e|er|re|eme|\xc3\xa8me|\xc3\xa8re|st|nd|rd|th)"
     rb"(?![0-9a-z\x80-\xff])"
 )
+#: Bytes of a fact's spelling kept (its first and last eight when it is longer).
+SPELL = 16
 #: What a context of the words after (before) a fact starts with.
 _AFTER, _BEFORE = U64(0x2545F4914F6CDD1D), U64(0x9E3779B97F4A7C15)
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)
@@ -137,6 +141,7 @@ class Items:
     corrected: np.ndarray  # bool[n]
     chars_start: np.ndarray  # int64[n + 1] into chars: each body's sampled character 8-grams
     chars: np.ndarray  # uint64 hashes, body order
+    spell: np.ndarray  # uint8[facts of the bodies, SPELL + 1]: see :func:`_spellings`
 
     @property
     def size(self) -> int:
@@ -177,9 +182,27 @@ def _char_grams(folded: bytes, par_item: np.ndarray, n: int) -> tuple[np.ndarray
     return grams[offset[keep]], body[keep].astype(np.int64)
 
 
-def _keys(buffer: np.ndarray, n_words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _spellings(buffer: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Each word's spelling (case folded) as a row of :data:`SPELL` bytes, zero padded (the
+    first and last eight of a longer word), and its length in bytes in the last column, 0
+    for a number (compared only whole)."""
+    length = ends - starts
+    kept = np.minimum(length, SPELL)
+    out = np.zeros((starts.size, SPELL + 1), dtype=np.uint8)
+    if buffer.size == 0:
+        return out
+    half = SPELL // 2
+    for k in range(SPELL):
+        at = np.where((length > SPELL) & (k >= half), ends - SPELL + k, starts + k)
+        out[:, k] = np.where(k < kept, buffer[np.minimum(at, buffer.size - 1)], 0)
+    out[:, SPELL] = kept
+    return out
+
+
+def _keys(buffer: np.ndarray, n_words: int) -> tuple[np.ndarray, ...]:
     """Each word's two *keys*, hashed: its first :data:`KEY_BYTES` bytes, and its first byte,
-    last :data:`KEY_BYTES` bytes and length; and whether it is a number (digits only). Facts
+    last :data:`KEY_BYTES` bytes and length; whether it is a number (digits only), and where it
+    starts and ends in ``buffer``. Facts
     are compared by key: a name or figure that character noise changed keeps one of its keys
     ("Dupont", "Dvpont" share the second; "185" and "187" share neither, nor do "Monday" and
     "Sunday"), two other names or figures rarely do; and "la" read as "1a" is no figure."""
@@ -188,7 +211,8 @@ def _keys(buffer: np.ndarray, n_words: int) -> tuple[np.ndarray, np.ndarray, np.
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     if starts.size != n_words:  # pragma: no cover - the same rule as the word hashes
         zeros = np.zeros(n_words, dtype=U64)
-        return zeros, zeros, np.zeros(n_words, dtype=bool)
+        nothing = np.zeros(n_words, dtype=np.int64)
+        return zeros, zeros, np.zeros(n_words, dtype=bool), nothing, nothing
     digit = ((buffer >= 48) & (buffer <= 57)).astype(np.int64)
     digits = np.concatenate(([0], np.cumsum(digit)))
     number = digits[ends] - digits[starts] == ends - starts
@@ -206,24 +230,30 @@ def _keys(buffer: np.ndarray, n_words: int) -> tuple[np.ndarray, np.ndarray, np.
         )
     end_key |= buffer[np.minimum(starts, last)].astype(U64) << U64(8 * KEY_BYTES)
     end_key |= np.minimum(ends - starts, 255).astype(U64) << U64(8 * KEY_BYTES + 8)
-    return fmix64(key), fmix64(end_key ^ U64(0xA5A5A5A5A5A5A5A5)), number
+    return fmix64(key), fmix64(end_key ^ U64(0xA5A5A5A5A5A5A5A5)), number, starts, ends
 
 
-def _folded(texts: Sequence[str]) -> tuple[Words, np.ndarray, np.ndarray, np.ndarray]:
+def _folded(texts: Sequence[str]) -> tuple[Words, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Word hashes of the case-folded texts, which words are facts (read from the texts as
-    given: a digit first, or a capital), and each word's key (see :func:`_keys`)."""
+    given: a digit first, or a capital), each word's keys (see :func:`_keys`) and each
+    fact's spelling (:func:`_spellings`, one row per fact)."""
     folded = fold_case("\n".join(texts)) if texts else ""
     words = word_hashes(folded.split("\n") if texts else [])
-    keys, end_keys, number = _keys(
-        np.frombuffer(folded.encode("utf-8"), dtype=np.uint8), words.hashes.size
-    )
+    folded_bytes = np.frombuffer(folded.encode("utf-8"), dtype=np.uint8)
+    keys, end_keys, number, word_start, word_end = _keys(folded_bytes, words.hashes.size)
+
+    def spelt(facts: np.ndarray) -> np.ndarray:
+        spell = _spellings(folded_bytes, word_start[facts], word_end[facts])
+        spell[number[facts], SPELL] = 0
+        return spell
+
     buffer = np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8)
     if buffer.size == 0:
-        return words, np.zeros(0, dtype=bool), keys, end_keys
+        return words, np.zeros(0, dtype=bool), keys, end_keys, spelt(np.zeros(0, dtype=bool))
     is_word = _WORD_BYTES[buffer].view(np.int8)
     starts = np.flatnonzero(np.diff(is_word, prepend=np.int8(0)) == 1)
     if starts.size != words.hashes.size:  # pragma: no cover - folding keeps word boundaries
-        return words, number, keys, end_keys
+        return words, number, keys, end_keys, spelt(number)
     first = buffer[starts]
     second = buffer[np.minimum(starts + 1, buffer.size - 1)]
     capital = (
@@ -232,7 +262,8 @@ def _folded(texts: Sequence[str]) -> tuple[Words, np.ndarray, np.ndarray, np.nda
         | ((first == 0xCE) & (second >= 0x91) & (second <= 0xA9))  # Greek capitals
         | ((first == 0xD0) & (second >= 0x80) & (second <= 0xAF))  # Cyrillic capitals
     )
-    return words, (capital & ~words.numeric) | number, keys, end_keys
+    facts = (capital & ~words.numeric) | number
+    return words, facts, keys, end_keys, spelt(facts)
 
 
 def items(bodies: Sequence[Sequence[str]], titles: Sequence[str]) -> Items:
@@ -247,8 +278,8 @@ def items(bodies: Sequence[Sequence[str]], titles: Sequence[str]) -> Items:
     n = len(bodies)
     counts = np.array([len(b) for b in bodies], dtype=np.int64)
     paragraphs = [p for b in bodies for p in b]
-    body, body_fact, body_keys, body_end_keys = _folded(paragraphs)
-    title, title_fact, title_keys, title_end_keys = _folded(list(titles))
+    body, body_fact, body_keys, body_end_keys, spell = _folded(paragraphs)
+    title, title_fact, title_keys, title_end_keys, _ = _folded(list(titles))
     par_item = np.repeat(np.arange(n), counts)
     word_item = par_item[body.paragraph] if body.hashes.size else _EMPTY_I64
     chars, char_item = _char_grams(fold_case("\n".join(paragraphs)).encode("utf-8"), par_item, n)
@@ -279,6 +310,7 @@ def items(bodies: Sequence[Sequence[str]], titles: Sequence[str]) -> Items:
         corrected=corrected,
         chars_start=np.searchsorted(char_item, np.arange(n + 1)).astype(np.int64),
         chars=chars,
+        spell=spell[keep[: body.hashes.size][body_fact]],
     )
 
 
@@ -357,6 +389,7 @@ class Prepared:
     slot_fact: np.ndarray
     slot_end: np.ndarray
     slot_sorted: np.ndarray  # ...each sorted (repeats kept), with the positions
+    slot_order: np.ndarray
     slot_fact_sorted: np.ndarray
     slot_fact_order: np.ndarray
     slot_end_sorted: np.ndarray
@@ -367,6 +400,7 @@ class Prepared:
     slot_fact_unique: np.ndarray
     slot_end_unique_start: np.ndarray
     slot_end_unique: np.ndarray
+    slot_spell: np.ndarray  # uint8[slots, SPELL + 1]: the spelling of each slot's fact
     title_unique_start: np.ndarray
     title_unique: np.ndarray
     title_frame_start: np.ndarray  # distinct pairs of title words, facts read as one
@@ -448,7 +482,8 @@ def prepare(it: Items) -> Prepared:
     slot_end = fold([slot, it.end_keys[at]]) if at.size else _EMPTY_U64
     slot_start = np.searchsorted(word_item[at], np.arange(n + 1)).astype(np.int64)
     slot_owner = word_item[at]
-    slot_sorted = slot[np.lexsort((slot, slot_owner))] if at.size else _EMPTY_U64
+    slot_order, slot_sorted = _sorted_in(slot_start, slot, slot_owner)
+    slot_spell = it.spell[np.searchsorted(np.flatnonzero(it.fact), at)]
     slot_fact_order, slot_fact_sorted = _sorted_in(slot_start, slot_fact, slot_owner)
     slot_end_order, slot_end_sorted = _sorted_in(slot_start, slot_end, slot_owner)
     slot_unique_start, slot_unique = _csr_unique(slot_start, slot)
@@ -496,6 +531,8 @@ def prepare(it: Items) -> Prepared:
         slot_end_unique_start=slot_end_unique_start,
         slot_end_unique=slot_end_unique,
         slot_sorted=slot_sorted,
+        slot_order=slot_order,
+        slot_spell=slot_spell,
         slot_fact_sorted=slot_fact_sorted,
         slot_unique_start=slot_unique_start,
         slot_unique=slot_unique,
@@ -617,6 +654,8 @@ def _compiled(
         (prep.slot_start, prep.slot_end_order),
         (prep.slot_end_unique_start, prep.slot_end_unique),
         (prep.sequence_end_start, prep.sequence_end),
+        (prep.slot_start, prep.slot_order),
+        (prep.slot_start, prep.slot_spell),
     )
     starts = tuple(np.ascontiguousarray(start, dtype=np.int64) for start, _ in csr)
     values = tuple(np.ascontiguousarray(v) for _, v in csr)
@@ -669,6 +708,67 @@ def _title_conflict(prep: Prepared, short: np.ndarray, long_: np.ndarray) -> np.
     conflict[total == 0] = 0.0
     conflict[prep.items.corrected[short] | prep.items.corrected[long_]] = 0.0
     return conflict
+
+
+def near_spellings(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether each row of ``a`` spells nearly what the same row of ``b`` spells (rows from
+    :func:`_spellings`): within one edit (a letter changed, dropped or added) per four
+    bytes of the longer one. Never for a number, nor for words under four bytes ("UK",
+    "US"), which one edit makes another word.
+
+    >>> row = lambda w: _spellings(np.frombuffer(w, np.uint8), np.array([0]), np.array([len(w)]))
+    >>> near_spellings(np.vstack([row(b"bartepen"), row(b"dupont")]),
+    ...                np.vstack([row(b"btepen"), row(b"durant")])).tolist()
+    [True, False]
+    """
+    la, lb = a[:, SPELL].astype(np.int64), b[:, SPELL].astype(np.int64)
+    limit = np.maximum(la, lb) // 4
+    near = (la > 0) & (lb > 0) & (np.abs(la - lb) <= limit) & (limit > 0)
+    rows = np.flatnonzero(near)
+    if rows.size == 0:
+        return near
+    x, y = a[rows, :SPELL], b[rows, :SPELL]
+    # Levenshtein over all rows at once: table[:, i, j], the distance of the first i bytes
+    # of x to the first j of y.
+    table = np.zeros((rows.size, SPELL + 1, SPELL + 1), dtype=np.int64)
+    table[:, :, 0] = np.arange(SPELL + 1)
+    table[:, 0, :] = np.arange(SPELL + 1)
+    for i in range(1, SPELL + 1):
+        for j in range(1, SPELL + 1):
+            table[:, i, j] = np.minimum(
+                np.minimum(table[:, i - 1, j], table[:, i, j - 1]) + 1,
+                table[:, i - 1, j - 1] + (x[:, i - 1] != y[:, j - 1]),
+            )
+    near[rows] = table[np.arange(rows.size), la[rows], lb[rows]] <= limit[rows]
+    return near
+
+
+def _near_agreements(
+    prep: Prepared, short: np.ndarray, long_: np.ndarray, open_: np.ndarray
+) -> np.ndarray:
+    """For each slot of the short articles (as :func:`_gather` lists them) that ``open_``
+    marks (its context shared, its fact not agreeing by a key), whether the long article
+    has a fact nearly spelt the same (:func:`near_spellings`) in a slot of that context."""
+    ctx, ctx_owner, ctx_pos = _gather(prep.slot_start, prep.slot, short)
+    other, other_owner, other_pos = _gather(prep.slot_start, prep.slot, long_)
+    near = np.zeros(ctx.size, dtype=bool)
+    asked = np.flatnonzero(open_)
+    if asked.size == 0 or other.size == 0:
+        return near
+    keys = other ^ _salt(other_owner)
+    by_key = np.argsort(keys, kind="stable")
+    keys = keys[by_key]
+    query = ctx[asked] ^ _salt(ctx_owner[asked])
+    lo, hi = np.searchsorted(keys, query, "left"), np.searchsorted(keys, query, "right")
+    count = hi - lo
+    which = np.repeat(np.arange(asked.size), count)
+    offsets = np.repeat(np.cumsum(count) - count, count)
+    match = by_key[np.repeat(lo, count) + np.arange(which.size) - offsets]
+    mine = prep.slot_start[short[ctx_owner[asked[which]]]] + ctx_pos[asked[which]]
+    theirs = prep.slot_start[long_[other_owner[match]]] + other_pos[match]
+    hit = near_spellings(prep.slot_spell[mine], prep.slot_spell[theirs])
+    near[asked] = np.bincount(which, weights=hit, minlength=asked.size) > 0
+    return near
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -772,6 +872,7 @@ def _chunk(prep: Prepared, pairs: np.ndarray, tfidf: TfidfCosine) -> Evidence:
         kv, _, _ = _gather(prep.slot_start, column, short)
         other_kv, _, _ = _gather(prep.slot_start, column, long_)
         agree |= _member(kv, ctx_owner, other_kv, other_owner)
+    agree |= _near_agreements(prep, short, long_, shared_ctx & ~agree)
     conflicts = _per_pair(ctx_owner, shared_ctx & ~agree, n)
     agreements = _per_pair(ctx_owner, agree, n)
     conflict = conflicts / (conflicts + agreements + 1.0)

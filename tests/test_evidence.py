@@ -62,6 +62,29 @@ def test_a_template_shares_wording_but_not_facts():
     assert row["conflicts"] > 0.3 and same["conflicts"] == 0.0  # filled in differently
 
 
+def test_a_misread_name_is_no_conflict_but_another_name_or_figure_is():
+    """Where the wording around a fact is the same, a name spelt within one edit in four
+    letters is the same name misread; another name, or a figure one digit off, conflicts."""
+    line = "The talks between {a} and the unions resumed on Monday in {b}, {n} days after they broke down."
+
+    def conflicts(a: str, b: str, n: str) -> float:
+        return pair(
+            [line.format(a="Bartepen", b="Lausanne", n="12")], [line.format(a=a, b=b, n=n)]
+        )["conflicts"]
+
+    assert conflicts("Bartepen", "Lausanne", "12") == 0.0
+    assert conflicts("Btepen", "Lausarne", "12") == 0.0  # OCR: letters lost or misread
+    assert conflicts("Thompson", "Lausanne", "12") > 0.0  # another name
+    assert conflicts("Bartepen", "Lausanne", "13") > 0.0  # another figure
+    assert ev.near_spellings(*(ev._spellings(*_spans(w)) for w in (b"us", b"uk"))).tolist() == [
+        False
+    ]  # too short to tell a misreading from another word
+
+
+def _spans(word: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return np.frombuffer(word, np.uint8), np.array([0]), np.array([len(word)])
+
+
 def test_a_notice_about_another_company_conflicts_in_its_title_and_first_words():
     """The same wording, the same amount, another subject: the first sentence's subject has
     no two words before it, and the headline is one wording with another name in it."""
@@ -257,6 +280,9 @@ def test_the_compiled_kernel_computes_what_numpy_computes():
         "2024",
         "iota",
         "kappa",
+        "Bartepen",  # misread facts: near spellings in the same slots
+        "Btepen",
+        "Bzrtepem",
     ]
     bodies = []
     for _ in range(40):
