@@ -1049,8 +1049,8 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
 def _document_stage(report: dict[str, Any]) -> dict[str, Any] | None:
     """The documents stage's time, its candidate pairs and the time per pair, from a scan's
     JSON report written with ``--timings``."""
-    seconds = (report.get("timings") or {}).get("documents")
-    pairs = (report.get("candidate_pairs") or {}).get("documents")
+    seconds = (report.get("timings_s") or {}).get("documents")
+    pairs = ((report.get("stats") or {}).get("candidate_pairs") or {}).get("documents")
     if seconds is None or not pairs:
         return None
     return {"seconds": seconds, "pairs": pairs, "us_per_pair": 1e6 * seconds / pairs}
