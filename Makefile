@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install scan test lint format typecheck check bench eval clean
+.PHONY: install scan test lint format typecheck check bench eval golden clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench: $(STAMP)  ## speed and quality at 10k and 100k generated articles, beside
 eval: $(STAMP)  ## quality on the labelled sets in ../shared/datasets, beside jusText, trafilatura, MinHash
 	$(BIN)/python benchmarks/eval.py --out benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/eval_verifier.py --sizes 10000,100000 --out benchmarks/RESULTS-verifier.md
+
+golden: $(STAMP)  ## outputs byte for byte those of REV (default HEAD): scan, clean, index
+	$(BIN)/python benchmarks/golden.py --before $(or $(REV),HEAD)
 
 clean:  ## remove caches and build artefacts
 	rm -rf build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis benchmarks/work
