@@ -26,6 +26,7 @@ import numpy as np
 
 from dedup import cluster, load, pipeline, verifier
 from dedup.config import ScanConfig
+from dedup.corpus import Corpus
 from dedup.evidence import Evidence
 
 HERE = Path(__file__).resolve().parent
@@ -70,16 +71,16 @@ class PairSet:
         )
 
 
-def read_corpus(path: Path, config: ScanConfig) -> pipeline.Corpus:
+def read_corpus(path: Path, config: ScanConfig) -> Corpus:
     """The scan's corpus of ``path`` (read and fingerprinted; no decision made, so no
     verifier is needed: this is what one is fitted on)."""
     files, _ = load.expand_paths([str(path)])
     shards = list(load.plan_shards(files, config.load, config.batch_size))
-    return pipeline.Corpus.gather(pipeline.map_shards(shards, config), None, 0, config.load)
+    return Corpus.gather(pipeline.map_shards(shards, config), None, 0, config.load)
 
 
 def evidence_of(
-    corpus: pipeline.Corpus,
+    corpus: Corpus,
     config: ScanConfig,
     pairs: np.ndarray,
     left_out: np.ndarray | None = None,
@@ -108,7 +109,7 @@ def components(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {ids[i]: ids[group[0]] for group in groups for i in group}
 
 
-def bbc_pairs(config: ScanConfig) -> tuple[PairSet, pipeline.Corpus, list[dict]]:
+def bbc_pairs(config: ScanConfig) -> tuple[PairSet, Corpus, list[dict]]:
     """The BBC labelled pairs, their evidence in a scan of ``bbc.jsonl``, the scan, and the
     pair records."""
     corpus = read_corpus(BBC / "bbc.jsonl", config)
@@ -134,7 +135,7 @@ def bbc_pairs(config: ScanConfig) -> tuple[PairSet, pipeline.Corpus, list[dict]]
 
 def generated_pairs(
     articles: int, seed: int, config: ScanConfig, work: Path | None = None
-) -> tuple[PairSet, pipeline.Corpus, dict]:
+) -> tuple[PairSet, Corpus, dict]:
     """Labelled pairs of a generated corpus (see the module docstring), with the scan of it
     and the generator's truth."""
     from benchmarks import generate
@@ -207,7 +208,7 @@ def generated_pairs(
 
 
 def _hard_pairs(
-    corpus: pipeline.Corpus,
+    corpus: Corpus,
     config: ScanConfig,
     left_out: np.ndarray,
     members: list[int],
@@ -334,7 +335,7 @@ def training_pairs(
 
 
 def cluster_predictions(
-    corpus: pipeline.Corpus, config: ScanConfig, model_path: str, pairs: np.ndarray
+    corpus: Corpus, config: ScanConfig, model_path: str, pairs: np.ndarray
 ) -> np.ndarray:
     """Whether each pair (document indices) lands in one duplicate cluster of the scan's
     corpus, with the verifier in ``model_path``."""

@@ -12,8 +12,6 @@ members to every member instead, which still connects the bucket for clustering.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 
 
@@ -109,17 +107,6 @@ def _star(group: np.ndarray, max_bucket: int) -> np.ndarray:
     j = np.tile(group, hubs.size)
     keep = i < j
     return np.stack((i[keep], j[keep]), axis=1)
-
-
-def pairs_in_groups(members: Iterable[np.ndarray], max_bucket: int) -> np.ndarray:
-    """All pairs ``(i, j)``, ``i < j``, inside each group (star edges for large groups)."""
-    member_list = [np.asarray(m, dtype=np.int64) for m in members]
-    if not member_list:
-        return np.zeros((0, 2), dtype=np.int64)
-    labels = np.repeat(
-        np.arange(1, len(member_list) + 1, dtype=np.uint64), [m.size for m in member_list]
-    )
-    return key_pairs(labels, max_bucket, np.concatenate(member_list))
 
 
 def unique_pairs(chunks: list[np.ndarray]) -> np.ndarray:

@@ -677,11 +677,11 @@ def _predicted_lines(
     result: pipeline.ScanResult, whole: np.ndarray
 ) -> set[tuple[str, str | None, int]]:
     """(path, id for JSON Lines, line) of every line the cleaner removes as boilerplate."""
-    arrays, documents = result.corpus.arrays, result.corpus.documents
+    pars, documents = result.corpus.pars, result.corpus.documents
     out: set[tuple[str, str | None, int]] = set()
     for p in np.flatnonzero(whole).tolist():
-        doc = documents[int(arrays["par_doc"][p])]
-        for line in range(int(arrays["par_start"][p]), int(arrays["par_end"][p]) + 1):
+        doc = documents[int(pars.doc[p])]
+        for line in range(int(pars.start[p]), int(pars.end[p]) + 1):
             if doc.format == "jsonl":
                 out.add((doc.path, doc.id, line))
             else:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dedup.boilerplate import Template, template_text
 from dedup.candidates import sorted_unique
 from dedup.cluster import Cluster
+from dedup.corpus import Corpus
 from dedup.escape import replace_surrogates
 from dedup.evidence import shared_runs
 from dedup.fingerprint import word_hashes
@@ -24,9 +24,6 @@ from dedup.records import Location
 from dedup.report import Finding, Ref
 from dedup.segment import split_lines, split_paragraphs
 from dedup.verify import Scores
-
-if TYPE_CHECKING:
-    from dedup.pipeline import Corpus
 
 EXCERPT_CHARS = 240
 
@@ -107,7 +104,7 @@ def _body(corpus: Corpus, doc: int, left_out: np.ndarray | None) -> list[str]:
     forms = corpus.forms(doc)
     if left_out is None:
         return forms
-    base = int(corpus.arrays["doc_first_par"][doc])
+    base = int(corpus.first_par[doc])
     return [t for k, t in enumerate(forms) if not left_out[base + k]]
 
 
@@ -167,14 +164,13 @@ def paragraph_finding(
     corpus: Corpus, kind: str, members: Sequence[int], member_scores: Sequence[Scores | None] | None
 ) -> Finding:
     """A finding over paragraphs (global paragraph indices); the first one is canonical."""
-    arrays = corpus.arrays
     index = np.asarray(members, dtype=np.int64)
     refs = tuple(
         Ref(d, a, b)
         for d, a, b in zip(
-            arrays["par_doc"][index].tolist(),
-            arrays["par_start"][index].tolist(),
-            arrays["par_end"][index].tolist(),
+            corpus.pars.doc[index].tolist(),
+            corpus.pars.start[index].tolist(),
+            corpus.pars.end[index].tolist(),
             strict=True,
         )
     )

@@ -36,10 +36,12 @@ import numpy as np
 from dedup import boilerplate as bp
 from dedup import candidates, fingerprint, load, pipeline
 from dedup.config import DEFAULT_INDEX, NORMALIZATION_VERSION, ScanConfig
+from dedup.corpus import Corpus, ShardOutput
 from dedup.errors import DedupError, InputError
 from dedup.records import Document, InputWarning, Segment
 from dedup.report import DOCUMENT_KINDS, ScanReport
 from dedup.store import IndexError_, Key, Store, open_store
+from dedup.tables import DocTable, ParTable
 
 SCHEMA_VERSION = 2
 #: Postings buckets: the top 16 bits of a posting key.
@@ -177,9 +179,10 @@ def _decode_postings(value: bytes) -> tuple[np.ndarray, np.ndarray]:
 
 
 def postings(
-    out: pipeline.ShardOutput, config: ScanConfig, whole: np.ndarray | None = None
+    pars: ParTable, docs: DocTable, config: ScanConfig, whole: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Posting keys of a batch of fingerprinted documents: ``(keys uint64, local doc)``.
+    """Posting keys of a batch of fingerprinted documents (their paragraphs and articles):
+    ``(keys uint64, local doc)``.
 
     Document band keys of every document with a body; the exact hash of every paragraph of
     at least ``min_exact_paragraph_tokens`` words that is not furniture (``whole``, or a
@@ -191,32 +194,30 @@ def postings(
     """
     keys: list[np.ndarray] = []
     owners: list[np.ndarray] = []
-    bands = out.doc_bands
-    has_body = np.flatnonzero(out.doc_tokens > 0)
+    bands = docs.bands
+    has_body = np.flatnonzero(docs.tokens > 0)
     if has_body.size and bands.size:
         b = bands.shape[1]
         keys.append(_key(DOC_BAND, np.tile(np.arange(b), has_body.size), bands[has_body].ravel()))
         owners.append(np.repeat(has_body, b))
-    furniture = _furniture(out, config) if whole is None else whole
-    exact = np.flatnonzero(
-        (out.par_tokens >= config.verify.min_exact_paragraph_tokens) & ~furniture
-    )
+    furniture = pipeline.pattern_furniture(pars.pattern, config) if whole is None else whole
+    exact = np.flatnonzero((pars.tokens >= config.verify.min_exact_paragraph_tokens) & ~furniture)
     if exact.size:
-        keys.append(_key(PAR_HASH, np.zeros(exact.size, np.int64), out.par_hash[exact]))
-        owners.append(out.par_doc[exact])
+        keys.append(_key(PAR_HASH, np.zeros(exact.size, np.int64), pars.hash[exact]))
+        owners.append(pars.doc[exact])
     long_par = np.flatnonzero(
-        (out.par_tokens > config.boilerplate.max_tokens) & ~out.par_title & ~furniture
+        (pars.tokens > config.boilerplate.max_tokens) & ~pars.title & ~furniture
     )
-    if long_par.size and out.par_bands.size:
-        b = min(out.par_bands.shape[1], PARAGRAPH_POSTING_BANDS)
+    if long_par.size and pars.bands.size:
+        b = min(pars.bands.shape[1], PARAGRAPH_POSTING_BANDS)
         keys.append(
             _key(
                 PAR_BAND,
                 np.tile(np.arange(b), long_par.size),
-                out.par_bands[long_par, :b].ravel(),
+                pars.bands[long_par, :b].ravel(),
             )
         )
-        owners.append(np.repeat(out.par_doc[long_par], b))
+        owners.append(np.repeat(pars.doc[long_par], b))
     if not keys:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
     return np.concatenate(keys), np.concatenate(owners).astype(np.int64)
@@ -230,13 +231,6 @@ def _key(kind: int, band: np.ndarray, value: np.ndarray) -> np.ndarray:
             value.astype(np.uint64),
         ]
     )
-
-
-def _furniture(out: pipeline.ShardOutput, config: ScanConfig) -> np.ndarray:
-    """Paragraphs that a built-in whole-line pattern marks as furniture."""
-    patterns, _ = pipeline._patterns(config.boilerplate.patterns)
-    prefix = np.array([p.prefix for p in patterns.patterns] + [False], dtype=bool)
-    return (out.par_pattern >= 0) & ~prefix[out.par_pattern]
 
 
 def _buckets(keys: np.ndarray) -> np.ndarray:
@@ -522,10 +516,10 @@ class Index:
             removed = self.records(plan.gone)
             removed_out = _fingerprint_records(removed, config)
             sources = {doc.source for _, doc, _, _ in removed}
-            kept: list[pipeline.ShardOutput] = []
+            kept: list[ShardOutput] = []
             kept_ids: list[int] = []
 
-            def outputs() -> Iterator[pipeline.ShardOutput]:
+            def outputs() -> Iterator[ShardOutput]:
                 """The new articles (streamed), then the indexed ones of their sources."""
                 shards = _shards(plan.new_units, config.batch_size)
                 total, done = sum(len(s.files) or s.count for s in shards), 0
@@ -540,7 +534,7 @@ class Index:
                 yield kept[0]
 
             # Templates are learned on the sources as they will be after the update.
-            corpus = pipeline.Corpus.gather(outputs(), None, 0, config.load)
+            corpus = Corpus.gather(outputs(), None, 0, config.load)
         n_new = len(corpus.documents) - len(kept_ids)
         with timer("documents"):
             docs = pipeline.document_clusters(corpus, config)
@@ -553,7 +547,7 @@ class Index:
             self._write_documents(batch, corpus, n_new, new_ids, plan, removed)
         with timer("postings"):
             add_keys, add_docs = _corpus_postings(corpus, n_new, config, boiler.whole)
-            rm_keys, _ = postings(removed_out, config)
+            rm_keys, _ = postings(removed_out.pars, removed_out.docs, config)
         with timer("write postings"):
             delta = self._write_postings(batch, add_keys, ids_of[add_docs], rm_keys, plan.gone)
             del add_keys, add_docs
@@ -625,7 +619,7 @@ class Index:
     def _write_documents(
         self,
         batch: _Batch,
-        corpus: pipeline.Corpus,
+        corpus: Corpus,
         n_new: int,
         new_ids: np.ndarray,
         plan: _Plan,
@@ -633,10 +627,10 @@ class Index:
     ) -> None:
         """Records and catalog entries of the new articles; removal of the gone ones."""
         by_place = {(u.path, u.offset): u for u in plan.new_units}
-        starts = corpus.arrays["par_start"].tolist()
-        ends = corpus.arrays["par_end"].tolist()
-        titles = corpus.arrays["par_title"]
-        bounds = corpus.arrays["doc_first_par"].tolist()
+        starts = corpus.pars.start.tolist()
+        ends = corpus.pars.end.tolist()
+        titles = corpus.pars.title
+        bounds = corpus.first_par.tolist()
         for local in range(n_new):
             doc = corpus.documents[local]
             unit = by_place.get((doc.path, doc.offset if doc.format == "jsonl" else 0))
@@ -662,7 +656,7 @@ class Index:
     def _write_sources(
         self,
         batch: _Batch,
-        corpus: pipeline.Corpus,
+        corpus: Corpus,
         ids_of: np.ndarray,
         sources: set[str],
         templates: Sequence[bp.Template],
@@ -749,14 +743,14 @@ class Index:
             outputs = list(pipeline.map_shards(shards, config)) if shards else []
         with timer("lookup"):
             checked = {d.article for out in outputs for d in out.documents}
-            keys = [postings(out, config)[0] for out in outputs]
+            keys = [postings(out.pars, out.docs, config)[0] for out in outputs]
             found = self.lookup(
                 np.concatenate(keys) if keys else np.zeros(0, np.uint64),
                 config.minhash.max_bucket,
             )
             records = [r for r in self.records(found.tolist()) if r[1].article not in checked]
             indexed = _fingerprint_records(records, config)
-        corpus = pipeline.Corpus.gather([indexed, *outputs], None, 0, config.load)
+        corpus = Corpus.gather([indexed, *outputs], None, 0, config.load)
         corpus.df = self.df()
         for out in outputs:
             corpus.df[out.df_index] += out.df_count
@@ -769,8 +763,7 @@ class Index:
         return ScanReport(
             inputs=len(files),
             articles=len(corpus.documents) - n_indexed,
-            paragraphs=int(corpus.arrays["par_doc"].size)
-            - int(corpus.arrays["doc_first_par"][n_indexed]),
+            paragraphs=int(corpus.pars.doc.size) - int(corpus.first_par[n_indexed]),
             skipped=corpus.skipped + len(warnings),
             clusters=sum(1 for f in mine if f.kind in DOCUMENT_KINDS),
             candidate_pairs={
@@ -788,39 +781,16 @@ class Index:
 
 def _fingerprint_records(
     records: Sequence[tuple[int, Document, list[Segment], str]], config: ScanConfig
-) -> pipeline.ShardOutput:
+) -> ShardOutput:
     return pipeline.fingerprint_documents([r[1] for r in records], [r[2] for r in records], config)
 
 
 def _corpus_postings(
-    corpus: pipeline.Corpus, n_docs: int, config: ScanConfig, whole: np.ndarray
+    corpus: Corpus, n_docs: int, config: ScanConfig, whole: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Posting keys of the first ``n_docs`` documents of ``corpus`` (local ids)."""
-    a = corpus.arrays
-    n_par = int(a["doc_first_par"][n_docs])
-    view = pipeline.ShardOutput(
-        documents=corpus.documents[:n_docs],
-        packed_norms=[],
-        warnings=[],
-        skipped=0,
-        par_doc=a["par_doc"][:n_par],
-        par_start=a["par_start"][:n_par],
-        par_end=a["par_end"][:n_par],
-        par_title=a["par_title"][:n_par],
-        par_tokens=a["par_tokens"][:n_par],
-        par_hash=a["par_hash"][:n_par],
-        par_bands=a["par_bands"][:n_par],
-        within_pairs=np.zeros((0, 2), np.int64),
-        par_pattern=a["par_pattern"][:n_par],
-        par_pattern_end=a["par_pattern_end"][:n_par],
-        keys=bp.paragraph_keys(fingerprint.word_hashes([])),
-        doc_bands=a["doc_bands"][:n_docs],
-        doc_hash=a["doc_hash"][:n_docs],
-        doc_tokens=a["doc_tokens"][:n_docs],
-        df_index=np.zeros(0, np.int32),
-        df_count=np.zeros(0, np.int32),
-    )
-    return postings(view, config, whole[:n_par])
+    n_par = int(corpus.first_par[n_docs])
+    return postings(corpus.pars.head(n_par), corpus.docs.head(n_docs), config, whole[:n_par])
 
 
 # --------------------------------------------------------------------------- entry points

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 
@@ -32,7 +32,8 @@ from dedup import boilerplate as bp
 from dedup import candidates, fingerprint, load, verify
 from dedup import evidence as evidence_stage
 from dedup.cluster import Cluster, clusters_from_pairs
-from dedup.config import LoadConfig, ScanConfig
+from dedup.config import ScanConfig
+from dedup.corpus import Corpus, Progress, ShardOutput
 from dedup.evidence import Evidence
 from dedup.findings import boilerplate_findings, document_findings, paragraph_finding
 from dedup.normalize import fold_case, typographic_lines
@@ -40,9 +41,9 @@ from dedup.patterns import PatternSet
 from dedup.records import Document, InputWarning, Segment
 from dedup.report import Finding, ScanReport
 from dedup.segment import normalized_paragraphs
+from dedup.tables import DocTable, ParTable
 from dedup.verifier import Verifier
 
-Progress = Callable[[int, int], None]
 #: Prefix patterns (datelines) are tried on this many paragraphs at the start of an article.
 PREFIX_PARAGRAPHS = 2
 #: Articles per worker process from which the compiled kernels are used (when installed).
@@ -50,38 +51,9 @@ JIT_MIN_ARTICLES = 2000
 #: Articles from which the main process uses them too, for the corpus-wide stages (about
 #: 150 MiB more memory there, and a second of loading, repaid from this size on).
 MAIN_JIT_MIN_ARTICLES = 50_000
-#: Articles whose original text the report keeps at hand while it builds findings.
-TEXT_CACHE_SIZE = 1024
 
 
 # --------------------------------------------------------------------------- per-shard map
-
-
-@dataclass
-class ShardOutput:
-    """What one worker sends back for one shard: arrays, and each article's normalized
-    paragraphs compressed (no original text: findings read it again from the files)."""
-
-    documents: list[Document]
-    packed_norms: list[bytes]
-    warnings: list[InputWarning]
-    skipped: int
-    par_doc: np.ndarray
-    par_start: np.ndarray
-    par_end: np.ndarray
-    par_title: np.ndarray
-    par_tokens: np.ndarray
-    par_hash: np.ndarray
-    par_bands: np.ndarray
-    within_pairs: np.ndarray
-    par_pattern: np.ndarray
-    par_pattern_end: np.ndarray
-    keys: bp.ParagraphKeys
-    doc_bands: np.ndarray
-    doc_hash: np.ndarray
-    doc_tokens: np.ndarray
-    df_index: np.ndarray
-    df_count: np.ndarray
 
 
 @lru_cache(maxsize=4)
@@ -130,7 +102,6 @@ def fingerprint_documents(
     fp = fingerprint.fingerprint_paragraphs(norms, par_doc, par_title, len(docs), config.minhash)
     patterns, index = _patterns(config.boilerplate.patterns)
     pattern = np.full(len(flat), -1, dtype=np.int32)
-    pattern_end = np.zeros(len(flat), dtype=np.int32)
     # Datelines (prefix templates) are glued to the start of an article: only its first
     # PREFIX_PARAGRAPHS paragraphs are tried against them.
     ordinal = np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -138,7 +109,6 @@ def fingerprint_documents(
         match = patterns.match(text, prefixes=ordinal[i] < PREFIX_PARAGRAPHS) if text else None
         if match is not None:
             pattern[i] = index[match.pattern]
-            pattern_end[i] = match.end
     df = verify.document_frequencies(fp.words.hashes, par_doc[fp.words.paragraph])
     df_index = np.flatnonzero(df).astype(np.int32)
     return ShardOutput(
@@ -147,20 +117,19 @@ def fingerprint_documents(
         packed_norms=_pack_norms(forms, counts),
         warnings=warnings or [],
         skipped=skipped,
-        par_doc=par_doc,
-        par_start=np.array([s.start for s in flat], dtype=np.int32),
-        par_end=np.array([s.end for s in flat], dtype=np.int32),
-        par_title=par_title,
-        par_tokens=fp.words.counts,
-        par_hash=fp.par_hash,
-        par_bands=fp.par_bands,
+        pars=ParTable(
+            doc=par_doc,
+            start=np.array([s.start for s in flat], dtype=np.int32),
+            end=np.array([s.end for s in flat], dtype=np.int32),
+            title=par_title,
+            tokens=fp.words.counts,
+            hash=fp.par_hash,
+            bands=fp.par_bands,
+            pattern=pattern,
+        ),
+        docs=DocTable(bands=fp.doc_bands, hash=fp.doc_hash, tokens=fp.doc_tokens),
         within_pairs=fp.within_pairs,
-        par_pattern=pattern,
-        par_pattern_end=pattern_end,
         keys=bp.paragraph_keys(fp.words),
-        doc_bands=fp.doc_bands,
-        doc_hash=fp.doc_hash,
-        doc_tokens=fp.doc_tokens,
         df_index=df_index,
         df_count=df[df_index].astype(np.int32),
     )
@@ -173,21 +142,6 @@ def _pack_norms(norms: list[str], counts: np.ndarray) -> list[bytes]:
         out.append(zlib.compress("\n".join(norms[start : start + count]).encode("utf-8"), 1))
         start += count
     return out
-
-
-_WORKER_CONFIG: ScanConfig | None = None
-
-
-def _init_worker(config: ScanConfig, jit: bool) -> None:
-    global _WORKER_CONFIG
-    _WORKER_CONFIG = config
-    fingerprint.use_jit(jit)
-
-
-def _process_in_worker(shard: load.Shard) -> ShardOutput:
-    if _WORKER_CONFIG is None:  # pragma: no cover - set by the pool's initializer
-        raise RuntimeError("worker not initialised")
-    return process_shard(shard, _WORKER_CONFIG)
 
 
 def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[ShardOutput]:
@@ -220,123 +174,11 @@ def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[Sha
     if method == "forkserver":
         multiprocessing.set_forkserver_preload(["dedup.pipeline"])
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(config, jit)
+        workers, mp_context=context, initializer=fingerprint.use_jit, initargs=(jit,)
     ) as pool:
-        yield from pool.map(_process_in_worker, shards)
-
-
-# --------------------------------------------------------------------------- the corpus
-
-
-@dataclass
-class Corpus:
-    """Everything the corpus-wide stages need, concatenated over shards."""
-
-    documents: list[Document] = field(default_factory=list)
-    load_config: LoadConfig = field(default_factory=LoadConfig)
-    _texts: dict[int, Document] = field(default_factory=dict, repr=False)
-    packed_norms: list[bytes] = field(default_factory=list)
-    warnings: list[InputWarning] = field(default_factory=list)
-    skipped: int = 0
-    arrays: dict[str, np.ndarray] = field(default_factory=dict)
-    keys: bp.ParagraphKeys | None = None
-    df: np.ndarray = field(default_factory=lambda: np.zeros(verify.N_FEATURES, np.int64))
-    #: The number of documents ``df`` counts (``None``: these documents). A check against an
-    #: index weighs words by the whole indexed corpus, not by the few articles it compares.
-    df_documents: int | None = None
-    _tfidf: verify.TfidfCosine | None = field(default=None, repr=False)
-
-    @classmethod
-    def gather(
-        cls,
-        outputs: Iterable[ShardOutput],
-        on_progress: Progress | None,
-        total: int,
-        load_config: LoadConfig | None = None,
-    ) -> Corpus:
-        corpus = cls(load_config=load_config or LoadConfig())
-        parts: dict[str, list[np.ndarray]] = {}
-        key_parts: list[bp.ParagraphKeys] = []
-        done = par_base = 0
-        for out in outputs:
-            base = len(corpus.documents)
-            corpus.documents.extend(out.documents)
-            corpus.packed_norms.extend(out.packed_norms)
-            corpus.warnings.extend(out.warnings)
-            corpus.skipped += out.skipped
-            for name in (
-                "par_start",
-                "par_end",
-                "par_title",
-                "par_tokens",
-                "par_hash",
-                "par_bands",
-                "par_pattern",
-                "par_pattern_end",
-                "doc_bands",
-                "doc_hash",
-                "doc_tokens",
-            ):
-                parts.setdefault(name, []).append(getattr(out, name))
-            parts.setdefault("within_pairs", []).append(out.within_pairs + par_base)
-            parts.setdefault("par_doc", []).append(out.par_doc + base)
-            par_base += out.par_doc.size
-            key_parts.append(out.keys)
-            # df_index holds distinct features (np.flatnonzero), so a plain fancy-index add
-            # does what np.add.at does, much faster.
-            corpus.df[out.df_index] += out.df_count
-            done += len(out.documents) + out.skipped
-            if on_progress is not None:
-                on_progress(done, total)
-        # One array at a time, freeing its parts at once: peak memory is the parts plus the
-        # largest array, not twice everything.
-        for name in list(parts):
-            corpus.arrays[name] = np.concatenate(parts.pop(name))
-        corpus.arrays["doc_first_par"] = np.searchsorted(
-            corpus.arrays["par_doc"], np.arange(len(corpus.documents) + 1)
-        )
-        if key_parts:
-            corpus.keys = bp.ParagraphKeys(
-                *(
-                    np.concatenate([getattr(k, f) for k in key_parts])
-                    for f in ("exact", "prefix", "suffix")
-                )
-            )
-        return corpus
-
-    def document(self, index: int) -> Document:
-        """The document with its original text (read again from its file, then cached: a
-        finding shows several places of one article)."""
-        cached = self._texts.get(index)
-        if cached is None:
-            cached = load.read_again(self.documents[index], self.load_config)
-            if len(self._texts) >= TEXT_CACHE_SIZE:
-                self._texts.pop(next(iter(self._texts)))
-            self._texts[index] = cached
-        return cached
-
-    def tfidf(self) -> verify.TfidfCosine:
-        """TF-IDF weights from this corpus's document frequencies (computed once: the
-        document and paragraph stages share them)."""
-        if self._tfidf is None:
-            n = len(self.documents) if self.df_documents is None else self.df_documents
-            self._tfidf = verify.TfidfCosine().fit(self.df, n)
-        return self._tfidf
-
-    def forms(self, index: int) -> list[str]:
-        """The document's paragraphs in their typographic form (normalized, case kept)."""
-        first = int(self.arrays["doc_first_par"][index])
-        count = int(self.arrays["doc_first_par"][index + 1]) - first
-        return (
-            zlib.decompress(self.packed_norms[index]).decode("utf-8").split("\n")[:count]
-            if count
-            else []
-        )
-
-    def norms(self, index: int) -> list[str]:
-        """The document's normalized paragraphs, as the fingerprints saw them."""
-        forms = self.forms(index)
-        return fold_case("\n".join(forms)).split("\n") if forms else []
+        # The configuration goes with each shard (a few hundred bytes): workers hold no
+        # state of their own but the compiled-kernel switch.
+        yield from pool.map(partial(process_shard, config=config), shards)
 
 
 # --------------------------------------------------------------------------- scan
@@ -387,7 +229,7 @@ def scan(
     report = ScanReport(
         inputs=len(files),
         articles=len(corpus.documents),
-        paragraphs=int(corpus.arrays["par_doc"].size),
+        paragraphs=int(corpus.pars.doc.size),
         skipped=corpus.skipped + len(warnings),
         clusters=len(docs.exact) + len(docs.near),
         candidate_pairs={"documents": docs.candidate_pairs, "paragraphs": paragraph_pairs},
@@ -433,7 +275,7 @@ def analyse(
     finally:
         fingerprint.use_jit(False)
     with timer("report"):
-        reported = corpus.arrays["par_doc"] >= first_reported
+        reported = corpus.pars.doc >= first_reported
         findings = [
             *document_findings(corpus, docs.exact, docs.near, docs.scores, docs.left_out),
             *paragraphs,
@@ -598,8 +440,8 @@ def _doc_texts(
     """Normalized paragraphs of each document but those ``left_out`` marks (by default the
     titles: the body paragraphs)."""
     if left_out is None:
-        left_out = corpus.arrays["par_title"]
-    first = corpus.arrays["doc_first_par"]
+        left_out = corpus.pars.title
+    first = corpus.first_par
     out = {}
     for d in docs:
         norms = corpus.norms(d)
@@ -618,7 +460,7 @@ def _doc_rank(
     ``prefer_sources``, then the most complete text (the longer one, which contains the
     other: ``tokens`` words, by default its body's), then input order."""
     docs = corpus.documents
-    length = corpus.arrays["doc_tokens"] if tokens is None else tokens
+    length = corpus.docs.tokens if tokens is None else tokens
     priority = {source: i for i, source in enumerate(prefer_sources)}
 
     def rank(d: int) -> tuple[object, ...]:
@@ -669,10 +511,10 @@ def document_clusters(
         # line that looked like furniture while near copies counted apart may be none. Pairs
         # of articles whose furniture changed are decided once more on what clean keeps, so
         # that cleaning the output finds nothing new.
-        again = corpus.arrays["par_title"] | _boilerplate(corpus, config, cluster_of).whole
+        again = corpus.pars.title | _boilerplate(corpus, config, cluster_of).whole
         if (again != left_out).any():
             changed = np.zeros(n, dtype=bool)
-            changed[corpus.arrays["par_doc"][again != left_out]] = True
+            changed[corpus.pars.doc[again != left_out]] = True
             kept = {k: v for k, v in decide.decided.items() if not (changed[k[0]] or changed[k[1]])}
             left_out = again
             decide, near, cluster_of = _near_clusters(
@@ -708,8 +550,8 @@ def _near_clusters(
     # Length without furniture: a copy longer only by a "Laisser un commentaire" line is not
     # the more complete one.
     body = np.bincount(
-        corpus.arrays["par_doc"],
-        weights=np.where(left_out, 0, corpus.arrays["par_tokens"]),
+        corpus.pars.doc,
+        weights=np.where(left_out, 0, corpus.pars.tokens),
         minlength=n,
     )
     near_rank = _doc_rank(corpus, config.prefer_sources, body)
@@ -731,7 +573,7 @@ def document_pairs(
     out of the comparison (titles and furniture; see :func:`document_clusters`)."""
     n = len(corpus.documents)
     rank = _doc_rank(corpus, config.prefer_sources)
-    hashes, tokens = corpus.arrays["doc_hash"], corpus.arrays["doc_tokens"]
+    hashes, tokens = corpus.docs.hash, corpus.docs.tokens
     exact = [
         Cluster(min(g.tolist(), key=rank), tuple(sorted(g.tolist())))
         for g in candidates.groups(hashes)
@@ -743,7 +585,7 @@ def document_pairs(
     pair_array = _document_candidates(corpus, config, unit, is_unit)
     if furniture is None:
         furniture = _boilerplate(corpus, config, unit).whole
-    return exact, unit, pair_array, corpus.arrays["par_title"] | furniture
+    return exact, unit, pair_array, corpus.pars.title | furniture
 
 
 #: Document pairs whose evidence is computed at once (the articles of a chunk are prepared
@@ -817,7 +659,7 @@ def document_evidence(
     if pairs.size == 0:
         return Evidence.concat([])
     docs = candidates.sorted_unique(pairs.ravel())
-    first, is_title = corpus.arrays["doc_first_par"], corpus.arrays["par_title"]
+    first, is_title = corpus.first_par, corpus.pars.title
     bodies, titles = [], []
     for d in docs.tolist():
         forms, base = corpus.forms(d), int(first[d])
@@ -850,12 +692,12 @@ def _document_candidates(
     """
     ids = np.flatnonzero(is_unit)
     max_bucket = config.minhash.max_bucket
-    lsh = candidates.lsh_pairs(corpus.arrays["doc_bands"], max_bucket, ids)
+    lsh = candidates.lsh_pairs(corpus.docs.bands, max_bucket, ids)
     long_par = np.flatnonzero(
-        (corpus.arrays["par_tokens"] > config.boilerplate.max_tokens) & ~corpus.arrays["par_title"]
+        (corpus.pars.tokens > config.boilerplate.max_tokens) & ~corpus.pars.title
     )
-    par_pairs = candidates.lsh_pairs(corpus.arrays["par_bands"], max_bucket, long_par)
-    shared = unit[corpus.arrays["par_doc"][par_pairs]]
+    par_pairs = candidates.lsh_pairs(corpus.pars.bands, max_bucket, long_par)
+    shared = unit[corpus.pars.doc[par_pairs]]
     pairs = candidates.unique_pairs([lsh, shared])
     return pairs[is_unit[pairs[:, 0]] & is_unit[pairs[:, 1]]]
 
@@ -894,7 +736,7 @@ def _boilerplate(
 ) -> Boilerplate:
     """:func:`boilerplate_stage` with ``cluster_of[d]`` the cluster of document ``d`` (the
     articles of one cluster count once when templates are learned)."""
-    par_doc, title = corpus.arrays["par_doc"], corpus.arrays["par_title"]
+    par_doc, title = corpus.pars.doc, corpus.pars.title
     names = sorted({d.source for d in corpus.documents})
     source_id = {name: i for i, name in enumerate(names)}
     doc_source = np.array([source_id[d.source] for d in corpus.documents], dtype=np.int64)
@@ -911,7 +753,7 @@ def _boilerplate(
             keys=keys,
             source=doc_source[par_doc],
             cluster=cluster_of[par_doc],
-            tokens=corpus.arrays["par_tokens"],
+            tokens=corpus.pars.tokens,
             is_title=title,
             from_start=from_start,
             from_end=from_end,
@@ -922,19 +764,26 @@ def _boilerplate(
         template = bp.apply_templates(
             keys=keys,
             source=doc_source[par_doc],
-            tokens=corpus.arrays["par_tokens"],
+            tokens=corpus.pars.tokens,
             is_title=title,
             from_start=from_start,
             from_end=from_end,
             templates=templates,
             config=config.boilerplate,
         )
+    pattern = corpus.pars.pattern.astype(np.int64)
+    whole = (template >= 0) | pattern_furniture(pattern, config)
+    return Boilerplate(template, pattern, whole, templates)
+
+
+def pattern_furniture(pattern: np.ndarray, config: ScanConfig) -> np.ndarray:
+    """Paragraphs that a built-in whole-line pattern marks as furniture (``pattern``: the
+    pattern each matches, -1 for none; a prefix pattern, a dateline, leaves the rest of its
+    line)."""
     patterns, _ = _patterns(config.boilerplate.patterns)
-    pattern = corpus.arrays["par_pattern"].astype(np.int64)
     # One extra False at the end, so that index -1 (no pattern) reads as "not a prefix".
     prefix = np.array([p.prefix for p in patterns.patterns] + [False], dtype=bool)
-    whole = (template >= 0) | ((pattern >= 0) & ~prefix[pattern])
-    return Boilerplate(template, pattern, whole, templates)
+    return (pattern >= 0) & ~prefix[pattern]
 
 
 # --------------------------------------------------------------------------- paragraphs
@@ -948,8 +797,8 @@ def _paragraph_findings(
     Copies that the document stage already reported are left out: paragraphs of a dropped
     exact copy, and pairs across two articles of one duplicate cluster.
     """
-    arrays, cfg = corpus.arrays, config.verify
-    par_doc, tokens = arrays["par_doc"], arrays["par_tokens"]
+    pars, cfg = corpus.pars, config.verify
+    par_doc, tokens = pars.doc, pars.tokens
     usable = ~boiler.whole & ~_exact_copy(docs)[par_doc]
     cluster = docs.cluster_of[par_doc]
 
@@ -958,7 +807,7 @@ def _paragraph_findings(
 
     findings: list[Finding] = []
     exact_ids = np.flatnonzero(usable & (tokens >= cfg.min_exact_paragraph_tokens))
-    for group in candidates.groups(arrays["par_hash"][exact_ids], exact_ids):
+    for group in candidates.groups(pars.hash[exact_ids], exact_ids):
         members = [
             int(m) for m in group if any(reportable(int(m), int(o)) for o in group if o != m)
         ]
@@ -966,11 +815,11 @@ def _paragraph_findings(
             findings.append(paragraph_finding(corpus, "exact_paragraph", members, None))
 
     near_ids = np.flatnonzero(usable & (tokens >= cfg.min_paragraph_tokens))
-    lsh = candidates.lsh_pairs(arrays["par_bands"], config.minhash.max_bucket, near_ids)
-    within = arrays["within_pairs"]
+    lsh = candidates.lsh_pairs(pars.bands, config.minhash.max_bucket, near_ids)
+    within = corpus.within_pairs
     within = within[usable[within].all(axis=1)] if within.size else within
     pairs = candidates.unique_pairs([lsh, within.reshape(-1, 2)])
-    hashes = arrays["par_hash"]
+    hashes = pars.hash
     keep = [
         i for i, (a, b) in enumerate(pairs.tolist()) if hashes[a] != hashes[b] and reportable(a, b)
     ]
@@ -1006,11 +855,10 @@ def _exact_copy(docs: DocumentClusters) -> np.ndarray:
 
 def _paragraph_texts(corpus: Corpus, paragraphs: Iterable[int]) -> dict[int, list[str]]:
     """Normalized text of each paragraph (by global index), reading each document once."""
-    arrays = corpus.arrays
     by_doc: dict[int, list[int]] = {}
     for p in paragraphs:
-        by_doc.setdefault(int(arrays["par_doc"][p]), []).append(int(p))
-    first = arrays["doc_first_par"]
+        by_doc.setdefault(int(corpus.pars.doc[p]), []).append(int(p))
+    first = corpus.first_par
     out: dict[int, list[str]] = {}
     for doc, pars in by_doc.items():
         norms = corpus.norms(doc)

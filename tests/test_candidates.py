@@ -10,10 +10,10 @@ def test_groups_ignore_key_zero_and_singletons():
     assert [g.tolist() for g in candidates.groups(keys)] == [[0, 2], [5, 6, 7]]
 
 
-def test_pairs_in_groups_all_pairs_and_star_for_large_buckets():
-    pairs = candidates.pairs_in_groups([np.array([3, 1, 2])], max_bucket=10)
+def test_key_pairs_all_pairs_and_star_for_large_buckets():
+    pairs = candidates.key_pairs(np.full(3, 7, np.uint64), 10, np.array([3, 1, 2]))
     assert pairs.tolist() == [[1, 2], [1, 3], [2, 3]]
-    big = candidates.pairs_in_groups([np.arange(6)], max_bucket=2)
+    big = candidates.key_pairs(np.full(6, 7, np.uint64), 2)
     assert {0, 1} <= set(big[:, 0].tolist()) and big.shape[0] == 5 + 4
 
 
