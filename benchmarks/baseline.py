@@ -28,7 +28,7 @@ from pathlib import Path
 
 from datasketch import MinHash, MinHashLSH
 
-from dedup.cluster import components
+from dedup.stages.cluster import components
 
 NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.5

@@ -838,18 +838,18 @@ def score(run: SystemRun, articles: Sequence[Article]) -> dict[str, Any]:
 
 class DedupScorer:
     """dedup's evidence and decision for any pair of the set, as the verifier sees it
-    (:func:`dedup.evaluate.document_evidence`: the pair's bodies and titles, TF-IDF weights
+    (:func:`dedup.app.evaluate.document_evidence`: the pair's bodies and titles, TF-IDF weights
     from the two texts, so the cosine can differ slightly from the scan's)."""
 
     def __init__(self, articles: Sequence[Article]) -> None:
-        from dedup.verifier import Verifier
+        from dedup.stages.verifier import Verifier
 
         self.by_id = {a.id: a for a in articles}
         self.verifier = Verifier.load()
 
     def __call__(self, a: str, b: str) -> dict[str, Any]:
         """Scores of a pair, the copy probability and whether it reaches the threshold."""
-        from dedup.evaluate import LabelledPair, document_evidence
+        from dedup.app.evaluate import LabelledPair, document_evidence
 
         x, y = self.by_id[a], self.by_id[b]
         found, _ = document_evidence([LabelledPair(x.text, y.text, True, x.title, y.title)])

@@ -24,10 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from dedup import cluster, load, pipeline, verifier
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus
-from dedup.evidence import Evidence
+from dedup.flow import pipeline
+from dedup.stages import cluster, load, verifier
+from dedup.stages.evidence import Evidence
 
 HERE = Path(__file__).resolve().parent
 BBC = HERE.parent.parent / "shared" / "datasets" / "bbc-news-pairs"
@@ -215,7 +216,7 @@ def _hard_pairs(
     most: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ``most`` (default :data:`HARD_TEMPLATE_PAIRS`) pairs of ``members`` (instances of
-    one format) that share the most text (:func:`dedup.verifier.coverage`; ties: the most
+    one format) that share the most text (:func:`dedup.stages.verifier.coverage`; ties: the most
     facts), the look-alikes a decision on shared text alone would take for copies, and their
     evidence (``left_out``: see :func:`evidence_of`)."""
     rows = np.array([sorted(p) for p in combinations(members, 2)], dtype=np.int64)

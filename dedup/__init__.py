@@ -5,7 +5,7 @@ The package is organised by the stages of the data flow::
     load -> normalize -> segment -> fingerprint -> candidates -> verify -> cluster
          -> boilerplate -> (clean) -> report
 
-and :mod:`dedup.pipeline` is where the stages meet. The core never prints, never exits and
+and :mod:`dedup.flow.pipeline` is where the stages meet. The core never prints, never exits and
 never imports click or rich; :mod:`dedup.cli` is the only user interface.
 """
 

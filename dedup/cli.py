@@ -33,11 +33,11 @@ from dedup.config import (
 )
 from dedup.errors import ConfigError, DedupError
 from dedup.escape import printable
-from dedup.files import write_atomic
+from dedup.io.files import write_atomic
 from dedup.records import InputWarning
 
 if TYPE_CHECKING:
-    from dedup.report import ScanReport
+    from dedup.output.report import ScanReport
 
 FORMATS = ("text", "json", "jsonl", "github", "sarif")
 
@@ -380,7 +380,7 @@ def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _read_stdin(paths: tuple[str, ...]) -> bytes | None:
     """The bytes on standard input when ``-`` is among ``paths``."""
-    from dedup.load import STDIN
+    from dedup.stages.load import STDIN
 
     return sys.stdin.buffer.read() if STDIN in paths else None
 
@@ -392,7 +392,7 @@ def _finish(report: ScanReport, baseline_path: str | None, options: dict[str, An
 
 
 def _apply_baseline(report: ScanReport, path: str | None, debug: bool) -> None:
-    from dedup.baseline import Baseline
+    from dedup.app.baseline import Baseline
 
     if path is None:
         if not Path(DEFAULT_BASELINE).is_file():
@@ -422,7 +422,7 @@ def _emit(report: ScanReport, options: dict[str, Any]) -> NoReturn:
             for e in report.baseline["stale"]
         ]
     if fmt == "text" or warnings:
-        from dedup import console
+        from dedup.output import console
 
         err = console.error_console()
         console.print_warnings(err, warnings)
@@ -433,7 +433,7 @@ def _emit(report: ScanReport, options: dict[str, Any]) -> NoReturn:
             for finding in report.findings:
                 sys.stdout.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")
         elif fmt == "github":
-            from dedup import formats
+            from dedup.output import formats
 
             sys.stdout.write(formats.render_github(report))
             summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -441,7 +441,7 @@ def _emit(report: ScanReport, options: dict[str, Any]) -> NoReturn:
                 with open(summary, "a", encoding="utf-8", errors="backslashreplace") as handle:
                     handle.write(formats.github_summary(report))
         elif fmt == "sarif":
-            from dedup import formats
+            from dedup.output import formats
 
             sys.stdout.write(formats.render_sarif(report))
         else:
@@ -457,8 +457,8 @@ def _emit(report: ScanReport, options: dict[str, Any]) -> NoReturn:
 @_scan_options
 def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> None:
     """Report duplicates and boilerplate in PATHS (files, directories, globs, '-')."""
-    from dedup import console
-    from dedup.pipeline import scan as run_scan
+    from dedup.flow.pipeline import scan as run_scan
+    from dedup.output import console
 
     debug = options["debug"]
     config = _config(options)
@@ -491,7 +491,7 @@ def check_command(
     For a pre-commit hook: it reads only the index and the files given, and is meant to
     answer at once. --check is implied.
     """
-    from dedup import index
+    from dedup.app import index
 
     debug = options["debug"]
     options["check"] = True
@@ -512,7 +512,8 @@ def index_group() -> None:
 def _index_run(
     paths: tuple[str, ...], index_location: str, options: dict[str, Any], building: bool
 ) -> None:
-    from dedup import console, index
+    from dedup.app import index
+    from dedup.output import console
 
     debug = options["debug"]
     if "-" in paths:
@@ -581,7 +582,7 @@ def index_update(paths: tuple[str, ...], index_location: str, **options: Any) ->
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 def index_stats(index_location: str, fmt: str, debug: bool) -> None:
     """Summarise the index: articles, sources, templates, postings, parameters."""
-    from dedup import index
+    from dedup.app import index
 
     try:
         opened = index.open_index(index_location, readonly=True)
@@ -617,9 +618,9 @@ def baseline_group() -> None:
 @_scan_options
 def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) -> None:
     """Accept every current finding of PATHS: write them to the baseline file."""
-    from dedup import console
-    from dedup.baseline import Baseline
-    from dedup.pipeline import scan as run_scan
+    from dedup.app.baseline import Baseline
+    from dedup.flow.pipeline import scan as run_scan
+    from dedup.output import console
 
     debug = options["debug"]
     config = _config(options)
@@ -688,10 +689,11 @@ def clean(
     paragraphs and boilerplate removed, with a manifest of every removal."""
     from dataclasses import replace
 
-    from dedup import clean as cleaner
-    from dedup import console, files
-    from dedup.load import expand_paths
-    from dedup.pipeline import scan as run_scan
+    from dedup.app import clean as cleaner
+    from dedup.flow.pipeline import scan as run_scan
+    from dedup.io import files
+    from dedup.output import console
+    from dedup.stages.load import expand_paths
 
     check, debug = options["check"], options["debug"]
     if "-" in paths:
@@ -765,7 +767,8 @@ def clean(
 def _resume_clean(manifest: Path, options: dict[str, Any]) -> None:
     """Finish an interrupted in-place clean recorded beside ``manifest``, if there is one;
     then stop: what it did is in the manifest, and a new run starts from there."""
-    from dedup import console, files
+    from dedup.io import files
+    from dedup.output import console
 
     journal = files.journal_path(manifest.absolute())
     try:
@@ -791,8 +794,8 @@ def _clean_report(
     records: list[dict[str, Any]], changed: list[Any], dry_run: bool, options: dict[str, Any]
 ) -> None:
     """What --dry-run or --check would do: the manifest as JSON, or a diff per file."""
-    from dedup import clean as cleaner
-    from dedup import console
+    from dedup.app import clean as cleaner
+    from dedup.output import console
 
     fmt = options["fmt"]
     with _output():
@@ -858,8 +861,8 @@ def evaluate(
 ) -> None:
     """Measure precision, recall and F1 on labelled LABELS (pairs, clusters or lines), at
     the configured thresholds and over a sweep of each threshold."""
-    from dedup import console
-    from dedup import evaluate as ev
+    from dedup.app import evaluate as ev
+    from dedup.output import console
 
     config = _config(options)
     try:

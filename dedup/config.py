@@ -118,8 +118,8 @@ class MinHashConfig:
 class VerifyConfig:
     """When a candidate pair is a duplicate.
 
-    Documents: the verifier (:mod:`dedup.verifier`) weighs the evidence of copying (shared
-    passages, agreeing facts, titles; :mod:`dedup.evidence`) into a probability; a pair is a
+    Documents: the verifier (:mod:`dedup.stages.verifier`) weighs the evidence of copying (shared
+    passages, agreeing facts, titles; :mod:`dedup.stages.evidence`) into a probability; a pair is a
     copy when it reaches ``copy_probability`` (None: the model's own threshold). ``verifier``
     is a model file fitted with ``dedup eval --fit-verifier`` ("": the built-in model).
 

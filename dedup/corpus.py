@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dedup import boilerplate as bp
-from dedup import load, verify
 from dedup.config import LoadConfig
-from dedup.normalize import fold_case
 from dedup.records import Document, InputWarning
+from dedup.stages import boilerplate as bp
+from dedup.stages import load, verify
+from dedup.stages.normalize import fold_case
 from dedup.tables import DocTable, ParTable
 
 Progress = Callable[[int, int], None]

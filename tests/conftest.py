@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from dedup.cli import main
 from dedup.config import ScanConfig
-from dedup.pipeline import scan
+from dedup.flow.pipeline import scan
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

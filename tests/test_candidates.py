@@ -2,7 +2,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import candidates
+from dedup.stages import candidates
 
 
 def test_groups_ignore_key_zero_and_singletons():

@@ -146,7 +146,7 @@ def test_version_does_not_import_the_engine():
 
     code = (
         "import sys; from dedup.cli import main\n"
-        "assert 'numpy' not in sys.modules and 'dedup.index' not in sys.modules, sorted(sys.modules)"
+        "assert 'numpy' not in sys.modules and 'dedup.app.index' not in sys.modules, sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

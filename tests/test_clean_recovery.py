@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from dedup import files
+from dedup.io import files
 
 _VOCABULARY = (
     "le la les un une des gouvernement ministre réforme budget élection député sénat maire "
@@ -168,7 +168,8 @@ def test_an_error_while_staging_leaves_every_input_untouched(expected, tmp_path,
 KILLER = textwrap.dedent(
     """
     import os, signal, sys
-    from dedup import cli, files
+    from dedup import cli
+    from dedup.io import files
 
     # kill -9 at the N-th write step of the clean: a staged file, a journal write, a
     # rename over an input or an unlink. With N = 0, count the steps instead.

@@ -135,7 +135,7 @@ def test_dumps_indented_equals_json_dumps():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from dedup.report import dumps_indented
+    from dedup.output.report import dumps_indented
 
     leaves = (
         st.none()

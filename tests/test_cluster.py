@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.cluster import clusters_from_pairs, components
+from dedup.stages.cluster import clusters_from_pairs, components
 
 
 def test_chain_is_split_not_merged():

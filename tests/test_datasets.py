@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks import eval as make_eval
 from benchmarks import eval_syndication
-from dedup import evaluate as ev
+from dedup.app import evaluate as ev
 from dedup.config import ScanConfig
 
 pytestmark = [

@@ -11,10 +11,10 @@ from conftest import SEEDS, run_cli, write_jsonl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup import evaluate as ev
-from dedup import verify
+from dedup.app import evaluate as ev
 from dedup.cli import main
 from dedup.config import ScanConfig, VerifyConfig
+from dedup.stages import verify
 
 STORY = (
     "Le président ukrainien Volodymyr Zelensky a rencontré mardi à Kiev les ministres "
@@ -165,7 +165,7 @@ def _fit_pairs(tmp_path):
 
 
 def test_eval_fits_a_verifier_that_scan_then_uses(tmp_path):
-    from dedup.verifier import Verifier
+    from dedup.stages.verifier import Verifier
 
     pairs = _fit_pairs(tmp_path)
     model_path = tmp_path / "model.json"

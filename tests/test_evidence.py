@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from dedup import evidence as ev
-from dedup.evaluate import LabelledPair, document_evidence
-from dedup.verifier import Verifier
+from dedup.app.evaluate import LabelledPair, document_evidence
+from dedup.stages import evidence as ev
+from dedup.stages.verifier import Verifier
 
 STORY = [
     "Storm Ciaran struck the Atlantic coast of France overnight with gusts of up to 207 "
@@ -205,7 +205,7 @@ def test_evidence_does_not_depend_on_the_order_of_a_pair():
     lines = [STORY[:3], STORY, [STORY[0], STORY[4]]]
     items = ev.items(lines, [TITLE, TITLE, "Ciaran"])
     prep = ev.prepare(items)
-    from dedup.verify import TfidfCosine
+    from dedup.stages.verify import TfidfCosine
 
     tfidf = TfidfCosine().fit(np.zeros(1 << 20, np.int64), 3)
     forward = ev.evidence(prep, np.array([[0, 1], [1, 2], [0, 2]]), tfidf).matrix()
@@ -216,7 +216,7 @@ def test_evidence_does_not_depend_on_the_order_of_a_pair():
 def test_chunks_do_not_change_the_evidence(monkeypatch):
     lines = [STORY[: k + 1] for k in range(5)]
     prep = ev.prepare(ev.items(lines, [TITLE] * 5))
-    from dedup.verify import TfidfCosine
+    from dedup.stages.verify import TfidfCosine
 
     tfidf = TfidfCosine().fit(np.zeros(1 << 20, np.int64), 5)
     pairs = np.array([[i, j] for i in range(5) for j in range(i + 1, 5)])
@@ -261,8 +261,8 @@ def test_a_verifier_round_trips_through_json_and_refuses_others(tmp_path):
 
 
 def test_the_compiled_kernel_computes_what_numpy_computes():
-    from dedup.fingerprint import load_kernels
-    from dedup.verify import TfidfCosine
+    from dedup.stages.fingerprint import load_kernels
+    from dedup.stages.verify import TfidfCosine
 
     if load_kernels() is None:
         pytest.skip("numba is not installed (or DEDUP_JIT=0): the kernel is not used")
@@ -304,7 +304,7 @@ def test_the_fit_is_scikit_learns_logistic_regression_when_the_signs_do_not_bind
     what ``sklearn.linear_model.LogisticRegression`` finds on the standardized measures."""
     from sklearn.linear_model import LogisticRegression
 
-    from dedup import verifier
+    from dedup.stages import verifier
 
     rng = np.random.default_rng(7)
     names = ev.Evidence.names()

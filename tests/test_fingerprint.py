@@ -4,8 +4,8 @@ from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import fingerprint as fp
-from dedup.normalize import normalize_text
+from dedup.stages import fingerprint as fp
+from dedup.stages.normalize import normalize_text
 
 TEXTS = [
     normalize_text(t)

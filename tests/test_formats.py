@@ -15,7 +15,7 @@ import pytest
 from conftest import CORPORA, ROOT, SEEDS, by_kind, run_scan
 
 from dedup import __version__
-from dedup.formats import (
+from dedup.output.formats import (
     FINGERPRINT_KEY,
     RULES,
     escape_data,
@@ -26,7 +26,7 @@ from dedup.formats import (
     render_sarif,
     sarif_uri,
 )
-from dedup.report import ScanReport
+from dedup.output.report import ScanReport
 
 SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 SEED_001 = "001_5e40105071325d3a.txt"

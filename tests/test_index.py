@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import CORPORA, SEEDS, write_jsonl
 
-from dedup import index
+from dedup.app import index
 from dedup.config import MinHashConfig, ScanConfig
 from dedup.errors import DedupError
-from dedup.pipeline import scan
+from dedup.flow.pipeline import scan
 
 CONFIG = ScanConfig(workers=1)
 SYNDICATION = [json.loads(line) for line in (CORPORA / "syndication.jsonl").open(encoding="utf-8")]
@@ -249,7 +249,8 @@ def test_a_failed_build_leaves_the_old_index(seeds, tmp_path, monkeypatch):
 KILLER = textwrap.dedent(
     """
     import os, signal, sys
-    from dedup import index, store
+    from dedup.app import index
+    from dedup.io import store
     from dedup.config import ScanConfig
 
     class Dying:
@@ -417,8 +418,9 @@ def test_redis_without_an_index_is_a_clear_error(redis_url):
 
 
 def test_no_pickle_anywhere():
-    package = Path(index.__file__).parent
-    for path in package.glob("*.py"):
+    package = Path(index.__file__).parent.parent
+    assert (package / "__main__.py").is_file()
+    for path in package.rglob("*.py"):
         code = path.read_text(encoding="utf-8")
         for banned in ("import pickle", "pickle.load", "allow_pickle=True", "import marshal"):
             assert banned not in code, (path, banned)

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.normalize import normalize_text
+from dedup.stages.normalize import normalize_text
 
 
 @pytest.mark.parametrize(
@@ -53,8 +53,8 @@ def test_normalize_is_idempotent(text):
 @settings(max_examples=300, derandomize=True)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
 def test_normalize_lines_equals_normalizing_each_line(text):
-    from dedup.normalize import normalize_lines
-    from dedup.segment import split_lines
+    from dedup.stages.normalize import normalize_lines
+    from dedup.stages.segment import split_lines
 
     assert normalize_lines(text) == [normalize_text(line) for line in split_lines(text)]
 
@@ -66,8 +66,8 @@ WHITESPACE = " \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2028\u2029\u3000\u200b\u0
 @given(st.text(alphabet=WHITESPACE, max_size=30))
 def test_normalize_lines_keeps_line_numbers_with_odd_whitespace(text):
     """A removed character between \\r and \\n must not merge two line breaks."""
-    from dedup.normalize import normalize_lines
-    from dedup.segment import split_lines
+    from dedup.stages.normalize import normalize_lines
+    from dedup.stages.segment import split_lines
 
     assert normalize_lines(text) == [normalize_text(line) for line in split_lines(text)]
     assert normalize_lines("\r\u200b\n") == ["", "", ""]
@@ -77,7 +77,7 @@ def _normalize_lines_by_regex(text):
     """The regex definition normalize_lines had before its fast path (the reference)."""
     import re
 
-    from dedup.normalize import _typography, fold_case
+    from dedup.stages.normalize import _typography, fold_case
 
     text = fold_case(_typography(re.sub(r"\r\n|\r|\n", "\n", text)))
     return [line.strip(" ") for line in re.sub(r"[^\S\n]+", " ", text).split("\n")]
@@ -87,7 +87,7 @@ def test_odd_spaces_are_every_white_space_but_space_and_newline():
     import re
     import sys
 
-    from dedup.normalize import _ODD_SPACES
+    from dedup.stages.normalize import _ODD_SPACES
 
     every = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
     assert sorted(_ODD_SPACES) == sorted(set(every) - {" ", "\n"})
@@ -102,7 +102,7 @@ TRICKY = WHITESPACE + "\u1680\u2000\u2009\u200a\u202f\u205f\u2060\u00b7\u2022x "
 @settings(max_examples=1000, derandomize=True)
 @given(st.text(alphabet=TRICKY, max_size=40))
 def test_normalize_lines_fast_path_equals_regex_definition(text):
-    from dedup.normalize import normalize_lines
+    from dedup.stages.normalize import normalize_lines
 
     assert normalize_lines(text) == _normalize_lines_by_regex(text)
 
@@ -112,7 +112,7 @@ def test_normalize_lines_fast_path_equals_regex_definition(text):
     ["", " ", "a", "a b", " a", "a ", "a  b", "a\n b", "a \nb", "a\tb", "\r\r\n", "a\u2028b\nc"],
 )
 def test_normalize_lines_fast_path_on_edges(text):
-    from dedup.normalize import normalize_lines
+    from dedup.stages.normalize import normalize_lines
 
     assert normalize_lines(text) == _normalize_lines_by_regex(text)
 
@@ -122,7 +122,7 @@ def test_normalize_lines_fast_path_on_edges(text):
 def test_folding_the_typographic_form_gives_the_normalized_form(text):
     """Segments carry the typographic form; comparisons fold its case: word for word, the
     same text as normalizing the original."""
-    from dedup.normalize import fold_case, normalize_lines, typographic_lines
+    from dedup.stages.normalize import fold_case, normalize_lines, typographic_lines
 
     typographic = typographic_lines(text)
     assert [fold_case(line) for line in typographic] == normalize_lines(text)

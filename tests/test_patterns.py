@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dedup.errors import ConfigError
-from dedup.normalize import normalize_text
-from dedup.patterns import LANGUAGES, MAX_WHOLE_LINE_WORDS, Pattern, PatternSet
+from dedup.stages.normalize import normalize_text
+from dedup.stages.patterns import LANGUAGES, MAX_WHOLE_LINE_WORDS, Pattern, PatternSet
 
 BUILT_IN = PatternSet.load(["fr", "en"])
 

@@ -89,7 +89,7 @@ def test_excerpts_come_from_the_original_text():
 
 @pytest.mark.parametrize("timings", [False, True])
 def test_write_json_equals_json_dumps_of_to_dict(timings):
-    from dedup.report import dumps_indented
+    from dedup.output.report import dumps_indented
 
     report = run_scan([SYNDICATION])
     assert report.findings
@@ -102,7 +102,7 @@ def test_write_json_equals_json_dumps_of_to_dict(timings):
 
 def test_compiled_kernels_give_the_same_report(monkeypatch):
     pytest.importorskip("numba")
-    from dedup import pipeline
+    from dedup.flow import pipeline
 
     plain = run_scan([SYNDICATION]).to_dict()
     monkeypatch.setattr(pipeline, "JIT_MIN_ARTICLES", 0)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, run_cli, write_jsonl
 
-from dedup import index
+from dedup.app import index
 from dedup.config import ScanConfig
 
 CONFIG = ScanConfig(workers=1)
@@ -181,7 +181,7 @@ def test_an_invalid_yaml_date_is_kept_as_written(tmp_path):
     (tmp_path / "d.md").write_text("---\ndate: 2025-13-45\n---\nUn texte.\n", encoding="utf-8")
     run_cli(["scan", str(tmp_path), "--format", "json"])
     run_cli(["clean", str(tmp_path), "--out", str(tmp_path.parent / "out"), "-q"])
-    from dedup.load import Shard, read_shard
+    from dedup.stages.load import Shard, read_shard
 
     [doc] = read_shard(Shard(files=(str(tmp_path / "d.md"),)), CONFIG.load).documents
     assert doc.date == "2025-13-45"
@@ -479,7 +479,7 @@ def test_control_characters_are_escaped_in_errors(tmp_path):
 
 
 def test_writes_are_synced_before_they_are_renamed(tmp_path, monkeypatch):
-    from dedup import clean
+    from dedup.app import clean
 
     calls: list[str] = []
     real_fsync, real_replace = os.fsync, os.replace
@@ -525,7 +525,7 @@ def test_clean_in_place_writes_through_a_symlink(corpus, tmp_path):
 
 @pytest.mark.parametrize("in_place", [False, True], ids=["out", "in-place"])
 def test_a_file_changed_after_the_scan_is_not_cleaned(corpus, tmp_path, monkeypatch, in_place):
-    from dedup import pipeline
+    from dedup.flow import pipeline
 
     real_scan = pipeline.scan
     victim = corpus / SEED_NAMES[3]

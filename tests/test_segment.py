@@ -2,7 +2,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.records import Document
-from dedup.segment import split_lines, split_paragraphs
+from dedup.stages.segment import split_lines, split_paragraphs
 
 
 def doc(text, fmt="txt", title=True):
@@ -59,8 +59,8 @@ def test_segmentation_loses_no_text(lines, mode):
     st.sampled_from(["auto", "line", "block"]),
 )
 def test_normalized_paragraphs_match_segmenting_then_normalizing(lines, fmt, mode):
-    from dedup.normalize import fold_case, normalize_lines, normalize_text
-    from dedup.segment import normalized_paragraphs
+    from dedup.stages.normalize import fold_case, normalize_lines, normalize_text
+    from dedup.stages.segment import normalized_paragraphs
 
     text = "\n".join(lines)
     d = doc(text, fmt, title=fmt == "txt")
@@ -84,7 +84,7 @@ def test_normalized_paragraphs_match_segmenting_then_normalizing(lines, fmt, mod
 @settings(max_examples=500, derandomize=True)
 @given(st.text(alphabet=" \t\r\n\x0b\x0c\x1c\x85\u2028\xa0ab", max_size=30))
 def test_line_count_equals_split_lines_without_trailing_blanks(text):
-    from dedup.findings import _line_count
+    from dedup.output.findings import _line_count
 
     lines = split_lines(text)
     while len(lines) > 1 and not lines[-1].strip():

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.config import VerifyConfig
-from dedup.verify import Scores, TfidfCosine, exact_jaccard, is_near_paragraph
+from dedup.stages.verify import Scores, TfidfCosine, exact_jaccard, is_near_paragraph
 
 
 @settings(max_examples=200, derandomize=True)
@@ -51,7 +51,7 @@ def test_tfidf_vectors_equal_scikit_learn_bit_for_bit(bags, sublinear):
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    from dedup.verify import N_FEATURES, document_frequencies, token_buckets
+    from dedup.stages.verify import N_FEATURES, document_frequencies, token_buckets
 
     arrays = [np.array(b, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15) for b in bags]
     owner = np.repeat(np.arange(len(arrays)), [a.size for a in arrays])
@@ -94,13 +94,13 @@ def test_tfidf_vectors_equal_scikit_learn_on_many_rows():
     bags = [rng.integers(0, 1 << 40, rng.integers(0, 900), dtype=np.uint64) for _ in range(700)]
     bags = [np.concatenate((b, b[: b.size // 3])) for b in bags]  # repeated words
     owner = np.repeat(np.arange(len(bags)), [b.size for b in bags])
-    from dedup.verify import document_frequencies
+    from dedup.stages.verify import document_frequencies
 
     ours = TfidfCosine().fit(document_frequencies(np.concatenate(bags), owner), len(bags))
     got = ours.vectors(bags)
     from scipy.sparse import csr_matrix
 
-    from dedup.verify import N_FEATURES, token_buckets
+    from dedup.stages.verify import N_FEATURES, token_buckets
 
     rows = np.repeat(np.arange(len(bags)), [b.size for b in bags])
     counts = csr_matrix(

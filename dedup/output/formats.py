@@ -1,4 +1,4 @@
-"""CI renderings of a :class:`~dedup.report.ScanReport`: GitHub Actions and SARIF 2.1.0.
+"""CI renderings of a :class:`~dedup.output.report.ScanReport`: GitHub Actions and SARIF 2.1.0.
 
 Both annotate every place that is not the canonical copy of a finding (the copy a cleaner
 keeps), and every place of a boilerplate finding. Output is deterministic: findings come
@@ -16,10 +16,10 @@ from urllib.parse import quote
 
 from dedup import __version__
 from dedup.escape import printable
-from dedup.normalize import normalize_text
+from dedup.output.report import DOCUMENT_KINDS, KINDS, Finding, ScanReport, dumps_indented
 from dedup.records import Location
-from dedup.report import DOCUMENT_KINDS, KINDS, Finding, ScanReport, dumps_indented
-from dedup.verify import Scores
+from dedup.stages.normalize import normalize_text
+from dedup.stages.verify import Scores
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -49,7 +49,7 @@ class Rule:
         return "dedup/" + self.kind.replace("_", "-")
 
 
-#: The rules, in :data:`dedup.report.KINDS` order. Ids are stable: never renumber them.
+#: The rules, in :data:`dedup.output.report.KINDS` order. Ids are stable: never renumber them.
 RULES: tuple[Rule, ...] = (
     Rule(
         "DEDUP001",

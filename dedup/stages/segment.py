@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from dedup.normalize import typographic_lines
 from dedup.records import Document, Segment
+from dedup.stages.normalize import typographic_lines
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _MD_MARKER = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d{1,3}[.)]\s+)")
@@ -95,10 +95,10 @@ def _blocks(lines: list[str], markdown: bool) -> list[Segment]:
 
 def normalized_paragraphs(doc: Document, mode: str = "auto") -> list[Segment]:
     """Like :func:`split_paragraphs`, with each paragraph's normalized text in its
-    *typographic form*: normalized but for case (:func:`~dedup.normalize.fold_case` of it is
+    *typographic form*: normalized but for case (:func:`~dedup.stages.normalize.fold_case` of it is
     the normalized text; the verifier reads capitalised names from it).
 
-    The whole text is normalized in one call (:func:`~dedup.normalize.typographic_lines`)
+    The whole text is normalized in one call (:func:`~dedup.stages.normalize.typographic_lines`)
     and then segmented, which is what the fingerprint stage needs; a line that is blank once
     normalized (only zero-width characters, say) is blank here.
     """

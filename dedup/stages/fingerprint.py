@@ -262,7 +262,7 @@ _JIT = {"enabled": False}
 
 
 def use_jit(enabled: bool) -> None:
-    """Allow (or forbid) the compiled kernels of :mod:`dedup._jit` in this process.
+    """Allow (or forbid) the compiled kernels of :mod:`dedup.stages._jit` in this process.
 
     Off by default: loading numba costs about a second of CPU per process, which pays only
     for a few thousand articles (the pipeline turns it on for large scans). ``DEDUP_JIT=0``
@@ -286,7 +286,7 @@ def load_kernels() -> ModuleType | None:
 @lru_cache(maxsize=1)
 def _load_jit() -> ModuleType | None:
     try:
-        from dedup import _jit
+        from dedup.stages import _jit
     except ImportError:  # numba is not installed
         return None
     except Exception:  # numba cannot work here (no writable cache, unsupported platform)
@@ -523,7 +523,7 @@ def within_document_pairs(
     every pair of its signatures directly costs a few microseconds per article, and keeps
     candidate generation a per-article map.
     """
-    from dedup.candidates import key_pairs  # the group-by that LSH uses, keyed by document
+    from dedup.stages.candidates import key_pairs  # the group-by that LSH uses, keyed by document
 
     eligible = np.flatnonzero(
         (tokens >= config.within_min_tokens) & ~(par_sig == MAX32).all(axis=1)

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from dedup.errors import InputError
-from dedup.normalize import normalize_text
+from dedup.output.report import DOCUMENT_KINDS, Finding, ScanReport
 from dedup.records import Location
-from dedup.report import DOCUMENT_KINDS, Finding, ScanReport
+from dedup.stages.normalize import normalize_text
 
 
 def _article(loc: Location) -> str:

@@ -1,6 +1,6 @@
 """The document decision: a calibrated logistic regression over the evidence of copying.
 
-Each measure of :class:`dedup.evidence.Evidence` is standardized, weighed and summed; the
+Each measure of :class:`dedup.stages.evidence.Evidence` is standardized, weighed and summed; the
 logistic function turns the sum into the probability that the two articles are one story
 copied (exact, re-headlined, edited, abridged, extended, or corrected) rather than two
 stories that look alike (the same event written twice, a recurring format with other facts).
@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from dedup.errors import ConfigError
-from dedup.evidence import SIGNS, Evidence
+from dedup.stages.evidence import SIGNS, Evidence
 
 FORMAT = "dedup-verifier/1"
 #: The least share of the shorter article a copy shares with the other (see above).
@@ -179,7 +179,7 @@ def fit(
     The objective is scikit-learn's ``LogisticRegression(C=c)`` (weighted log-loss times
     ``c``, plus half the squared norm of the coefficients; the intercept free), with one
     constraint scikit-learn cannot express: each measure moves the decision one way only
-    (:data:`dedup.evidence.SIGNS`). Correlated measures (passages and windows, say) otherwise
+    (:data:`dedup.stages.evidence.SIGNS`). Correlated measures (passages and windows, say) otherwise
     trade signs, and the model then says "copy" for a pair that shares nothing, in a region
     no training pair covers. It is solved with bounds by L-BFGS-B (scipy); without bounds
     that bind, the answer is scikit-learn's (``tests/test_evidence.py`` checks it).

@@ -28,21 +28,21 @@ from functools import lru_cache, partial
 
 import numpy as np
 
-from dedup import boilerplate as bp
-from dedup import candidates, fingerprint, load, verify
-from dedup import evidence as evidence_stage
-from dedup.cluster import Cluster, clusters_from_pairs
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus, Progress, ShardOutput
-from dedup.evidence import Evidence
-from dedup.findings import boilerplate_findings, document_findings, paragraph_finding
-from dedup.normalize import fold_case, typographic_lines
-from dedup.patterns import PatternSet
+from dedup.output.findings import boilerplate_findings, document_findings, paragraph_finding
+from dedup.output.report import Finding, ScanReport
 from dedup.records import Document, InputWarning, Segment
-from dedup.report import Finding, ScanReport
-from dedup.segment import normalized_paragraphs
+from dedup.stages import boilerplate as bp
+from dedup.stages import candidates, fingerprint, load, verify
+from dedup.stages import evidence as evidence_stage
+from dedup.stages.cluster import Cluster, clusters_from_pairs
+from dedup.stages.evidence import Evidence
+from dedup.stages.normalize import fold_case, typographic_lines
+from dedup.stages.patterns import PatternSet
+from dedup.stages.segment import normalized_paragraphs
+from dedup.stages.verifier import Verifier
 from dedup.tables import DocTable, ParTable
-from dedup.verifier import Verifier
 
 #: Prefix patterns (datelines) are tried on this many paragraphs at the start of an article.
 PREFIX_PARAGRAPHS = 2
@@ -172,7 +172,7 @@ def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[Sha
         method = "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":
-        multiprocessing.set_forkserver_preload(["dedup.pipeline"])
+        multiprocessing.set_forkserver_preload(["dedup.flow.pipeline"])
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=fingerprint.use_jit, initargs=(jit,)
     ) as pool:
@@ -655,7 +655,7 @@ def document_evidence(
     """The evidence of copying of each pair of documents, on their body paragraphs that
     ``left_out`` does not mark (titles and furniture), each once (``clean`` keeps the first
     of a paragraph repeated in one article: evidence on what it keeps makes a second clean
-    find nothing), their titles apart (``compiled``: see :func:`dedup.evidence.evidence`)."""
+    find nothing), their titles apart (``compiled``: see :func:`dedup.stages.evidence.evidence`)."""
     if pairs.size == 0:
         return Evidence.concat([])
     docs = candidates.sorted_unique(pairs.ravel())

@@ -4,7 +4,7 @@ What is removed, and why (every removal is one manifest record):
 
 - ``drop_document``: a non-canonical member of an exact or near duplicate cluster. The kept
   copy is the cluster's representative: the earliest ``date``, then a preferred source, then
-  the most complete text, then input order (see :func:`dedup.pipeline.scan`).
+  the most complete text, then input order (see :func:`dedup.flow.pipeline.scan`).
 - ``drop_paragraph``: a later copy of a paragraph repeated *inside one article*: an exact
   repeat (after normalization), or a near repeat whose Jaccard reaches ``paragraph_jaccard``
   (an edited copy). A reworded repeat found only by the cosine rule is reported by ``scan`` but
@@ -18,7 +18,7 @@ What is removed, and why (every removal is one manifest record):
 Kept text is the original bytes: lines are removed with their line ends, nothing else is
 re-encoded or re-normalized (JSON Lines records that change are re-serialized, with every
 other field as it was; records that do not change are copied byte for byte). Writing is in
-:mod:`dedup.files`: atomic and durable, and transactional for ``--in-place``.
+:mod:`dedup.io.files`: atomic and durable, and transactional for ``--in-place``.
 """
 
 from __future__ import annotations
@@ -37,11 +37,11 @@ from typing import Any
 from dedup.config import LoadConfig
 from dedup.errors import DedupError, InputError
 from dedup.escape import printable
-from dedup.files import Change, manifest_bytes, write_atomic
-from dedup.load import Decoded, decode, read_input, record_sha256
-from dedup.pipeline import ScanResult
+from dedup.flow.pipeline import ScanResult
+from dedup.io.files import Change, manifest_bytes, write_atomic
+from dedup.output.report import Finding
 from dedup.records import Document, Location
-from dedup.report import Finding
+from dedup.stages.load import Decoded, decode, read_input, record_sha256
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
@@ -196,8 +196,9 @@ def is_blank(text: str) -> bool:
 class FileOutcome:
     """What cleaning does to one input file, before anything is written.
 
-    ``input`` is the file as the scan read it (its bytes decoded by :func:`dedup.load.decode`,
-    which says how to encode text back to the same bytes); ``cleaned`` the text to write.
+    ``input`` is the file as the scan read it (its bytes decoded by
+    :func:`dedup.stages.load.decode`, which says how to encode text back to the same bytes);
+    ``cleaned`` the text to write.
     """
 
     path: str

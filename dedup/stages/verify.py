@@ -10,7 +10,8 @@ MinHash LSH proposes; this stage decides, on exact measures:
   numbers, rare terms) while reordering and rephrasing destroys most of its n-grams.
 
 For paragraphs, the rules that combine them are in :class:`~dedup.config.VerifyConfig`;
-documents are decided on richer evidence (:mod:`dedup.evidence`, :mod:`dedup.verifier`).
+documents are decided on richer evidence (:mod:`dedup.stages.evidence`,
+:mod:`dedup.stages.verifier`).
 Vectors use the same 64-bit word hashes as the fingerprints, folded into ``2**20`` features
 (the hashing trick, as scikit-learn's ``HashingVectorizer``), so document frequencies can be
 summed shard by shard.

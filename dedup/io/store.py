@@ -1,8 +1,8 @@
 """Where an index lives: a few key-value tables, in SQLite (the default) or in Redis.
 
-An index (:mod:`dedup.index`) needs little from its storage: named tables of ``key -> bytes``,
+An index (:mod:`dedup.app.index`) needs little from its storage: named tables of ``key -> bytes``,
 reading some keys, listing a table, and applying a batch of writes *atomically*. Values are
-bytes that :mod:`dedup.index` encodes itself (JSON and raw numeric arrays, never pickle), so
+bytes that :mod:`dedup.app.index` encodes itself (JSON and raw numeric arrays, never pickle), so
 the two backends hold exactly the same index.
 
 - **SQLite** (stdlib): one file, WAL journal (readers never wait for a writer), every batch of
@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from dedup.errors import DedupError
-from dedup.files import fsync_dir
+from dedup.io.files import fsync_dir
 
 TABLES = {
     "meta": "TEXT",

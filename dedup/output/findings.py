@@ -1,4 +1,4 @@
-"""Build :class:`~dedup.report.Finding` records from the stages' indices.
+"""Build :class:`~dedup.output.report.Finding` records from the stages' indices.
 
 This is where documents and paragraphs (dedup's indices) become locations in the user's
 files (paths as given, 1-based lines) with excerpts of the original text.
@@ -11,19 +11,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dedup.boilerplate import Template, template_text
-from dedup.candidates import sorted_unique
-from dedup.cluster import Cluster
 from dedup.corpus import Corpus
 from dedup.escape import replace_surrogates
-from dedup.evidence import shared_runs
-from dedup.fingerprint import word_hashes
-from dedup.normalize import fold_case, normalize_text
-from dedup.patterns import PatternSet
+from dedup.output.report import Finding, Ref
 from dedup.records import Location
-from dedup.report import Finding, Ref
-from dedup.segment import split_lines, split_paragraphs
-from dedup.verify import Scores
+from dedup.stages.boilerplate import Template, template_text
+from dedup.stages.candidates import sorted_unique
+from dedup.stages.cluster import Cluster
+from dedup.stages.evidence import shared_runs
+from dedup.stages.fingerprint import word_hashes
+from dedup.stages.normalize import fold_case, normalize_text
+from dedup.stages.patterns import PatternSet
+from dedup.stages.segment import split_lines, split_paragraphs
+from dedup.stages.verify import Scores
 
 EXCERPT_CHARS = 240
 
@@ -51,7 +51,7 @@ def _document_ref(corpus: Corpus, doc: int) -> tuple[Ref, Location]:
 
 def _line_count(text: str) -> int:
     r"""Lines of ``text`` up to its last non-blank one (at least 1): the length of
-    :func:`~dedup.segment.split_lines` once trailing blank lines are dropped, without
+    :func:`~dedup.stages.segment.split_lines` once trailing blank lines are dropped, without
     splitting (a line break is ``\r\n``, ``\r`` or ``\n``; blank is ``str.strip``'s).
 
     >>> _line_count("a\r\nb\r\n\n  \n"), _line_count(""), _line_count("\n\n")

@@ -29,13 +29,14 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from dedup import fingerprint, pipeline, verify
 from dedup.config import BoilerplateConfig, ScanConfig, VerifyConfig
 from dedup.errors import InputError
-from dedup.evidence import Evidence
-from dedup.normalize import fold_case, normalize_text, typographic_lines
+from dedup.flow import pipeline
 from dedup.records import InputWarning
-from dedup.verifier import Verifier
+from dedup.stages import fingerprint, verify
+from dedup.stages.evidence import Evidence
+from dedup.stages.normalize import fold_case, normalize_text, typographic_lines
+from dedup.stages.verifier import Verifier
 
 TASKS = ("pairs", "clusters", "lines")
 LEVELS = ("paragraph", "document")
@@ -444,7 +445,7 @@ def score_pairs(pairs: Sequence[LabelledPair], level: str, config: ScanConfig) -
 def document_evidence(pairs: Sequence[LabelledPair]) -> tuple[Evidence, np.ndarray]:
     """The verifier's evidence for article pairs, with TF-IDF weights from all their texts;
     and whether each pair's bodies are equal once normalized."""
-    from dedup import evidence as ev
+    from dedup.stages import evidence as ev
 
     texts: list[tuple[tuple[str, ...], str]] = []
     index: dict[tuple[tuple[str, ...], str], int] = {}
@@ -491,7 +492,7 @@ def copy_threshold(config: VerifyConfig) -> float:
 
 
 def decide_pairs(s: PairScores, level: str, config: VerifyConfig) -> np.ndarray:
-    """The scan's decision for each pair (see :mod:`dedup.verify`)."""
+    """The scan's decision for each pair (see :mod:`dedup.stages.verify`)."""
     if level == "paragraph":
         exact = s.equal & (s.small_tokens >= config.min_exact_paragraph_tokens)
         near = (s.small_tokens >= config.min_paragraph_tokens) & verify.near_paragraph_mask(
@@ -532,7 +533,7 @@ def pair_groups(pairs: Sequence[LabelledPair]) -> list[int]:
     """The connected component of each pair, its articles the nodes (pairs that share an
     article, directly or not, stay in one cross-validation fold), numbered in the order the
     pairs first reach them."""
-    from dedup.cluster import components
+    from dedup.stages.cluster import components
 
     node: dict[str, int] = {}
 
@@ -548,11 +549,11 @@ def pair_groups(pairs: Sequence[LabelledPair]) -> list[int]:
 def fit_verifier(
     pairs: Sequence[LabelledPair], path: str, metric: str = "f1", folds: int = 5
 ) -> tuple[Verifier, Evaluation]:
-    """A verifier fitted on labelled document pairs (:func:`dedup.verifier.fit`, copies and
+    """A verifier fitted on labelled document pairs (:func:`dedup.stages.verifier.fit`, copies and
     the rest weighing alike), and its evaluation on held-out probabilities: each pair scored
     by a model fitted on the folds without its connected component; the threshold chosen on
     those (max F0.5), then a sweep of it."""
-    from dedup import verifier as fitting
+    from dedup.stages import verifier as fitting
 
     found, equal = document_evidence(pairs)
     gold = np.array([p.label for p in pairs], dtype=bool)

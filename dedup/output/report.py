@@ -16,7 +16,7 @@ from typing import Any
 
 from dedup import __version__
 from dedup.records import InputWarning, Location
-from dedup.verify import Scores
+from dedup.stages.verify import Scores
 
 SCHEMA_VERSION = 1
 

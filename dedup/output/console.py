@@ -19,11 +19,11 @@ from rich.table import Table
 from rich.text import Text
 
 from dedup.escape import printable
+from dedup.output.report import KINDS, Finding, ScanReport
 from dedup.records import InputWarning
-from dedup.report import KINDS, Finding, ScanReport
 
 if TYPE_CHECKING:
-    from dedup.evaluate import Evaluation
+    from dedup.app.evaluate import Evaluation
 
 TITLES = {
     "exact_document": "Exact duplicate articles",

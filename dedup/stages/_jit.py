@@ -1,6 +1,6 @@
 """Compiled kernels for the fingerprint stage (numba), used when numba is installed.
 
-Imported lazily by :mod:`dedup.fingerprint` (never by ``dedup --version`` or the CLI's
+Imported lazily by :mod:`dedup.stages.fingerprint` (never by ``dedup --version`` or the CLI's
 start-up): numba costs a few tenths of a second to import, which pays only when there are
 articles to hash. Every kernel computes exactly what the numpy code it replaces computes;
 ``tests/test_fingerprint.py`` compares both.
@@ -59,7 +59,7 @@ def _fmix64(h: np.uint64) -> np.uint64:  # pragma: no cover - compiled
 def word_hashes(
     buffer: np.ndarray, word_bytes: np.ndarray, n_texts: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    """:func:`dedup.fingerprint.word_hashes` on the joined UTF-8 ``buffer``, in one pass:
+    """:func:`dedup.stages.fingerprint.word_hashes` on the joined UTF-8 ``buffer``, in one pass:
     hashes, paragraph of each word, words per paragraph, and whether a word starts with a
     digit."""
     n = buffer.size
@@ -100,7 +100,7 @@ def word_hashes(
 def shingles(
     hashes: np.ndarray, counts: np.ndarray, ngram_size: int
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    """:func:`dedup.fingerprint.shingles`: the folded hash of every run of ``ngram_size``
+    """:func:`dedup.stages.fingerprint.shingles`: the folded hash of every run of ``ngram_size``
     words inside a paragraph, or of all its words when it has fewer (and some)."""
     total = 0
     for p in range(counts.size):
@@ -161,7 +161,7 @@ def _hits(
 
 @njit(cache=True, nogil=True, inline="always")
 def _spans(hit: np.ndarray, gap: int) -> int:  # pragma: no cover - compiled
-    """:func:`dedup.evidence._spans` of one body: positions in spans of hits joined across at
+    """:func:`dedup.stages.evidence._spans` of one body: positions in spans of hits joined across at
     most ``gap`` misses."""
     covered = 0
     last = -1
@@ -178,7 +178,7 @@ def _spans(hit: np.ndarray, gap: int) -> int:  # pragma: no cover - compiled
 def _coverage(
     hit: np.ndarray, words: int, min_run: int, ngram: int, gap: int, lead: int
 ) -> tuple[float, float, float]:  # pragma: no cover - compiled
-    """:func:`dedup.evidence._coverage` of one body: passages, spans, lead."""
+    """:func:`dedup.stages.evidence._coverage` of one body: passages, spans, lead."""
     n = hit.size
     covered = 0
     run = 0
@@ -202,7 +202,7 @@ def _coverage(
 
 @njit(cache=True, nogil=True, inline="always")
 def _near(x: np.ndarray, y: np.ndarray, row: np.ndarray) -> bool:  # pragma: no cover - compiled
-    """:func:`dedup.evidence.near_spellings` of two spelling rows (``row``: scratch space of
+    """:func:`dedup.stages.evidence.near_spellings` of two spelling rows (``row``: scratch space of
     one more than the longest spelling)."""
     spell = x.size - 1
     la, lb = np.int64(x[spell]), np.int64(y[spell])  # int() keeps uint8 unsigned
@@ -266,9 +266,9 @@ def pair_evidence(
     constants: np.ndarray,
     out: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """:func:`dedup.evidence.evidence` for every pair, one row of ``out`` per pair (the
-    columns in :meth:`dedup.evidence.Evidence.names` order). ``starts`` and ``values`` hold
-    the CSR columns of :class:`dedup.evidence.Prepared` in this order: shingles, their
+    """:func:`dedup.stages.evidence.evidence` for every pair, one row of ``out`` per pair (the
+    columns in :meth:`dedup.stages.evidence.Evidence.names` order). ``starts`` and ``values`` hold
+    the CSR columns of :class:`dedup.stages.evidence.Prepared` in this order: shingles, their
     sorted order, distinct shingles, words, facts, fact pairs, slots, slot facts, distinct
     slots, distinct slot facts, distinct title words, TF-IDF columns (``vec_val`` their
     weights), then sampled character grams in sorted order, their order and distinct ones,

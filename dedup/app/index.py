@@ -8,7 +8,7 @@ document frequencies (for TF-IDF), the boilerplate templates learned per source,
 parameters the index was built with. Nothing is pickled: values are JSON and raw arrays.
 
 ``check`` fingerprints the new articles, looks their keys up in the postings, and runs the
-scan's own stages (:func:`dedup.pipeline.analyse`) on the new articles plus the indexed ones
+scan's own stages (:func:`dedup.flow.pipeline.analyse`) on the new articles plus the indexed ones
 they collide with, with the index's document frequencies and templates; it keeps the
 findings that involve a new article. Indexed articles come first in that small corpus, so
 that, dates being equal, the copy already in the corpus is the one kept.
@@ -33,14 +33,15 @@ from typing import Any
 
 import numpy as np
 
-from dedup import boilerplate as bp
-from dedup import candidates, fingerprint, load, pipeline
 from dedup.config import DEFAULT_INDEX, NORMALIZATION_VERSION, ScanConfig
 from dedup.corpus import Corpus, ShardOutput
 from dedup.errors import DedupError, InputError
+from dedup.flow import pipeline
+from dedup.io.store import IndexError_, Key, Store, open_store
+from dedup.output.report import DOCUMENT_KINDS, ScanReport
 from dedup.records import Document, InputWarning, Segment
-from dedup.report import DOCUMENT_KINDS, ScanReport
-from dedup.store import IndexError_, Key, Store, open_store
+from dedup.stages import boilerplate as bp
+from dedup.stages import candidates, fingerprint, load
 from dedup.tables import DocTable, ParTable
 
 SCHEMA_VERSION = 2
@@ -412,7 +413,7 @@ class Index:
         return self.store.location
 
     def df(self) -> np.ndarray:
-        from dedup.verify import N_FEATURES
+        from dedup.stages.verify import N_FEATURES
 
         if self._df_blob is None:
             return np.zeros(N_FEATURES, dtype=np.int64)
@@ -809,7 +810,7 @@ def build(
     """A new index of ``paths`` at ``location``, replacing any index there only once it is
     complete. It holds the writer lock throughout, as an update does: an update running
     meanwhile would be lost, and one killed after its commit has left a journal that the
-    publication must not inherit (see :meth:`dedup.store.SQLiteStore.close`)."""
+    publication must not inherit (see :meth:`dedup.io.store.SQLiteStore.close`)."""
     store = open_store(location, create=True)
     with store.writer():
         try:

@@ -36,7 +36,7 @@ is a copy. What a copy has that they lack is measured here, for every candidate 
 
 Every measure is computed over whole chunks of pairs with numpy (sorts and searches over the
 concatenated pairs, never a Python call per pair). The decision that combines them is
-:class:`dedup.verifier.Verifier`.
+:class:`dedup.stages.verifier.Verifier`.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ from types import ModuleType
 
 import numpy as np
 
-from dedup.candidates import sorted_unique
-from dedup.fingerprint import (
+from dedup.stages.candidates import sorted_unique
+from dedup.stages.fingerprint import (
     _WORD_BYTES,
     U64,
     Words,
@@ -59,8 +59,8 @@ from dedup.fingerprint import (
     shingles,
     word_hashes,
 )
-from dedup.normalize import fold_case
-from dedup.verify import TfidfCosine
+from dedup.stages.normalize import fold_case
+from dedup.stages.verify import TfidfCosine
 
 #: Word 3-grams of a pair compared at once (bounds the transient arrays).
 CHUNK_SHINGLES = 1 << 16
@@ -269,7 +269,7 @@ def _folded(texts: Sequence[str]) -> tuple[Words, np.ndarray, np.ndarray, np.nda
 def items(bodies: Sequence[Sequence[str]], titles: Sequence[str]) -> Items:
     """The comparison material of articles: ``bodies[i]`` are article ``i``'s body
     paragraphs and ``titles[i]`` its title, in their typographic form (normalized, case kept;
-    see :func:`dedup.normalize.typographic_lines`).
+    see :func:`dedup.stages.normalize.typographic_lines`).
 
     >>> it = items([["Le groupe Airbus a livré 12 avions, dit le groupe."]], ["Airbus livre"])
     >>> int(it.lengths[0]), it.fact.tolist()
@@ -429,7 +429,7 @@ def _sorted_in(
 
 def prepare(it: Items) -> Prepared:
     """Shingles, distinct words, facts and fact contexts of every article of ``it``."""
-    from dedup.verify import token_buckets
+    from dedup.stages.verify import token_buckets
 
     n = it.size
     lengths = it.lengths
@@ -605,7 +605,7 @@ def evidence(
 ) -> Evidence:
     """The measures of every pair (rows of ``pairs``, article indices into ``prep``).
 
-    With ``compiled``, the compiled kernel (:func:`dedup._jit.pair_evidence`, a merge of
+    With ``compiled``, the compiled kernel (:func:`dedup.stages._jit.pair_evidence`, a merge of
     sorted columns per pair: a few microseconds each) computes the same measures, when numba
     is installed; the numpy code is for the few pairs of a small scan or a check, where
     loading the compiler would cost more than it saves.

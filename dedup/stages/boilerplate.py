@@ -2,7 +2,7 @@
 
 Two sources of evidence, both per paragraph (one line of extracted text, as a rule):
 
-- **Built-in patterns** (``dedup/data/patterns/<lang>.txt``, see :mod:`dedup.patterns`):
+- **Built-in patterns** (``dedup/data/patterns/<lang>.txt``, see :mod:`dedup.stages.patterns`):
   comment prompts, "Lire aussi", share buttons, newsletter calls, photo credits,
   "Publié le … Mis à jour le …", © lines, and the like, in French and English. A *prefix*
   pattern (a dateline glued to the first paragraph) marks only the start of its line.
@@ -27,11 +27,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedup.candidates import sorted_unique
 from dedup.config import BoilerplateConfig
-from dedup.fingerprint import Words, fold, sequence_keys
+from dedup.stages.candidates import sorted_unique
+from dedup.stages.fingerprint import Words, fold, sequence_keys
 
-#: The tokenizer's notion of a word (see :mod:`dedup.fingerprint`), for display.
+#: The tokenizer's notion of a word (see :mod:`dedup.stages.fingerprint`), for display.
 WORD = re.compile(r"[0-9A-Za-z\u0080-\U0010ffff]+")
 
 KEY_EXACT, KEY_PREFIX, KEY_SUFFIX = 1, 2, 3

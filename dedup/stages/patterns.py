@@ -2,7 +2,7 @@
 
 The lists are data, one file per language (``dedup/data/patterns/<lang>.txt``), so that
 adding a pattern is a one-line change a non-programmer can review. They are matched against
-one *normalized* line (a paragraph, see :func:`dedup.normalize.normalize_text`) at a time.
+one *normalized* line (a paragraph, see :func:`dedup.stages.normalize.normalize_text`) at a time.
 
 File format::
 
@@ -69,7 +69,7 @@ from functools import lru_cache
 from importlib import resources
 
 from dedup.errors import ConfigError
-from dedup.normalize import normalize_text
+from dedup.stages.normalize import normalize_text
 
 #: Languages with a built-in pattern list.
 LANGUAGES: tuple[str, ...] = ("fr", "en")
@@ -580,7 +580,7 @@ class PatternSet:
         :data:`MAX_WHOLE_LINE_WORDS` words), then prefix templates.
 
         Args:
-            normalized_line: one line, normalized by :func:`dedup.normalize.normalize_text`.
+            normalized_line: one line, normalized by :func:`dedup.stages.normalize.normalize_text`.
             prefixes: also try prefix templates (datelines); the caller can skip them for
                 lines that are not at the start of an article.
 

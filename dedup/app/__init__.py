@@ -1,0 +1,1 @@
+"""What the commands do, without the CLI: clean, the index and check, the baseline, eval."""

@@ -1,0 +1,1 @@
+"""Where bytes meet the disk: durable atomic writes, the index stores (SQLite, Redis)."""

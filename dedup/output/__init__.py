@@ -1,0 +1,1 @@
+"""Findings and reports, and their renderings (JSON, JSON Lines, GitHub, SARIF, rich)."""
