@@ -37,7 +37,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks import verifier_pairs as vp  # noqa: E402
-from dedup import pipeline  # noqa: E402
+from dedup.flow import pipeline  # noqa: E402
+from dedup.stages.documents import document_clusters, document_pairs  # noqa: E402
 
 _WORD = re.compile(r"\w+")
 
@@ -58,7 +59,7 @@ def bbc_section(config: Any) -> dict[str, Any]:
     generated = vp.training_pairs(config)
     held_out = vp.bbc_held_out(generated, config)
     bbc, corpus, records = vp.bbc_pairs(config)
-    docs = pipeline.document_clusters(corpus, config)
+    docs = document_clusters(corpus, config)
     index = {d.id: i for i, d in enumerate(corpus.documents)}
     rows = np.array([[index[r["a"]], index[r["b"]]] for r in records])
     same = docs.cluster_of[rows[:, 0]] == docs.cluster_of[rows[:, 1]]
@@ -135,7 +136,7 @@ def generated_section(articles: int, seed: int, config: Any) -> dict[str, Any]:
     kinds = truth["copy_kinds"]
     details = truth.get("copy_details", {})
     # What the candidate stage itself proposes (before any decision), for the noisy reprints.
-    _, unit, pairs, _ = pipeline.document_pairs(result.corpus, config)
+    _, unit, pairs, _ = document_pairs(result.corpus, config)
     proposed = set(map(tuple, pairs.tolist()))
     row_of = {d.id: i for i, d in enumerate(docs)}
 

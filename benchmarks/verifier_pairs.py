@@ -26,8 +26,9 @@ import numpy as np
 
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus
-from dedup.flow import pipeline
+from dedup.flow.executor import map_shards
 from dedup.stages import cluster, load, verifier
+from dedup.stages.documents import document_clusters, document_evidence, document_pairs
 from dedup.stages.evidence import Evidence
 
 HERE = Path(__file__).resolve().parent
@@ -77,7 +78,7 @@ def read_corpus(path: Path, config: ScanConfig) -> Corpus:
     verifier is needed: this is what one is fitted on)."""
     files, _ = load.expand_paths([str(path)])
     shards = list(load.plan_shards(files, config.load, config.batch_size))
-    return Corpus.gather(pipeline.map_shards(shards, config), None, 0, config.load)
+    return Corpus.gather(map_shards(shards, config), None, 0, config.load)
 
 
 def evidence_of(
@@ -89,8 +90,8 @@ def evidence_of(
     """The evidence matrix of document pairs (indices into the corpus), as the scan's
     verifier sees them (``left_out``: the paragraphs it leaves out, if known already)."""
     if left_out is None:
-        left_out = pipeline.document_pairs(corpus, config)[3]
-    found = pipeline.document_evidence(corpus, pairs, left_out, compiled=pairs.size > 6000)
+        left_out = document_pairs(corpus, config)[3]
+    found = document_evidence(corpus, pairs, left_out, compiled=pairs.size > 6000)
     return found.matrix()
 
 
@@ -149,7 +150,7 @@ def generated_pairs(
     docs = corpus.documents
     index = {doc.id: i for i, doc in enumerate(docs)}
     # What the scan compares: its candidates, and the paragraphs it leaves out.
-    _, _, pairs, left_out = pipeline.document_pairs(corpus, config)
+    _, _, pairs, left_out = document_pairs(corpus, config)
     story: dict[str, str] = {}
     for k, members in enumerate(truth["doc_clusters"]):
         for m in members:
@@ -307,7 +308,7 @@ def template_pairs(articles: int, seed: int, config: ScanConfig) -> PairSet:
         generate.write(records, truth, Path(tmp))
         corpus = read_corpus(Path(tmp) / "corpus.jsonl", config)
     index = {doc.id: i for i, doc in enumerate(corpus.documents)}
-    left_out = pipeline.document_pairs(corpus, config)[3]
+    left_out = document_pairs(corpus, config)[3]
     rows, found, groups = [], [], []
     for k, group in enumerate(truth.get("template_groups", [])):
         members = [index[m] for m in group]
@@ -341,7 +342,7 @@ def cluster_predictions(
     """Whether each pair (document indices) lands in one duplicate cluster of the scan's
     corpus, with the verifier in ``model_path``."""
     verify = replace(config.verify, verifier=model_path)
-    docs = pipeline.document_clusters(corpus, replace(config, verify=verify))
+    docs = document_clusters(corpus, replace(config, verify=verify))
     return docs.cluster_of[pairs[:, 0]] == docs.cluster_of[pairs[:, 1]]
 
 

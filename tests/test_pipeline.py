@@ -102,10 +102,10 @@ def test_write_json_equals_json_dumps_of_to_dict(timings):
 
 def test_compiled_kernels_give_the_same_report(monkeypatch):
     pytest.importorskip("numba")
-    from dedup.flow import pipeline
+    from dedup.flow import executor, pipeline
 
     plain = run_scan([SYNDICATION]).to_dict()
-    monkeypatch.setattr(pipeline, "JIT_MIN_ARTICLES", 0)
+    monkeypatch.setattr(executor, "JIT_MIN_ARTICLES", 0)
     monkeypatch.setattr(pipeline, "MAIN_JIT_MIN_ARTICLES", 0)
     assert run_scan([SYNDICATION]).to_dict() == plain
 

@@ -34,8 +34,11 @@ from dedup.errors import InputError
 from dedup.flow import pipeline
 from dedup.records import InputWarning
 from dedup.stages import fingerprint, verify
+from dedup.stages.documents import document_clusters
 from dedup.stages.evidence import Evidence
+from dedup.stages.furniture import boilerplate_stage
 from dedup.stages.normalize import fold_case, normalize_text, typographic_lines
+from dedup.stages.paragraphs import PairScorer
 from dedup.stages.verifier import Verifier
 
 TASKS = ("pairs", "clusters", "lines")
@@ -424,7 +427,7 @@ def score_pairs(pairs: Sequence[LabelledPair], level: str, config: ScanConfig) -
     words = fingerprint.word_hashes([p for paragraphs in texts for p in paragraphs])
     owner = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
     df = verify.document_frequencies(words.hashes, owner[words.paragraph])
-    scorer = pipeline.PairScorer(
+    scorer = PairScorer(
         lambda items: {i: texts[i] for i in items},
         config.minhash.ngram_size,
         verify.TfidfCosine().fit(df, len(texts)),
@@ -647,7 +650,7 @@ def evaluate_clusters(
         rows = np.array([position[i] for i in known], dtype=np.int64)
 
         def measure(verify_config: VerifyConfig) -> Metrics:
-            docs = pipeline.document_clusters(result.corpus, replace(config, verify=verify_config))
+            docs = document_clusters(result.corpus, replace(config, verify=verify_config))
             return cluster_metrics(docs.cluster_of[rows].tolist(), gold)
 
         configured = _configured(config.verify, DOCUMENT_KNOBS)
@@ -700,8 +703,8 @@ def evaluate_lines(
     gold = np.array([item.boilerplate for item in labels], dtype=bool)
 
     def measure(boilerplate: BoilerplateConfig) -> Metrics:
-        stage = pipeline.boilerplate_stage(
-            result.corpus, replace(config, boilerplate=boilerplate), result.documents
+        stage = boilerplate_stage(
+            result.corpus, replace(config, boilerplate=boilerplate), result.documents.cluster_of
         )
         predicted = _predicted_lines(result, stage.whole)
         return binary_metrics(np.array([k in predicted for k in keys], dtype=bool), gold)

@@ -34,14 +34,18 @@ from typing import Any
 import numpy as np
 
 from dedup.config import DEFAULT_INDEX, NORMALIZATION_VERSION, ScanConfig
-from dedup.corpus import Corpus, ShardOutput
+from dedup.corpus import Corpus, Progress, ShardOutput
 from dedup.errors import DedupError, InputError
 from dedup.flow import pipeline
+from dedup.flow.executor import map_shards
+from dedup.flow.shards import fingerprint_documents
 from dedup.io.store import IndexError_, Key, Store, open_store
 from dedup.output.report import DOCUMENT_KINDS, ScanReport
 from dedup.records import Document, InputWarning, Segment
 from dedup.stages import boilerplate as bp
 from dedup.stages import candidates, fingerprint, load
+from dedup.stages.documents import document_clusters
+from dedup.stages.furniture import boilerplate_stage, pattern_furniture
 from dedup.tables import DocTable, ParTable
 
 SCHEMA_VERSION = 2
@@ -201,7 +205,7 @@ def postings(
         b = bands.shape[1]
         keys.append(_key(DOC_BAND, np.tile(np.arange(b), has_body.size), bands[has_body].ravel()))
         owners.append(np.repeat(has_body, b))
-    furniture = pipeline.pattern_furniture(pars.pattern, config) if whole is None else whole
+    furniture = pattern_furniture(pars.pattern, config) if whole is None else whole
     exact = np.flatnonzero((pars.tokens >= config.verify.min_exact_paragraph_tokens) & ~furniture)
     if exact.size:
         keys.append(_key(PAR_HASH, np.zeros(exact.size, np.int64), pars.hash[exact]))
@@ -500,7 +504,7 @@ class Index:
         self,
         paths: Sequence[str],
         config: ScanConfig,
-        on_progress: pipeline.Progress | None = None,
+        on_progress: Progress | None = None,
         *,
         building: bool = False,
     ) -> UpdateResult:
@@ -524,7 +528,7 @@ class Index:
                 """The new articles (streamed), then the indexed ones of their sources."""
                 shards = _shards(plan.new_units, config.batch_size)
                 total, done = sum(len(s.files) or s.count for s in shards), 0
-                for out in pipeline.map_shards(shards, config):
+                for out in map_shards(shards, config):
                     sources.update(d.source for d in out.documents)
                     done += len(out.documents) + out.skipped
                     if on_progress is not None:
@@ -538,9 +542,9 @@ class Index:
             corpus = Corpus.gather(outputs(), None, 0, config.load)
         n_new = len(corpus.documents) - len(kept_ids)
         with timer("documents"):
-            docs = pipeline.document_clusters(corpus, config)
+            docs = document_clusters(corpus, config)
         with timer("boilerplate"):
-            boiler = pipeline.boilerplate_stage(corpus, config, docs)
+            boiler = boilerplate_stage(corpus, config, docs.cluster_of)
         batch = _Batch(self.store, flush_bytes=BUILD_BATCH_BYTES if building else None)
         new_ids = np.arange(self.next_id, self.next_id + n_new, dtype=np.int64)
         ids_of = np.concatenate([new_ids, np.array(kept_ids, dtype=np.int64)])
@@ -741,7 +745,7 @@ class Index:
                 load.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)
             )
         with timer("fingerprint"):
-            outputs = list(pipeline.map_shards(shards, config)) if shards else []
+            outputs = list(map_shards(shards, config)) if shards else []
         with timer("lookup"):
             checked = {d.article for out in outputs for d in out.documents}
             keys = [postings(out.pars, out.docs, config)[0] for out in outputs]
@@ -783,7 +787,7 @@ class Index:
 def _fingerprint_records(
     records: Sequence[tuple[int, Document, list[Segment], str]], config: ScanConfig
 ) -> ShardOutput:
-    return pipeline.fingerprint_documents([r[1] for r in records], [r[2] for r in records], config)
+    return fingerprint_documents([r[1] for r in records], [r[2] for r in records], config)
 
 
 def _corpus_postings(
@@ -805,7 +809,7 @@ def build(
     paths: Sequence[str],
     config: ScanConfig,
     location: str = DEFAULT_INDEX,
-    on_progress: pipeline.Progress | None = None,
+    on_progress: Progress | None = None,
 ) -> tuple[UpdateResult, IndexStats]:
     """A new index of ``paths`` at ``location``, replacing any index there only once it is
     complete. It holds the writer lock throughout, as an update does: an update running
@@ -831,7 +835,7 @@ def update(
     paths: Sequence[str],
     config: ScanConfig,
     location: str = DEFAULT_INDEX,
-    on_progress: pipeline.Progress | None = None,
+    on_progress: Progress | None = None,
 ) -> UpdateResult:
     store = open_store(location)
     try:

@@ -598,3 +598,11 @@ class PatternSet:
     def __len__(self) -> int:
         """Number of templates."""
         return len(self.patterns)
+
+
+@lru_cache(maxsize=4)
+def load_patterns(langs: tuple[str, ...]) -> tuple[PatternSet, dict[object, int]]:
+    """The built-in lists of ``langs`` (:meth:`PatternSet.load`), loaded and compiled once per
+    process, and each pattern's index in them."""
+    patterns = PatternSet.load(langs)
+    return patterns, {p: i for i, p in enumerate(patterns.patterns)}

@@ -1,0 +1,65 @@
+"""The executor: the one place where the map runs, here in local worker processes.
+
+:func:`map_shards` runs :func:`dedup.flow.shards.process_shard` over the shards, in order,
+and yields their outputs; a distributed executor (Dask) would plug in here, taking the same
+shards and configuration (both pickle) and yielding the same outputs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+
+from dedup.config import ScanConfig
+from dedup.corpus import ShardOutput
+from dedup.flow.shards import process_shard
+from dedup.stages import fingerprint, load
+from dedup.stages.patterns import load_patterns
+
+#: Articles per worker process from which the compiled kernels are used (when installed).
+JIT_MIN_ARTICLES = 2000
+
+
+def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[ShardOutput]:
+    """Run :func:`process_shard` over ``shards``, in order, on up to ``workers`` processes."""
+    workers = min(config.effective_workers, len(shards))
+    # Compiled kernels (numba) pay for their loading time (about a second per process) only
+    # on large inputs; each worker loads them itself, so that the main process, which holds
+    # the corpus, does not carry them.
+    jit = total_articles(shards) >= JIT_MIN_ARTICLES * max(1, workers)
+    if workers <= 1:
+        fingerprint.use_jit(jit)
+        try:
+            for shard in shards:
+                yield process_shard(shard, config)
+        finally:
+            fingerprint.use_jit(False)
+        return
+    # fork is the cheapest start and needs no importable __main__, but forking while another
+    # thread runs (a progress bar's refresh thread) can copy a held lock into the child:
+    # then the forkserver starts workers from a clean single-threaded process instead.
+    # Warm what every worker needs (datasketch's banding optimiser, the compiled patterns)
+    # once here, so that forked workers inherit it instead of each paying for it.
+    fingerprint.lsh_params(config.minhash.doc_threshold, config.minhash.num_perm)
+    fingerprint.lsh_params(config.minhash.paragraph_threshold, config.minhash.num_perm)
+    load_patterns(config.boilerplate.patterns)
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    if method not in multiprocessing.get_all_start_methods():
+        method = "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        multiprocessing.set_forkserver_preload(["dedup.flow.shards"])
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=fingerprint.use_jit, initargs=(jit,)
+    ) as pool:
+        # The configuration goes with each shard (a few hundred bytes): workers hold no
+        # state of their own but the compiled-kernel switch.
+        yield from pool.map(partial(process_shard, config=config), shards)
+
+
+def total_articles(shards: Sequence[load.Shard]) -> int:
+    """The articles (files, records) the shards hold, as far as known before reading."""
+    return sum(len(s.files) or s.count or 1 for s in shards)

@@ -1,0 +1,274 @@
+"""Stages 5 to 7 for articles: candidates, verification and clusters of documents.
+
+Exact groups by body hash; candidate pairs among one article per group from the document
+LSH bands and from shared long paragraphs; each pair decided by the verifier on its
+evidence of copying, on the body paragraphs that are not furniture; clusters whose every
+member is a copy of the representative (the copy a cleaner keeps).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedup.config import ScanConfig
+from dedup.corpus import Corpus
+from dedup.stages import candidates, verify
+from dedup.stages import evidence as evidence_stage
+from dedup.stages.cluster import Cluster, clusters_from_pairs
+from dedup.stages.evidence import Evidence
+from dedup.stages.furniture import boilerplate_stage
+from dedup.stages.normalize import fold_case, typographic_lines
+from dedup.stages.verifier import Verifier
+
+
+def _doc_rank(
+    corpus: Corpus, prefer_sources: Sequence[str] = (), tokens: np.ndarray | None = None
+) -> Callable[[int], tuple[object, ...]]:
+    """Which copy is canonical: the earliest ``date`` (ISO 8601 strings compare in time
+    order; an article without a date comes after those with one), then the first source of
+    ``prefer_sources``, then the most complete text (the longer one, which contains the
+    other: ``tokens`` words, by default its body's), then input order."""
+    docs = corpus.documents
+    length = corpus.docs.tokens if tokens is None else tokens
+    priority = {source: i for i, source in enumerate(prefer_sources)}
+
+    def rank(d: int) -> tuple[object, ...]:
+        date = docs[d].date
+        source = priority.get(docs[d].source, len(priority))
+        return (date is None, date or "", source, -int(length[d]), d)
+
+    return rank
+
+
+@dataclass
+class DocumentClusters:
+    """Result of the document stages.
+
+    ``exact`` groups identical bodies; ``near`` clusters one representative per exact group.
+    ``cluster_of[d]`` is the representative of the cluster ``d`` ends up in (itself if none),
+    ``dropped[d]`` says ``d`` is a non-canonical copy, and ``scores[(rep, member)]`` compares
+    each near-cluster member with its representative.
+    """
+
+    exact: list[Cluster]
+    near: list[Cluster]
+    scores: dict[tuple[int, int], verify.Scores]
+    cluster_of: np.ndarray
+    dropped: np.ndarray
+    candidate_pairs: int
+    #: Paragraphs the comparison left out (titles and furniture).
+    left_out: np.ndarray | None = None
+
+
+def document_clusters(
+    corpus: Corpus, config: ScanConfig, furniture: np.ndarray | None = None
+) -> DocumentClusters:
+    """Exact groups, then near clusters among one representative per exact group.
+
+    Near pairs are decided on the body paragraphs that are not furniture (``furniture``, one
+    flag per paragraph): two pages of one site that share their navigation and footers but
+    not their story are not copies. Without ``furniture``, it is the built-in whole-line
+    patterns and the templates learned with exact groups as the clusters, then, once, with
+    the near clusters found (see below). Exact groups compare whole bodies, furniture
+    included.
+    """
+    n = len(corpus.documents)
+    exact, unit, pair_array, left_out = document_pairs(corpus, config, furniture)
+    decide, near, cluster_of = _near_clusters(corpus, config, unit, pair_array, left_out)
+    if furniture is None:
+        # The templates the report (and clean) will use are learned with these clusters: a
+        # line that looked like furniture while near copies counted apart may be none. Pairs
+        # of articles whose furniture changed are decided once more on what clean keeps, so
+        # that cleaning the output finds nothing new.
+        again = corpus.pars.title | boilerplate_stage(corpus, config, cluster_of).whole
+        if (again != left_out).any():
+            changed = np.zeros(n, dtype=bool)
+            changed[corpus.pars.doc[again != left_out]] = True
+            kept = {k: v for k, v in decide.decided.items() if not (changed[k[0]] or changed[k[1]])}
+            left_out = again
+            decide, near, cluster_of = _near_clusters(
+                corpus, config, unit, pair_array, left_out, kept
+            )
+    return DocumentClusters(
+        exact=exact,
+        near=near,
+        scores={
+            (c.representative, m): decide.scores(c.representative, m)
+            for c in near
+            for m in c.members
+            if m != c.representative
+        },
+        cluster_of=cluster_of,
+        dropped=cluster_of != np.arange(n),
+        candidate_pairs=int(pair_array.shape[0]),
+        left_out=left_out,
+    )
+
+
+def _near_clusters(
+    corpus: Corpus,
+    config: ScanConfig,
+    unit: np.ndarray,
+    pair_array: np.ndarray,
+    left_out: np.ndarray,
+    decided: dict[tuple[int, int], verify.Scores] | None = None,
+) -> tuple[DocumentDecider, list[Cluster], np.ndarray]:
+    """The decider, the near clusters and the cluster of every document, with the pairs in
+    ``decided`` already decided."""
+    n = len(corpus.documents)
+    # Length without furniture: a copy longer only by a "Laisser un commentaire" line is not
+    # the more complete one.
+    body = np.bincount(
+        corpus.pars.doc,
+        weights=np.where(left_out, 0, corpus.pars.tokens),
+        minlength=n,
+    )
+    near_rank = _doc_rank(corpus, config.prefer_sources, body)
+    decide = DocumentDecider(corpus, config, left_out)
+    decide.decided.update(decided or {})
+    copies = decide.pairs(pair_array)
+    near = clusters_from_pairs(copies, near_rank, decide)
+    near_rep = np.arange(n)
+    for c in near:
+        near_rep[list(c.members)] = c.representative
+    return decide, near, near_rep[unit]
+
+
+def document_pairs(
+    corpus: Corpus, config: ScanConfig, furniture: np.ndarray | None = None
+) -> tuple[list[Cluster], np.ndarray, np.ndarray, np.ndarray]:
+    """What the verifier is asked about: the exact groups, the group of each document
+    (``unit``), the candidate pairs among one document per group, and the paragraphs left
+    out of the comparison (titles and furniture; see :func:`document_clusters`)."""
+    n = len(corpus.documents)
+    rank = _doc_rank(corpus, config.prefer_sources)
+    hashes, tokens = corpus.docs.hash, corpus.docs.tokens
+    exact = [
+        Cluster(min(g.tolist(), key=rank), tuple(sorted(g.tolist())))
+        for g in candidates.groups(hashes)
+    ]
+    unit = np.arange(n)
+    for c in exact:
+        unit[list(c.members)] = c.representative
+    is_unit = (unit == np.arange(n)) & (tokens > 0)
+    pair_array = _document_candidates(corpus, config, unit, is_unit)
+    if furniture is None:
+        furniture = boilerplate_stage(corpus, config, unit).whole
+    return exact, unit, pair_array, corpus.pars.title | furniture
+
+
+#: Document pairs whose evidence is computed at once (the articles of a chunk are prepared
+#: together, so memory is bounded by the chunk, not by the candidates).
+EVIDENCE_PAIRS = 2048
+#: Candidate pairs from which their evidence is computed by the compiled kernel: about 0.4 ms
+#: a pair of numpy against a second to load the kernels, then some 10-30 us a pair.
+EVIDENCE_JIT_PAIRS = 3000
+
+
+class DocumentDecider:
+    """Copy or look-alike, for pairs of documents of ``corpus``: the evidence of each pair
+    (on the body paragraphs that ``left_out`` does not mark), the verifier's probability,
+    and the decision; kept for the pairs decided, so clustering asks again for free."""
+
+    def __init__(self, corpus: Corpus, config: ScanConfig, left_out: np.ndarray) -> None:
+        self.corpus, self.left_out = corpus, left_out
+        self.verifier = Verifier.load(config.verify.verifier)
+        chosen = config.verify.copy_probability
+        self.threshold = self.verifier.threshold if chosen is None else chosen
+        self.decided: dict[tuple[int, int], verify.Scores] = {}
+
+    def pairs(self, pairs: np.ndarray) -> np.ndarray:
+        """Decide every row of ``pairs`` (``i < j``) not decided yet; return the rows that
+        are copies."""
+        if self.decided and pairs.size:
+            todo = np.array([tuple(p) not in self.decided for p in pairs.tolist()], dtype=bool)
+            self._decide(pairs[todo])
+            return pairs[np.array([self(a, b) for a, b in pairs.tolist()], dtype=bool)]
+        return self._decide(pairs)
+
+    def _decide(self, pairs: np.ndarray) -> np.ndarray:
+        """Compute the evidence and decision of every row; return the rows that are copies."""
+        keep = np.zeros(pairs.shape[0], dtype=bool)
+        compiled = pairs.shape[0] >= EVIDENCE_JIT_PAIRS
+        for lo in range(0, pairs.shape[0], EVIDENCE_PAIRS):
+            chunk = pairs[lo : lo + EVIDENCE_PAIRS]
+            found = document_evidence(self.corpus, chunk, self.left_out, compiled)
+            probability = self.verifier.probability(found)
+            keep[lo : lo + chunk.shape[0]] = probability >= self.threshold
+            names = found.names()
+            matrix = found.matrix()
+            for row, (a, b) in enumerate(chunk.tolist()):
+                self.decided[(a, b)] = verify.Scores(
+                    float(found.jaccard[row]),
+                    float(found.containment[row]),
+                    float(found.cosine[row]),
+                    float(probability[row]),
+                    tuple(zip(names, matrix[row].tolist(), strict=True)),
+                )
+        return pairs[keep]
+
+    def scores(self, a: int, b: int) -> verify.Scores:
+        key = (min(a, b), max(a, b))
+        if key not in self.decided:
+            self.pairs(np.array([key], dtype=np.int64))
+        return self.decided[key]
+
+    def __call__(self, a: int, b: int) -> bool:
+        probability = self.scores(a, b).probability
+        return probability is not None and probability >= self.threshold
+
+
+def document_evidence(
+    corpus: Corpus, pairs: np.ndarray, left_out: np.ndarray, compiled: bool = False
+) -> Evidence:
+    """The evidence of copying of each pair of documents, on their body paragraphs that
+    ``left_out`` does not mark (titles and furniture), each once (``clean`` keeps the first
+    of a paragraph repeated in one article: evidence on what it keeps makes a second clean
+    find nothing), their titles apart (``compiled``: see :func:`dedup.stages.evidence.evidence`)."""
+    if pairs.size == 0:
+        return Evidence.concat([])
+    docs = candidates.sorted_unique(pairs.ravel())
+    first, is_title = corpus.first_par, corpus.pars.title
+    bodies, titles = [], []
+    for d in docs.tolist():
+        forms, base = corpus.forms(d), int(first[d])
+        norms = fold_case("\n".join(forms)).split("\n") if forms else []
+        seen: set[str] = set()
+        body = []
+        for k, (form, norm) in enumerate(zip(forms, norms, strict=True)):
+            if not left_out[base + k] and norm not in seen:
+                seen.add(norm)
+                body.append(form)
+        bodies.append(body)
+        title = [t for k, t in enumerate(forms) if is_title[base + k]]
+        titles.append(
+            title[0] if title else " ".join(typographic_lines(corpus.documents[d].title or ""))
+        )
+    prepared = evidence_stage.prepare(evidence_stage.items(bodies, titles))
+    index = np.searchsorted(docs, pairs)
+    return evidence_stage.evidence(prepared, index, corpus.tfidf(), compiled)
+
+
+def _document_candidates(
+    corpus: Corpus, config: ScanConfig, unit: np.ndarray, is_unit: np.ndarray
+) -> np.ndarray:
+    """LSH pairs among exact-group representatives, plus pairs that share a long paragraph.
+
+    A brief made of the first paragraphs of a longer story, or a rewrite that keeps a few
+    paragraphs nearly intact, has a document Jaccard low enough for banding to miss it; but
+    its paragraphs collide with the story's in the paragraph bands. Only paragraphs longer
+    than any boilerplate line (``max_tokens``) count, so furniture cannot link articles.
+    """
+    ids = np.flatnonzero(is_unit)
+    max_bucket = config.minhash.max_bucket
+    lsh = candidates.lsh_pairs(corpus.docs.bands, max_bucket, ids)
+    long_par = np.flatnonzero(
+        (corpus.pars.tokens > config.boilerplate.max_tokens) & ~corpus.pars.title
+    )
+    par_pairs = candidates.lsh_pairs(corpus.pars.bands, max_bucket, long_par)
+    shared = unit[corpus.pars.doc[par_pairs]]
+    pairs = candidates.unique_pairs([lsh, shared])
+    return pairs[is_unit[pairs[:, 0]] & is_unit[pairs[:, 1]]]

@@ -1,0 +1,243 @@
+"""Stages 5 to 7 for paragraphs: exact and near repeats, inside an article or across.
+
+Candidates from the paragraph LSH bands and the pairs inside one article; exact Jaccard and
+TF-IDF cosine (:mod:`dedup.stages.verify`) computed on demand, a batch of items at a time;
+clusters whose every member is close to the representative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dedup.config import ScanConfig
+from dedup.corpus import Corpus
+from dedup.stages import candidates, fingerprint, verify
+from dedup.stages.cluster import clusters_from_pairs
+from dedup.stages.documents import DocumentClusters
+from dedup.stages.furniture import Boilerplate
+
+
+@dataclass
+class Features:
+    """Exact comparison material for some items (documents or paragraphs), computed lazily."""
+
+    shingle_sets: dict[int, np.ndarray] = field(default_factory=dict)
+    bags: dict[int, np.ndarray] = field(default_factory=dict)
+    tokens: dict[int, int] = field(default_factory=dict)
+
+
+#: Text hashed per batch when computing features: bounds the transient arrays (a few bytes of
+#: numpy per byte of text) whatever the number of candidates.
+FEATURE_BATCH_BYTES = 1 << 20
+
+
+def _features(texts: dict[int, list[str]], ngram_size: int, into: Features) -> None:
+    """Shingle sets and word bags of each item, from its normalized paragraphs."""
+    batch: dict[int, list[str]] = {}
+    size = 0
+    for item, paragraphs in texts.items():
+        if item in into.shingle_sets:
+            continue
+        batch[item] = paragraphs
+        size += sum(len(p) for p in paragraphs)
+        if size >= FEATURE_BATCH_BYTES:
+            _features_batch(batch, ngram_size, into)
+            batch, size = {}, 0
+    if batch:
+        _features_batch(batch, ngram_size, into)
+
+
+def _features_batch(texts: dict[int, list[str]], ngram_size: int, into: Features) -> None:
+    items = list(texts)
+    norms: list[str] = []
+    owner: list[int] = []
+    for pos, item in enumerate(items):
+        norms.extend(texts[item])
+        owner.extend([pos] * len(texts[item]))
+    owners = np.array(owner, dtype=np.int64)
+    words = fingerprint.word_hashes(norms)
+    sh = fingerprint.shingles(words, ngram_size)
+    sh_owner = owners[sh.paragraph] if sh.paragraph.size else sh.paragraph
+    w_owner = owners[words.paragraph] if words.paragraph.size else words.paragraph
+    # Items come in order (owners are non-decreasing): each item's shingles and words are one
+    # run. A sort per item is cheaper than one lexsort by (owner, hash) over the batch.
+    cuts = np.arange(1, len(items))
+    sh_bounds = np.concatenate(([0], np.searchsorted(sh_owner, cuts), [sh.hashes.size]))
+    buckets = verify.token_buckets(words.hashes).astype(np.int32)  # TF-IDF features
+    w_bounds = np.concatenate(([0], np.searchsorted(w_owner, cuts), [buckets.size]))
+    sh_list, w_list = sh_bounds.tolist(), w_bounds.tolist()
+    for pos, item in enumerate(items):
+        into.shingle_sets[item] = candidates.sorted_unique(
+            sh.hashes[sh_list[pos] : sh_list[pos + 1]]
+        )
+        # Sorted, so that the sparse rows built from the bags need no sort of their own.
+        into.bags[item] = np.sort(buckets[w_list[pos] : w_list[pos + 1]])
+        into.tokens[item] = w_list[pos + 1] - w_list[pos]
+
+
+def _score(pairs: np.ndarray, feats: Features, tfidf: verify.TfidfCosine) -> list[verify.Scores]:
+    if pairs.size == 0:
+        return []
+    items = sorted({int(x) for x in pairs.ravel()})
+    index = {item: i for i, item in enumerate(items)}
+    cos = tfidf.cosine(
+        [feats.bags[i] for i in items], np.array([[index[int(a)], index[int(b)]] for a, b in pairs])
+    )
+    out = []
+    for (a, b), c in zip(pairs.tolist(), cos.tolist(), strict=True):
+        j, k = verify.exact_jaccard(feats.shingle_sets[a], feats.shingle_sets[b])
+        out.append(verify.Scores(j, k, float(c)))
+    return out
+
+
+class PairScorer:
+    """Exact scores of pairs of items (documents or paragraphs), computed on demand, cached.
+
+    ``texts(items)`` returns each item's normalized paragraphs; features (shingle sets, word
+    bags) are computed once per item, for a whole batch of items at a time.
+    """
+
+    def __init__(
+        self,
+        texts: Callable[[list[int]], dict[int, list[str]]],
+        ngram_size: int,
+        tfidf: verify.TfidfCosine,
+    ) -> None:
+        self.texts = texts
+        self.ngram_size = ngram_size
+        self.tfidf = tfidf
+        self.features = Features()
+        self.scores: dict[tuple[int, int], verify.Scores] = {}
+
+    def score_all(self, pairs: np.ndarray) -> None:
+        """Score every row of ``pairs`` (``i < j``), a chunk of pairs at a time.
+
+        An item's shingle set and word bag are dropped after the last chunk that needs them
+        (its token count stays): only the items of pending chunks are held at once.
+        """
+        if pairs.size == 0:
+            return
+        step = verify.PAIR_CHUNK
+        items = pairs.ravel()
+        # The last chunk each item occurs in (items in order of their last occurrence).
+        order = np.argsort(items, kind="stable")
+        ends = np.flatnonzero(np.append(items[order][1:] != items[order][:-1], True))
+        last_item = items[order[ends]]
+        last_chunk = order[ends] // 2 // step
+        by_chunk = np.argsort(last_chunk, kind="stable")
+        last_item, last_chunk = last_item[by_chunk], last_chunk[by_chunk]
+        bounds = np.searchsorted(last_chunk, np.arange(0, (pairs.shape[0] + step - 1) // step + 1))
+        feats = self.features
+        for number, lo in enumerate(range(0, pairs.shape[0], step)):
+            chunk = pairs[lo : lo + step]
+            missing = [
+                int(i)
+                for i in candidates.sorted_unique(chunk.ravel())
+                if int(i) not in feats.shingle_sets
+            ]
+            _features(self.texts(missing), self.ngram_size, feats)
+            scored = _score(chunk, feats, self.tfidf)
+            self.scores.update(zip(map(tuple, chunk.tolist()), scored, strict=True))
+            for item in last_item[bounds[number] : bounds[number + 1]].tolist():
+                feats.shingle_sets.pop(item, None)
+                feats.bags.pop(item, None)
+
+    def __call__(self, a: int, b: int) -> verify.Scores:
+        key = (min(a, b), max(a, b))
+        if key not in self.scores:
+            self.score_all(np.array([key], dtype=np.int64))
+        return self.scores[key]
+
+    def tokens(self, item: int) -> int:
+        return self.features.tokens.get(item, 0)
+
+
+@dataclass
+class ParagraphRepeats:
+    """Repeated paragraphs: each group's kind (``exact_paragraph``, ``near_paragraph``), its
+    members (global paragraph indices, the canonical one first) and, for a near group, each
+    member's scores against the first (None for the first); and the candidate pairs."""
+
+    groups: list[tuple[str, list[int], list[verify.Scores | None] | None]]
+    candidate_pairs: int
+
+
+def paragraph_repeats(
+    corpus: Corpus, config: ScanConfig, docs: DocumentClusters, boiler: Boilerplate
+) -> ParagraphRepeats:
+    """Exact and near repeats of paragraphs, inside an article or across articles.
+
+    Copies that the document stage already reported are left out: paragraphs of a dropped
+    exact copy, and pairs across two articles of one duplicate cluster.
+    """
+    pars, cfg = corpus.pars, config.verify
+    par_doc, tokens = pars.doc, pars.tokens
+    usable = ~boiler.whole & ~_exact_copy(docs)[par_doc]
+    cluster = docs.cluster_of[par_doc]
+
+    def reportable(a: int, b: int) -> bool:
+        return par_doc[a] == par_doc[b] or cluster[a] != cluster[b]
+
+    groups: list[tuple[str, list[int], list[verify.Scores | None] | None]] = []
+    exact_ids = np.flatnonzero(usable & (tokens >= cfg.min_exact_paragraph_tokens))
+    for group in candidates.groups(pars.hash[exact_ids], exact_ids):
+        members = [
+            int(m) for m in group if any(reportable(int(m), int(o)) for o in group if o != m)
+        ]
+        if len(members) >= 2:
+            groups.append(("exact_paragraph", members, None))
+
+    near_ids = np.flatnonzero(usable & (tokens >= cfg.min_paragraph_tokens))
+    lsh = candidates.lsh_pairs(pars.bands, config.minhash.max_bucket, near_ids)
+    within = corpus.within_pairs
+    within = within[usable[within].all(axis=1)] if within.size else within
+    pairs = candidates.unique_pairs([lsh, within.reshape(-1, 2)])
+    hashes = pars.hash
+    keep = [
+        i for i, (a, b) in enumerate(pairs.tolist()) if hashes[a] != hashes[b] and reportable(a, b)
+    ]
+    pairs = pairs[keep] if keep else np.zeros((0, 2), dtype=np.int64)
+    score = PairScorer(
+        lambda items: _paragraph_texts(corpus, items),
+        config.minhash.ngram_size,
+        corpus.tfidf(),
+    )
+    score.score_all(pairs)
+
+    def close(a: int, b: int) -> bool:
+        return reportable(a, b) and verify.is_near_paragraph(score(a, b), cfg)
+
+    def rank(p: int) -> tuple[object, ...]:
+        return (int(par_doc[p]), p)
+
+    for c in clusters_from_pairs([p for p in list(score.scores) if close(*p)], rank, close):
+        member_scores: list[verify.Scores | None] = [
+            None if m == c.representative else score(c.representative, m) for m in c.members
+        ]
+        groups.append(("near_paragraph", list(c.members), member_scores))
+    return ParagraphRepeats(groups, int(pairs.shape[0]))
+
+
+def _exact_copy(docs: DocumentClusters) -> np.ndarray:
+    """Documents that are a non-canonical member of an exact group."""
+    out = np.zeros(docs.dropped.size, dtype=bool)
+    for c in docs.exact:
+        out[[m for m in c.members if m != c.representative]] = True
+    return out
+
+
+def _paragraph_texts(corpus: Corpus, paragraphs: Iterable[int]) -> dict[int, list[str]]:
+    """Normalized text of each paragraph (by global index), reading each document once."""
+    by_doc: dict[int, list[int]] = {}
+    for p in paragraphs:
+        by_doc.setdefault(int(corpus.pars.doc[p]), []).append(int(p))
+    first = corpus.first_par
+    out: dict[int, list[str]] = {}
+    for doc, pars in by_doc.items():
+        norms = corpus.norms(doc)
+        for p in pars:
+            out[p] = [norms[p - int(first[doc])]]
+    return out
