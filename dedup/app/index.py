@@ -27,7 +27,6 @@ import os
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -39,43 +38,31 @@ from dedup.errors import DedupError, InputError
 from dedup.flow import pipeline
 from dedup.flow.executor import map_shards
 from dedup.flow.shards import fingerprint_documents
-from dedup.io.store import IndexError_, Key, Store, open_store
+from dedup.io.index_codec import (
+    BUCKET_BITS,
+    PARAGRAPH_POSTING_BANDS,
+    bucket_of,
+    compact_json,
+    decode_doc,
+    decode_postings,
+    decoding,
+    encode_doc,
+    encode_postings,
+    postings,
+)
+from dedup.io.store import Key, Store, open_store
 from dedup.output.report import DOCUMENT_KINDS, ScanReport
 from dedup.records import Document, InputWarning, Segment
 from dedup.stages import boilerplate as bp
 from dedup.stages import candidates, fingerprint, load
 from dedup.stages.documents import document_clusters
-from dedup.stages.furniture import boilerplate_stage, pattern_furniture
-from dedup.tables import DocTable, ParTable
+from dedup.stages.furniture import boilerplate_stage
 
 SCHEMA_VERSION = 2
-#: Postings buckets: the top 16 bits of a posting key.
-BUCKET_BITS = 16
-N_BUCKETS = 1 << BUCKET_BITS
-#: Bands of a long paragraph's LSH signature that the index posts (see :func:`postings`).
-PARAGRAPH_POSTING_BANDS = 8
-#: Kinds of postings, folded into their keys.
-DOC_BAND, PAR_HASH, PAR_BAND = 1, 2, 3
 
 
 class IndexMismatchError(DedupError):
     """The index was built with parameters other than the ones asked for."""
-
-
-#: What a damaged value raises when it is decoded (a JSON, zlib or numeric blob).
-_DAMAGE = (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error)
-
-
-@contextmanager
-def _decoding(location: str, what: str) -> Iterator[None]:
-    """Decoding stored values: one that does not decode is damage, said in one line."""
-    try:
-        yield
-    except _DAMAGE as exc:
-        raise IndexError_(
-            f"{location}: the index is damaged ({what}: {type(exc).__name__}); "
-            "rebuild it with: dedup index build PATH..."
-        ) from None
 
 
 # --------------------------------------------------------------------------- parameters
@@ -122,129 +109,6 @@ def _check_params(stored: dict[str, Any], config: ScanConfig, location: str) -> 
 
 
 #: The fields of a :class:`Document` an index keeps (its text is read again from the file).
-_DOC_FIELDS = (
-    "path", "format", "id", "first_line", "offset", "source", "title", "url", "date",
-    "title_in_text",
-)  # fmt: skip
-
-
-def _encode_doc(
-    doc: Document,
-    starts: list[int],
-    ends: list[int],
-    titles: list[int],
-    packed_norms: bytes,
-    sha: str,
-) -> bytes:
-    """An article's record: a JSON header (metadata, paragraph lines, which paragraph is the
-    title), then its normalized paragraphs, one a line, zlib-compressed."""
-    head = {name: getattr(doc, name) for name in _DOC_FIELDS}
-    head.update(sha256=sha, starts=starts, ends=ends, titles=titles)
-    header = _COMPACT.encode(head).encode("utf-8")
-    return len(header).to_bytes(4, "little") + header + packed_norms
-
-
-def _decode_doc(value: bytes) -> tuple[Document, list[Segment], str]:
-    size = int.from_bytes(value[:4], "little")
-    head = json.loads(value[4 : 4 + size].decode("utf-8"))
-    texts = zlib.decompress(value[4 + size :]).decode("utf-8").split("\n")
-    titles = set(head["titles"])
-    n = len(head["starts"])
-    segs = [
-        Segment(head["starts"][i], head["ends"][i], texts[i] if i < len(texts) else "", i in titles)
-        for i in range(n)
-    ]
-    doc = Document(text="", **{name: head[name] for name in _DOC_FIELDS})
-    return doc, segs, head["sha256"]
-
-
-#: One encoder for every record (``json.dumps`` with options builds one per call).
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def _json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
-
-
-def _encode_postings(keys: np.ndarray, docs: np.ndarray) -> bytes:
-    return np.asarray(keys, "<u8").tobytes() + np.asarray(docs, "<i4").tobytes()
-
-
-def _decode_postings(value: bytes) -> tuple[np.ndarray, np.ndarray]:
-    if len(value) % 12:
-        raise ValueError(f"a postings value of {len(value)} bytes")
-    n = len(value) // 12
-    return (
-        np.frombuffer(value, "<u8", n).astype(np.uint64),
-        np.frombuffer(value, "<i4", n, offset=8 * n).astype(np.int64),
-    )
-
-
-# --------------------------------------------------------------------------- postings
-
-
-def postings(
-    pars: ParTable, docs: DocTable, config: ScanConfig, whole: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Posting keys of a batch of fingerprinted documents (their paragraphs and articles):
-    ``(keys uint64, local doc)``.
-
-    Document band keys of every document with a body; the exact hash of every paragraph of
-    at least ``min_exact_paragraph_tokens`` words that is not furniture (``whole``, or a
-    built-in whole-line pattern); the band keys of every long body paragraph (longer than
-    any boilerplate line), through which briefs and light rewrites are found: the first
-    :data:`PARAGRAPH_POSTING_BANDS` of them, which find a paragraph copied with light edits
-    (Jaccard 0.7 and up: nine times in ten for each such paragraph, and a brief has several)
-    for a quarter of the postings that all the bands would cost.
-    """
-    keys: list[np.ndarray] = []
-    owners: list[np.ndarray] = []
-    bands = docs.bands
-    has_body = np.flatnonzero(docs.tokens > 0)
-    if has_body.size and bands.size:
-        b = bands.shape[1]
-        keys.append(_key(DOC_BAND, np.tile(np.arange(b), has_body.size), bands[has_body].ravel()))
-        owners.append(np.repeat(has_body, b))
-    furniture = pattern_furniture(pars.pattern, config) if whole is None else whole
-    exact = np.flatnonzero((pars.tokens >= config.verify.min_exact_paragraph_tokens) & ~furniture)
-    if exact.size:
-        keys.append(_key(PAR_HASH, np.zeros(exact.size, np.int64), pars.hash[exact]))
-        owners.append(pars.doc[exact])
-    long_par = np.flatnonzero(
-        (pars.tokens > config.boilerplate.max_tokens) & ~pars.title & ~furniture
-    )
-    if long_par.size and pars.bands.size:
-        b = min(pars.bands.shape[1], PARAGRAPH_POSTING_BANDS)
-        keys.append(
-            _key(
-                PAR_BAND,
-                np.tile(np.arange(b), long_par.size),
-                pars.bands[long_par, :b].ravel(),
-            )
-        )
-        owners.append(np.repeat(pars.doc[long_par], b))
-    if not keys:
-        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    return np.concatenate(keys), np.concatenate(owners).astype(np.int64)
-
-
-def _key(kind: int, band: np.ndarray, value: np.ndarray) -> np.ndarray:
-    return fingerprint.fold(
-        [
-            np.full(value.size, kind, dtype=np.uint64),
-            band.astype(np.uint64),
-            value.astype(np.uint64),
-        ]
-    )
-
-
-def _buckets(keys: np.ndarray) -> np.ndarray:
-    return (keys >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
-
-
-# --------------------------------------------------------------------------- the index
-
-
 @dataclass
 class IndexStats:
     location: str
@@ -403,7 +267,7 @@ class Index:
     def __init__(self, store: Store) -> None:
         self.store = store
         meta = store.get("meta", ["params", "documents", "next_id", "postings", "df"])
-        with _decoding(store.location, "metadata"):
+        with decoding(store.location, "metadata"):
             self.params: dict[str, Any] | None = (
                 dict(json.loads(meta["params"])) if "params" in meta else None
             )
@@ -421,7 +285,7 @@ class Index:
 
         if self._df_blob is None:
             return np.zeros(N_FEATURES, dtype=np.int64)
-        with _decoding(self.location, "document frequencies"):
+        with decoding(self.location, "document frequencies"):
             df = np.frombuffer(zlib.decompress(self._df_blob), "<i4").astype(np.int64)
             if df.size != N_FEATURES:
                 raise ValueError(f"{df.size} frequencies")
@@ -438,10 +302,10 @@ class Index:
         wanted = sorted(set(ids))
         values = self.store.get("docs", wanted)
         out = []
-        with _decoding(self.location, "an article record"):
+        with decoding(self.location, "an article record"):
             for i in wanted:
                 if i in values:
-                    doc, segs, sha = _decode_doc(values[i])
+                    doc, segs, sha = decode_doc(values[i])
                     out.append((i, doc, segs, sha))
         return out
 
@@ -450,12 +314,12 @@ class Index:
         key, the smallest ids: a huge posting list is furniture, not a copy)."""
         if keys.size == 0:
             return np.zeros(0, np.int64)
-        buckets = _buckets(keys)
+        buckets = bucket_of(keys)
         values = self.store.get("postings", sorted(set(buckets.tolist())))
         hits: list[np.ndarray] = []
         for bucket, value in values.items():
-            with _decoding(self.location, "postings"):
-                bkeys, bdocs = _decode_postings(value)
+            with decoding(self.location, "postings"):
+                bkeys, bdocs = decode_postings(value)
             wanted = keys[buckets == bucket]
             lo = np.searchsorted(bkeys, wanted, "left")
             hi = np.searchsorted(bkeys, wanted, "right")
@@ -468,7 +332,7 @@ class Index:
         """The templates learned for ``names`` (sources), ``source`` an index into it."""
         values = self.store.get("sources", list(names))
         out: list[bp.Template] = []
-        with _decoding(self.location, "templates"):
+        with decoding(self.location, "templates"):
             for i, name in enumerate(names):
                 if name in values:
                     for key_type, position, key, docs in json.loads(values[name])["templates"]:
@@ -481,7 +345,7 @@ class Index:
         """What the index holds (after a quick integrity check of its file)."""
         self.store.verify()
         n_templates = n_sources = 0
-        with _decoding(self.location, "sources"):
+        with decoding(self.location, "sources"):
             for _, value in self.store.items("sources"):
                 n_sources += 1
                 n_templates += len(json.loads(value)["templates"])
@@ -566,7 +430,7 @@ class Index:
             now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()).encode()
             documents = self.documents + n_new - len(removed)
             meta = {
-                "params": _json(index_params(config)),
+                "params": compact_json(index_params(config)),
                 "documents": str(documents).encode(),
                 "next_id": str(self.next_id + n_new).encode(),
                 "postings": str(self.postings + delta).encode(),
@@ -596,7 +460,7 @@ class Index:
         that are gone."""
         files, warnings = load.expand_paths(paths)
         units, unreadable = _scan_units(files, config.load.max_input_bytes)
-        with _decoding(self.location, "the catalog"):
+        with decoding(self.location, "the catalog"):
             catalog = {str(key): int(value) for key, value in self.store.items("catalog")}
         present = {u.key for u in units}
         given = {os.path.normpath(f) for f in files}
@@ -618,7 +482,7 @@ class Index:
     def _members(self, sources: Iterable[str]) -> set[int]:
         """The indexed articles of ``sources``."""
         rows = self.store.get("sources", sorted(sources))
-        with _decoding(self.location, "sources"):
+        with decoding(self.location, "sources"):
             return {int(i) for value in rows.values() for i in json.loads(value)["docs"]}
 
     def _write_documents(
@@ -643,7 +507,7 @@ class Index:
                 continue
             lo, hi = bounds[local], bounds[local + 1]
             doc_id = int(new_ids[local])
-            record = _encode_doc(
+            record = encode_doc(
                 doc,
                 starts[lo:hi],
                 ends[lo:hi],
@@ -677,7 +541,7 @@ class Index:
             learned[names[t.source]].append([t.key_type, t.position, t.key, t.documents])
         for name in sorted(sources):
             ids = sorted(members.get(name, []))
-            value = _json({"docs": ids, "templates": learned.get(name, [])}) if ids else None
+            value = compact_json({"docs": ids, "templates": learned.get(name, [])}) if ids else None
             batch.put("sources", name, value)
 
     def _write_postings(
@@ -694,7 +558,7 @@ class Index:
         build sorts a sixteenth of its postings at once."""
         part_bits = 4
         add_part = (add_keys >> np.uint64(64 - part_bits)).astype(np.int8)
-        rm_b = _buckets(rm_keys)
+        rm_b = bucket_of(rm_keys)
         gone_arr = np.array(gone, dtype=np.int64)
         delta = int(add_keys.size)
         for part in range(1 << part_bits):
@@ -702,7 +566,7 @@ class Index:
             # Within a key, ids stay in the order given (increasing: new articles get new ids).
             pick = pick[np.argsort(add_keys[pick], kind="stable")]
             keys, owners = add_keys[pick], add_docs[pick]
-            buckets = _buckets(keys)
+            buckets = bucket_of(keys)
             lo_b, hi_b = part << (BUCKET_BITS - part_bits), (part + 1) << (BUCKET_BITS - part_bits)
             touched = np.union1d(buckets, rm_b[(rm_b >= lo_b) & (rm_b < hi_b)]).tolist()
             existing = self.store.get("postings", touched) if touched and self.documents else {}
@@ -717,13 +581,13 @@ class Index:
                         "postings", bucket, key_bytes[8 * a : 8 * b] + doc_bytes[4 * a : 4 * b]
                     )
                     continue
-                ek, ed = _decode_postings(existing[bucket])
+                ek, ed = decode_postings(existing[bucket])
                 keep = ~np.isin(ed, gone_arr)
                 delta -= int(ed.size - keep.sum())
                 k = np.concatenate([keys[a:b], ek[keep]])
                 d = np.concatenate([owners[a:b], ed[keep]])
                 o = np.lexsort((d, k))
-                batch.put("postings", bucket, _encode_postings(k[o], d[o]) if k.size else None)
+                batch.put("postings", bucket, encode_postings(k[o], d[o]) if k.size else None)
         return delta
 
     # ----------------------------------------------------------------- checking

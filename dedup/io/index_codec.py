@@ -1,0 +1,171 @@
+"""How an index is written: articles, postings and their keys, as bytes (no pickle).
+
+An article is one JSON value (its record and paragraphs: lines, title flag, normalized text
+compressed); a postings bucket is two raw arrays (sorted uint64 keys, int64 article ids).
+The posting keys of articles are computed here from their typed tables (:func:`postings`):
+what the index can find, the same three ways a scan finds candidates.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from dedup.config import ScanConfig
+from dedup.io.store import IndexError_
+from dedup.records import Document, Segment
+from dedup.stages import fingerprint
+from dedup.stages.furniture import pattern_furniture
+from dedup.tables import DocTable, ParTable
+
+#: Postings buckets: the top 16 bits of a posting key.
+BUCKET_BITS = 16
+N_BUCKETS = 1 << BUCKET_BITS
+#: Bands of a long paragraph's LSH signature that the index posts (see :func:`postings`).
+PARAGRAPH_POSTING_BANDS = 8
+#: Kinds of postings, folded into their keys.
+DOC_BAND, PAR_HASH, PAR_BAND = 1, 2, 3
+
+
+#: What a damaged value raises when it is decoded (a JSON, zlib or numeric blob).
+_DAMAGE = (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error)
+
+
+@contextmanager
+def decoding(location: str, what: str) -> Iterator[None]:
+    """Decoding stored values: one that does not decode is damage, said in one line."""
+    try:
+        yield
+    except _DAMAGE as exc:
+        raise IndexError_(
+            f"{location}: the index is damaged ({what}: {type(exc).__name__}); "
+            "rebuild it with: dedup index build PATH..."
+        ) from None
+
+
+_DOC_FIELDS = (
+    "path", "format", "id", "first_line", "offset", "source", "title", "url", "date",
+    "title_in_text",
+)  # fmt: skip
+
+
+def encode_doc(
+    doc: Document,
+    starts: list[int],
+    ends: list[int],
+    titles: list[int],
+    packed_norms: bytes,
+    sha: str,
+) -> bytes:
+    """An article's record: a JSON header (metadata, paragraph lines, which paragraph is the
+    title), then its normalized paragraphs, one a line, zlib-compressed."""
+    head = {name: getattr(doc, name) for name in _DOC_FIELDS}
+    head.update(sha256=sha, starts=starts, ends=ends, titles=titles)
+    header = _COMPACT.encode(head).encode("utf-8")
+    return len(header).to_bytes(4, "little") + header + packed_norms
+
+
+def decode_doc(value: bytes) -> tuple[Document, list[Segment], str]:
+    size = int.from_bytes(value[:4], "little")
+    head = json.loads(value[4 : 4 + size].decode("utf-8"))
+    texts = zlib.decompress(value[4 + size :]).decode("utf-8").split("\n")
+    titles = set(head["titles"])
+    n = len(head["starts"])
+    segs = [
+        Segment(head["starts"][i], head["ends"][i], texts[i] if i < len(texts) else "", i in titles)
+        for i in range(n)
+    ]
+    doc = Document(text="", **{name: head[name] for name in _DOC_FIELDS})
+    return doc, segs, head["sha256"]
+
+
+#: One encoder for every record (``json.dumps`` with options builds one per call).
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def compact_json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def encode_postings(keys: np.ndarray, docs: np.ndarray) -> bytes:
+    return np.asarray(keys, "<u8").tobytes() + np.asarray(docs, "<i4").tobytes()
+
+
+def decode_postings(value: bytes) -> tuple[np.ndarray, np.ndarray]:
+    if len(value) % 12:
+        raise ValueError(f"a postings value of {len(value)} bytes")
+    n = len(value) // 12
+    return (
+        np.frombuffer(value, "<u8", n).astype(np.uint64),
+        np.frombuffer(value, "<i4", n, offset=8 * n).astype(np.int64),
+    )
+
+
+# --------------------------------------------------------------------------- postings
+
+
+def postings(
+    pars: ParTable, docs: DocTable, config: ScanConfig, whole: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Posting keys of a batch of fingerprinted documents (their paragraphs and articles):
+    ``(keys uint64, local doc)``.
+
+    Document band keys of every document with a body; the exact hash of every paragraph of
+    at least ``min_exact_paragraph_tokens`` words that is not furniture (``whole``, or a
+    built-in whole-line pattern); the band keys of every long body paragraph (longer than
+    any boilerplate line), through which briefs and light rewrites are found: the first
+    :data:`PARAGRAPH_POSTING_BANDS` of them, which find a paragraph copied with light edits
+    (Jaccard 0.7 and up: nine times in ten for each such paragraph, and a brief has several)
+    for a quarter of the postings that all the bands would cost.
+    """
+    keys: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    bands = docs.bands
+    has_body = np.flatnonzero(docs.tokens > 0)
+    if has_body.size and bands.size:
+        b = bands.shape[1]
+        keys.append(_key(DOC_BAND, np.tile(np.arange(b), has_body.size), bands[has_body].ravel()))
+        owners.append(np.repeat(has_body, b))
+    furniture = pattern_furniture(pars.pattern, config) if whole is None else whole
+    exact = np.flatnonzero((pars.tokens >= config.verify.min_exact_paragraph_tokens) & ~furniture)
+    if exact.size:
+        keys.append(_key(PAR_HASH, np.zeros(exact.size, np.int64), pars.hash[exact]))
+        owners.append(pars.doc[exact])
+    long_par = np.flatnonzero(
+        (pars.tokens > config.boilerplate.max_tokens) & ~pars.title & ~furniture
+    )
+    if long_par.size and pars.bands.size:
+        b = min(pars.bands.shape[1], PARAGRAPH_POSTING_BANDS)
+        keys.append(
+            _key(
+                PAR_BAND,
+                np.tile(np.arange(b), long_par.size),
+                pars.bands[long_par, :b].ravel(),
+            )
+        )
+        owners.append(np.repeat(pars.doc[long_par], b))
+    if not keys:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    return np.concatenate(keys), np.concatenate(owners).astype(np.int64)
+
+
+def _key(kind: int, band: np.ndarray, value: np.ndarray) -> np.ndarray:
+    return fingerprint.fold(
+        [
+            np.full(value.size, kind, dtype=np.uint64),
+            band.astype(np.uint64),
+            value.astype(np.uint64),
+        ]
+    )
+
+
+def bucket_of(keys: np.ndarray) -> np.ndarray:
+    return (keys >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
+
+
+# --------------------------------------------------------------------------- the index
