@@ -23,14 +23,13 @@ from dedup import __version__
 from dedup.config import (
     DEFAULT_BASELINE,
     DEFAULT_INDEX,
-    BoilerplateConfig,
-    LoadConfig,
-    MinHashConfig,
+    SETTINGS,
     ScanConfig,
-    VerifyConfig,
+    Setting,
     find_pyproject,
     read_pyproject,
 )
+from dedup.config import build_config as config_from
 from dedup.errors import ConfigError, DedupError
 from dedup.escape import printable
 from dedup.io.files import write_atomic
@@ -88,6 +87,10 @@ def _configure_streams() -> None:
                 reconfigure(errors="backslashreplace")
 
 
+#: The option (parameter) name of each [tool.dedup] key of a setting.
+NAME_OF_KEY = {s.key: s.name for s in SETTINGS}
+
+
 def _load_config_file(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """Eager callback: ``[tool.dedup]`` values become option defaults (black's pattern)."""
     path = Path(value) if value else find_pyproject(Path.cwd())
@@ -107,7 +110,7 @@ def _load_config_file(ctx: click.Context, _param: click.Parameter, value: str | 
     }
     defaults = {}
     for key, item in table.items():
-        name = key.replace("-", "_")
+        name = NAME_OF_KEY.get(key, key.replace("-", "_"))
         if name in anywhere - known:
             continue
         if name not in known or name in ("paths", "config"):
@@ -138,7 +141,6 @@ def _run_options(func: Callable[..., Any]) -> Callable[..., Any]:
                 help="Output format on stdout.",
             ),
             click.option("--check", is_flag=True, help="Exit 1 if there is any finding."),
-            click.option("--strict", is_flag=True, help="Stop at the first unreadable input."),
             click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings."),
             click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
             click.option(
@@ -163,8 +165,8 @@ def _scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _config_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Thresholds, parameters and field names: everything :func:`build_config` reads."""
-    d_min, d_ver, d_bp, d_load = MinHashConfig(), VerifyConfig(), BoilerplateConfig(), LoadConfig()
+    """``--config``, and one option per setting (:data:`dedup.config.SETTINGS`): everything
+    :func:`_config` reads."""
     options = [
         click.option(
             "--config",
@@ -174,174 +176,49 @@ def _config_options(func: Callable[..., Any]) -> Callable[..., Any]:
             callback=_load_config_file,
             help="pyproject.toml to read [tool.dedup] from (default: the nearest).",
         ),
-        click.option(
-            "--segment",
-            type=click.Choice(["auto", "line", "block"]),
-            default=d_load.segment,
-            show_default=True,
-            help="Paragraphs: one per line, or blocks separated by blank lines.",
-        ),
-        click.option(
-            "--ngram-size",
-            type=int,
-            default=d_min.ngram_size,
-            show_default=True,
-            help="Words per shingle.",
-        ),
-        click.option(
-            "--num-perm",
-            type=int,
-            default=d_min.num_perm,
-            show_default=True,
-            help="MinHash permutations.",
-        ),
-        click.option(
-            "--seed", type=int, default=d_min.seed, show_default=True, help="MinHash seed."
-        ),
-        click.option(
-            "--doc-threshold",
-            type=float,
-            default=d_min.doc_threshold,
-            show_default=True,
-            help="LSH threshold for document candidates.",
-        ),
-        click.option(
-            "--paragraph-threshold",
-            type=float,
-            default=d_min.paragraph_threshold,
-            show_default=True,
-            help="LSH threshold for paragraph candidates.",
-        ),
-        click.option(
-            "--copy-probability",
-            type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
-            default=d_ver.copy_probability,
-            help="Documents: the verifier's probability from which a pair is a copy "
-            "(default: the model's threshold).",
-        ),
-        click.option(
-            "--verifier",
-            type=click.Path(dir_okay=False),
-            default=d_ver.verifier or None,
-            help="Documents: a verifier model fitted with 'dedup eval --fit-verifier' (default: "
-            "the built-in one).",
-        ),
-        click.option(
-            "--paragraph-jaccard",
-            type=float,
-            default=d_ver.paragraph_jaccard,
-            show_default=True,
-            help="Paragraphs: Jaccard for a near repeat.",
-        ),
-        click.option(
-            "--paragraph-cosine",
-            type=float,
-            default=d_ver.paragraph_cosine,
-            show_default=True,
-            help="Paragraphs: TF-IDF cosine for a reworded repeat.",
-        ),
-        click.option(
-            "--paragraph-rewrite-jaccard",
-            type=float,
-            default=d_ver.paragraph_rewrite_jaccard,
-            show_default=True,
-            help="Paragraphs: Jaccard floor for the cosine rule.",
-        ),
-        click.option(
-            "--min-paragraph-tokens",
-            type=int,
-            default=d_ver.min_paragraph_tokens,
-            show_default=True,
-            help="Shorter paragraphs are compared exactly only.",
-        ),
-        click.option(
-            "--patterns",
-            default=",".join(d_bp.patterns),
-            show_default=True,
-            help="Built-in boilerplate pattern lists (comma-separated; '' for none).",
-        ),
-        click.option(
-            "--learn/--no-learn",
-            default=d_bp.learn,
-            show_default=True,
-            help="Learn boilerplate templates from lines repeated within a source.",
-        ),
-        click.option(
-            "--min-docs",
-            type=int,
-            default=d_bp.min_docs,
-            show_default=True,
-            help="Boilerplate: articles of one source a template must occur in.",
-        ),
-        click.option(
-            "--min-fraction",
-            type=float,
-            default=d_bp.min_fraction,
-            show_default=True,
-            help="Boilerplate: ...and this fraction of them.",
-        ),
-        click.option(
-            "--max-input-bytes",
-            type=int,
-            default=d_load.max_input_bytes,
-            show_default=True,
-            help="Skip, with a warning, a file or JSON Lines record larger than this.",
-        ),
-        click.option("--id-field", default=d_load.id_field, show_default=True),
-        click.option("--text-field", default=d_load.text_field, show_default=True),
-        click.option("--title-field", default=d_load.title_field, show_default=True),
-        click.option("--url-field", default=d_load.url_field, show_default=True),
-        click.option("--source-field", default=d_load.source_field, show_default=True),
-        click.option("--date-field", default=d_load.date_field, show_default=True),
-        click.option(
-            "--workers",
-            type=int,
-            default=0,
-            show_default=True,
-            help="Worker processes (0: one per CPU core).",
-        ),
+        *(_setting_option(s) for s in SETTINGS),
     ]
     return _apply(options, func)
 
 
+def _setting_option(s: Setting) -> Callable[..., Any]:
+    """The click option of one setting."""
+    kind: Any = {int: click.INT, float: click.FLOAT, str: click.STRING}.get(s.type, click.STRING)
+    default = s.default
+    if s.choices:
+        kind = click.Choice(s.choices)
+    elif s.open_unit:
+        kind = click.FloatRange(0.0, 1.0, min_open=True, max_open=True)
+    elif s.path:
+        kind, default = click.Path(dir_okay=False), s.default or None
+    elif s.comma:
+        default = ",".join(s.default)
+    if s.type is bool and "/" in s.option:  # --learn/--no-learn
+        return click.option(s.option, s.name, default=default, show_default=True, help=s.help)
+    if s.type is bool:
+        return click.option(s.option, s.name, is_flag=True, default=default, help=s.help)
+    return click.option(
+        s.option,
+        s.name,
+        type=kind,
+        default=default,
+        multiple=s.multiple,
+        show_default=default is not None and default != () and not s.open_unit,
+        help=s.help,
+    )
+
+
 def build_config(o: dict[str, Any]) -> ScanConfig:
     """The one ScanConfig, from option values (validation happens in the dataclasses)."""
-    langs = tuple(x.strip() for x in str(o["patterns"]).split(",") if x.strip())
-    return ScanConfig(
-        load=LoadConfig(
-            id_field=o["id_field"],
-            text_field=o["text_field"],
-            title_field=o["title_field"],
-            url_field=o["url_field"],
-            source_field=o["source_field"],
-            date_field=o["date_field"],
-            segment=o["segment"],
-            strict=o.get("strict", False),
-            max_input_bytes=o["max_input_bytes"],
-        ),
-        minhash=MinHashConfig(
-            ngram_size=o["ngram_size"],
-            num_perm=o["num_perm"],
-            seed=o["seed"],
-            doc_threshold=o["doc_threshold"],
-            paragraph_threshold=o["paragraph_threshold"],
-        ),
-        verify=VerifyConfig(
-            copy_probability=o["copy_probability"],
-            verifier=o["verifier"] or "",
-            paragraph_jaccard=o["paragraph_jaccard"],
-            paragraph_cosine=o["paragraph_cosine"],
-            paragraph_rewrite_jaccard=o["paragraph_rewrite_jaccard"],
-            min_paragraph_tokens=o["min_paragraph_tokens"],
-        ),
-        boilerplate=BoilerplateConfig(
-            patterns=langs,
-            learn=o["learn"],
-            min_docs=o["min_docs"],
-            min_fraction=o["min_fraction"],
-        ),
-        workers=o["workers"],
-    )
+    values = {s.name: o[s.name] for s in SETTINGS if s.name in o}
+    for s in SETTINGS:
+        if s.name in values and s.comma:
+            values[s.name] = tuple(x.strip() for x in str(values[s.name]).split(",") if x.strip())
+        elif s.name in values and s.path:
+            values[s.name] = values[s.name] or ""
+        elif s.name in values and s.multiple:
+            values[s.name] = tuple(values[s.name])
+    return config_from(values)
 
 
 def _config(options: dict[str, Any]) -> ScanConfig:
@@ -553,7 +430,6 @@ def _index_command_options(func: Callable[..., Any]) -> Callable[..., Any]:
                 default="text",
                 help="Summary format on stdout.",
             ),
-            click.option("--strict", is_flag=True, help="Stop at the first unreadable input."),
             click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings."),
             click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
             _config_options,
@@ -667,12 +543,6 @@ def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) 
     is_flag=True,
     help="Keep every article: remove only repeated paragraphs and boilerplate lines.",
 )
-@click.option(
-    "--prefer-source",
-    "prefer_sources",
-    multiple=True,
-    help="Keep this source's copy first (after the earliest date); repeatable.",
-)
 @_scan_options
 def clean(
     paths: tuple[str, ...],
@@ -682,12 +552,10 @@ def clean(
     dry_run: bool,
     drop_cross_article_repeats: bool,
     keep_duplicates: bool,
-    prefer_sources: tuple[str, ...],
     **options: Any,
 ) -> None:
     """Write the canonical corpus of PATHS: one copy per duplicate cluster, repeated
     paragraphs and boilerplate removed, with a manifest of every removal."""
-    from dataclasses import replace
 
     from dedup.app import clean as cleaner
     from dedup.flow.pipeline import scan as run_scan
@@ -702,7 +570,7 @@ def clean(
         raise click.UsageError("give --out or --in-place, not both")
     if not (in_place or out_dir is not None or dry_run or check):
         raise click.UsageError("give --out DIR (or --in-place, --dry-run, --check)")
-    config = replace(_config(options), prefer_sources=prefer_sources)
+    config = _config(options)
     err = console.error_console()
     manifest = manifest_path or (
         out_dir / "manifest.jsonl" if out_dir is not None else Path("dedup-manifest.jsonl")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,16 @@ NORMALIZATION_VERSION = 1
 DEFAULT_INDEX = os.path.join(".dedup", "index.sqlite")
 #: The accepted findings that ``scan`` and ``check`` read when it exists.
 DEFAULT_BASELINE = ".dedup-baseline.jsonl"
+
+
+def _setting(default: Any, help: str, **cli: Any) -> Any:
+    """A setting: a dataclass field whose metadata the CLI options, the ``[tool.dedup]``
+    keys and the index parameters are made from (see :data:`SETTINGS`). ``cli`` may give
+    ``option`` (its spelling, default ``--`` and the field name with dashes), ``choices``,
+    ``index`` (True: an index built with another value cannot be checked with this one),
+    ``comma`` (a tuple written ``fr,en`` on the command line) or ``multiple`` (a tuple given
+    by repeating the option), ``open_unit`` (a probability strictly between 0 and 1)."""
+    return field(default=default, metadata={"help": help, **cli})
 
 
 def _check_unit(name: str, value: float) -> None:
@@ -57,15 +68,22 @@ class LoadConfig:
             a database dump) should not take the memory of the run.
     """
 
-    id_field: str = "id"
-    text_field: str = "text"
-    title_field: str = "title"
-    url_field: str = "url"
-    source_field: str = "source"
-    date_field: str = "date"
-    segment: str = "auto"
-    strict: bool = False
-    max_input_bytes: int = 256 << 20
+    id_field: str = _setting("id", "JSON Lines: the field of the record's id.")
+    text_field: str = _setting("text", "JSON Lines: the field of the article's text.")
+    title_field: str = _setting("title", "JSON Lines: the field of its title.")
+    url_field: str = _setting("url", "JSON Lines: the field of its URL.")
+    source_field: str = _setting("source", "JSON Lines: the field of its source (outlet).")
+    date_field: str = _setting("date", "JSON Lines: the field of its date (ISO 8601).")
+    segment: str = _setting(
+        "auto",
+        "Paragraphs: one per line, or blocks separated by blank lines.",
+        choices=("auto", "line", "block"),
+        index=True,
+    )
+    strict: bool = _setting(False, "Stop at the first unreadable input.")
+    max_input_bytes: int = _setting(
+        256 << 20, "Skip, with a warning, a file or JSON Lines record larger than this."
+    )
 
     def __post_init__(self) -> None:
         _check_positive("max_input_bytes", self.max_input_bytes)
@@ -93,14 +111,22 @@ class MinHashConfig:
         within_min_tokens: ...for paragraphs of at least this many words.
     """
 
-    ngram_size: int = 3
-    num_perm: int = 128
-    seed: int = 1
-    doc_threshold: float = 0.2
-    paragraph_threshold: float = 0.4
-    max_bucket: int = 50
-    within_threshold: float = 0.15
-    within_min_tokens: int = 8
+    ngram_size: int = _setting(3, "Words per shingle.", index=True)
+    num_perm: int = _setting(128, "MinHash permutations.", index=True)
+    seed: int = _setting(1, "MinHash seed.", index=True)
+    doc_threshold: float = _setting(0.2, "LSH threshold for document candidates.", index=True)
+    paragraph_threshold: float = _setting(
+        0.4, "LSH threshold for paragraph candidates.", index=True
+    )
+    max_bucket: int = _setting(
+        50, "LSH buckets larger than this pair their members with a few hubs only."
+    )
+    within_threshold: float = _setting(
+        0.15, "Paragraphs of one article: estimated Jaccard from which they are compared."
+    )
+    within_min_tokens: int = _setting(
+        8, "Paragraphs of one article: compared so from this many words on."
+    )
 
     def __post_init__(self) -> None:
         _check_unit("within_threshold", self.within_threshold)
@@ -128,13 +154,27 @@ class VerifyConfig:
         - ``cosine >= paragraph_cosine`` and ``jaccard >= paragraph_rewrite_jaccard``.
     """
 
-    copy_probability: float | None = None
-    verifier: str = ""
-    paragraph_jaccard: float = 0.5
-    paragraph_cosine: float = 0.5
-    paragraph_rewrite_jaccard: float = 0.0
-    min_paragraph_tokens: int = 8
-    min_exact_paragraph_tokens: int = 3
+    copy_probability: float | None = _setting(
+        None,
+        "Documents: the verifier's probability from which a pair is a copy "
+        "(default: the model's threshold).",
+        open_unit=True,
+    )
+    verifier: str = _setting(
+        "",
+        "Documents: a verifier model fitted with 'dedup eval --fit-verifier' "
+        "(default: the built-in one).",
+        path=True,
+    )
+    paragraph_jaccard: float = _setting(0.5, "Paragraphs: Jaccard for a near repeat.")
+    paragraph_cosine: float = _setting(0.5, "Paragraphs: TF-IDF cosine for a reworded repeat.")
+    paragraph_rewrite_jaccard: float = _setting(
+        0.0, "Paragraphs: Jaccard floor for the cosine rule."
+    )
+    min_paragraph_tokens: int = _setting(8, "Shorter paragraphs are compared exactly only.")
+    min_exact_paragraph_tokens: int = _setting(
+        3, "Shorter paragraphs are not reported even when they repeat exactly."
+    )
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -163,12 +203,28 @@ class BoilerplateConfig:
             learned templates remember where they occur, and match there only.
     """
 
-    patterns: tuple[str, ...] = ("fr", "en")
-    learn: bool = True
-    min_docs: int = 3
-    min_fraction: float = 0.2
-    max_tokens: int = 25
-    edge_lines: int = 5
+    patterns: tuple[str, ...] = _setting(
+        ("fr", "en"),
+        "Built-in boilerplate pattern lists (comma-separated; '' for none).",
+        comma=True,
+        index=True,
+    )
+    learn: bool = _setting(
+        True,
+        "Learn boilerplate templates from lines repeated within a source.",
+        option="--learn/--no-learn",
+        index=True,
+    )
+    min_docs: int = _setting(
+        3, "Boilerplate: articles of one source a template must occur in.", index=True
+    )
+    min_fraction: float = _setting(0.2, "Boilerplate: ...and this fraction of them.", index=True)
+    max_tokens: int = _setting(
+        25, "Boilerplate: lines longer than this (in words) are never furniture.", index=True
+    )
+    edge_lines: int = _setting(
+        5, "Boilerplate: lines from each end of an article that are its head or tail.", index=True
+    )
 
     def __post_init__(self) -> None:
         _check_positive("min_docs", self.min_docs)
@@ -185,12 +241,14 @@ class ScanConfig:
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
-    #: worker processes for the per-article stages; 0 means one per CPU core.
-    workers: int = 0
-    #: articles per batch handed to a worker.
-    batch_size: int = 512
-    #: sources whose copy is kept first (after the earliest date), e.g. wire agencies.
-    prefer_sources: tuple[str, ...] = ()
+    workers: int = _setting(0, "Worker processes (0: one per CPU core).")
+    batch_size: int = _setting(512, "Articles per batch handed to a worker.")
+    prefer_sources: tuple[str, ...] = _setting(
+        (),
+        "Keep this source's copy first (after the earliest date); repeatable.",
+        option="--prefer-source",
+        multiple=True,
+    )
 
     def __post_init__(self) -> None:
         if self.workers < 0:
@@ -213,6 +271,76 @@ class ScanConfig:
             "segment": self.load.segment,
             "normalization_version": NORMALIZATION_VERSION,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One setting, as its dataclass field defines it: the one definition the CLI options,
+    the ``[tool.dedup]`` keys and the index parameters are made from."""
+
+    name: str  # the field's name, unique over all sections
+    section: str | None  # the ScanConfig field that holds it (None: ScanConfig itself)
+    type: Any  # its Python type: int, float, str, bool, float | None, tuple[str, ...]
+    default: Any
+    help: str
+    option: str  # as the command line spells it
+    choices: tuple[str, ...] | None = None
+    index: bool = False  # an index remembers it: a check needs the same value
+    comma: bool = False  # a tuple written "fr,en" on the command line
+    multiple: bool = False  # a tuple given by repeating the option
+    open_unit: bool = False  # strictly between 0 and 1
+    path: bool = False  # a file name
+
+    @property
+    def key(self) -> str:
+        """Its key in ``[tool.dedup]``: the option's name without dashes."""
+        return self.option.split("/")[0].removeprefix("--")
+
+
+def _settings() -> tuple[Setting, ...]:
+    out = []
+    sections: list[tuple[str | None, type]] = [
+        (f.name, typing.get_type_hints(ScanConfig)[f.name])
+        for f in dataclasses.fields(ScanConfig)
+        if dataclasses.is_dataclass(typing.get_type_hints(ScanConfig)[f.name])
+    ]
+    sections.append((None, ScanConfig))
+    for section, cls in sections:
+        hints = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            if "help" not in f.metadata:
+                continue
+            meta = dict(f.metadata)
+            option = meta.pop("option", "--" + f.name.replace("_", "-"))
+            out.append(Setting(f.name, section, hints[f.name], f.default, option=option, **meta))
+    return tuple(out)
+
+
+#: Every setting, in the order of the dataclasses' fields.
+SETTINGS = _settings()
+SETTING = {s.name: s for s in SETTINGS}
+
+
+def setting_value(config: ScanConfig, setting: Setting) -> Any:
+    """The value of ``setting`` in ``config``."""
+    holder = config if setting.section is None else getattr(config, setting.section)
+    return getattr(holder, setting.name)
+
+
+def build_config(values: Mapping[str, Any]) -> ScanConfig:
+    """The one ScanConfig from settings by name (any not given keeps its default; the
+    dataclasses validate them).
+
+    Raises:
+        ConfigError: a value is out of its range.
+    """
+    parts: dict[str | None, dict[str, Any]] = {}
+    for s in SETTINGS:
+        if s.name in values:
+            parts.setdefault(s.section, {})[s.name] = values[s.name]
+    hints = typing.get_type_hints(ScanConfig)
+    sections = {name: hints[name](**kwargs) for name, kwargs in parts.items() if name is not None}
+    return ScanConfig(**sections, **parts.get(None, {}))
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -32,7 +32,13 @@ from typing import Any
 
 import numpy as np
 
-from dedup.config import DEFAULT_INDEX, NORMALIZATION_VERSION, ScanConfig
+from dedup.config import (
+    DEFAULT_INDEX,
+    NORMALIZATION_VERSION,
+    SETTINGS,
+    ScanConfig,
+    setting_value,
+)
 from dedup.corpus import Corpus, Progress, ShardOutput
 from dedup.errors import DedupError, InputError
 from dedup.flow import pipeline
@@ -68,27 +74,30 @@ class IndexMismatchError(DedupError):
 # --------------------------------------------------------------------------- parameters
 
 
+#: Settings an index stores as what they make: the LSH bands of a threshold.
+_AS_BANDS = {"doc_threshold": "doc_bands", "paragraph_threshold": "paragraph_bands"}
+
+
 def index_params(config: ScanConfig) -> dict[str, Any]:
-    """What the stored fingerprints and templates depend on: a check with any other value
-    would silently miss matches, so it is refused."""
-    m, b = config.minhash, config.boilerplate
-    return {
+    """What the stored fingerprints and templates depend on (the settings marked ``index``,
+    :data:`dedup.config.SETTINGS`): a check with any other value would silently miss
+    matches, so it is refused."""
+    params: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "normalization_version": NORMALIZATION_VERSION,
-        "segment": config.load.segment,
-        "ngram_size": m.ngram_size,
-        "num_perm": m.num_perm,
-        "seed": m.seed,
-        "doc_bands": list(fingerprint.lsh_params(m.doc_threshold, m.num_perm)),
-        "paragraph_bands": list(fingerprint.lsh_params(m.paragraph_threshold, m.num_perm)),
-        "paragraph_posting_bands": PARAGRAPH_POSTING_BANDS,
-        "patterns": list(b.patterns),
-        "learn": b.learn,
-        "min_docs": b.min_docs,
-        "min_fraction": b.min_fraction,
-        "max_tokens": b.max_tokens,
-        "edge_lines": b.edge_lines,
     }
+    for setting in SETTINGS:
+        if not setting.index:
+            continue
+        value = setting_value(config, setting)
+        if setting.name in _AS_BANDS:
+            bands = fingerprint.lsh_params(value, config.minhash.num_perm)
+            params[_AS_BANDS[setting.name]] = list(bands)
+            if setting.name == "paragraph_threshold":
+                params["paragraph_posting_bands"] = PARAGRAPH_POSTING_BANDS
+        else:
+            params[setting.name] = list(value) if isinstance(value, tuple) else value
+    return params
 
 
 def _check_params(stored: dict[str, Any], config: ScanConfig, location: str) -> None:

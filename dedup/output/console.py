@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from dedup.config import SETTING
 from dedup.escape import printable
 from dedup.output.report import KINDS, Finding, ScanReport
 from dedup.records import InputWarning
@@ -139,17 +140,6 @@ def _render_finding(out: Console, finding: Finding) -> None:
     out.print(Text("  “") + safe(shown or finding.excerpt) + Text("”"), soft_wrap=True)
 
 
-#: Option that sets each swept threshold, as the user types it.
-OPTION_OF = {
-    "copy_probability": "--copy-probability",
-    "paragraph_jaccard": "--paragraph-jaccard",
-    "paragraph_cosine": "--paragraph-cosine",
-    "paragraph_rewrite_jaccard": "--paragraph-rewrite-jaccard",
-    "min_fraction": "--min-fraction",
-    "min_docs": "--min-docs",
-}
-
-
 def render_evaluation(out: Console, result: Evaluation) -> None:
     """Metrics at the configured thresholds, then the best value of each swept threshold."""
     m = result.metrics
@@ -188,7 +178,7 @@ def render_evaluation(out: Console, result: Evaluation) -> None:
         if result.metric != "f1":
             cells.append(f"{bm.get(result.metric):.3f}")
         sweep.add_row(
-            Text(OPTION_OF.get(knob, knob)),
+            Text(SETTING[knob].option if knob in SETTING else knob),
             f"{result.configured[knob]:g}",
             f"{point.value:g}",
             *cells,
