@@ -8,6 +8,7 @@ one line too, with the traceback only under ``--debug``. Exit 1 is reserved for 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -62,6 +63,25 @@ def _fail(exc: BaseException, debug: bool) -> NoReturn:
             detail = detail[:INTERNAL_MESSAGE_CHARS] + " …"
         message = f"internal error: {type(exc).__name__}: {detail} (--debug shows where)"
     raise RunError(printable(message)) from None
+
+
+def _command(func: Callable[..., int | None]) -> Callable[..., None]:
+    """The one error boundary: every command's body runs in it and returns its exit code
+    (0 clean, 1 findings with ``--check``; None is 0). A :class:`~dedup.errors.DedupError`
+    becomes one line on stderr and exit 2; anything else "internal error" and exit 2
+    (``--debug``: with its traceback); usage errors are click's (exit 2)."""
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = func(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            _fail(exc, bool(kwargs.get("debug")))
+        click.get_current_context().exit(code or 0)
+
+    return run
 
 
 @contextmanager
@@ -262,27 +282,24 @@ def _read_stdin(paths: tuple[str, ...]) -> bytes | None:
     return sys.stdin.buffer.read() if STDIN in paths else None
 
 
-def _finish(report: ScanReport, baseline_path: str | None, options: dict[str, Any]) -> NoReturn:
-    """The baseline applied, then output."""
-    _apply_baseline(report, baseline_path, options["debug"])
-    _emit(report, options)
+def _finish(report: ScanReport, baseline_path: str | None, options: dict[str, Any]) -> int:
+    """The baseline applied, then output; the exit code."""
+    _apply_baseline(report, baseline_path)
+    return _emit(report, options)
 
 
-def _apply_baseline(report: ScanReport, path: str | None, debug: bool) -> None:
+def _apply_baseline(report: ScanReport, path: str | None) -> None:
     from dedup.app.baseline import Baseline
 
     if path is None:
         if not Path(DEFAULT_BASELINE).is_file():
             return
         path = DEFAULT_BASELINE
-    try:
-        Baseline.read(path).apply(report)
-    except DedupError as exc:
-        _fail(exc, debug)
+    Baseline.read(path).apply(report)
 
 
-def _emit(report: ScanReport, options: dict[str, Any]) -> NoReturn:
-    """Warnings on stderr, the report on stdout in the format asked for, then exit.
+def _emit(report: ScanReport, options: dict[str, Any]) -> int:
+    """Warnings on stderr, the report on stdout in the format asked for; the exit code.
 
     rich is imported only when there is something for it to render: a check with nothing to
     say in a machine format answers without paying for it.
@@ -325,34 +342,31 @@ def _emit(report: ScanReport, options: dict[str, Any]) -> NoReturn:
             console.render_report(console.output_console(), report)
     if fmt == "text" and not options["quiet"]:
         console.print_timings(err, report.timings)
-    sys.exit(report.return_code(options["check"]))
+    return report.return_code(options["check"])
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @_baseline_option
 @_scan_options
-def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> None:
+@_command
+def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> int:
     """Report duplicates and boilerplate in PATHS (files, directories, globs, '-')."""
     from dedup.flow.pipeline import scan as run_scan
     from dedup.output import console
 
-    debug = options["debug"]
     config = _config(options)
     err = console.error_console()
     stdin = _read_stdin(paths)
-    try:
-        with console.progress(err, enabled=not options["quiet"]) as on_progress:
-            result = run_scan(
-                paths,
-                config=config,
-                stdin=stdin,
-                stdin_name=options["stdin_filename"],
-                on_progress=on_progress,
-            )
-    except Exception as exc:  # DedupError: one line; anything else: "internal error"
-        _fail(exc, debug)
-    _finish(result.report, baseline_path, options)
+    with console.progress(err, enabled=not options["quiet"]) as on_progress:
+        result = run_scan(
+            paths,
+            config=config,
+            stdin=stdin,
+            stdin_name=options["stdin_filename"],
+            on_progress=on_progress,
+        )
+    return _finish(result.report, baseline_path, options)
 
 
 @main.command("check")
@@ -360,9 +374,10 @@ def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> N
 @_index_option
 @_baseline_option
 @_scan_options
+@_command
 def check_command(
     paths: tuple[str, ...], index_location: str, baseline_path: str | None, **options: Any
-) -> None:
+) -> int:
     """Check new articles PATHS against the index and each other (exit 1 on findings).
 
     For a pre-commit hook: it reads only the index and the files given, and is meant to
@@ -370,15 +385,11 @@ def check_command(
     """
     from dedup.app import index
 
-    debug = options["debug"]
     options["check"] = True
     config = _config(options)
     stdin = _read_stdin(paths)
-    try:
-        report = index.check(paths, config, index_location, stdin, options["stdin_filename"])
-    except Exception as exc:  # DedupError: one line; anything else: "internal error"
-        _fail(exc, debug)
-    _finish(report, baseline_path, options)
+    report = index.check(paths, config, index_location, stdin, options["stdin_filename"])
+    return _finish(report, baseline_path, options)
 
 
 @main.group("index")
@@ -392,19 +403,15 @@ def _index_run(
     from dedup.app import index
     from dedup.output import console
 
-    debug = options["debug"]
     if "-" in paths:
         raise click.UsageError("the index reads files, not standard input ('-')")
     config = _config(options)
     err = console.error_console()
-    try:
-        with console.progress(err, enabled=not options["quiet"]) as on_progress:
-            if building:
-                result, _ = index.build(paths, config, index_location, on_progress)
-            else:
-                result = index.update(paths, config, index_location, on_progress)
-    except Exception as exc:  # DedupError: one line; anything else: "internal error"
-        _fail(exc, debug)
+    with console.progress(err, enabled=not options["quiet"]) as on_progress:
+        if building:
+            result, _ = index.build(paths, config, index_location, on_progress)
+        else:
+            result = index.update(paths, config, index_location, on_progress)
     if not options["quiet"]:
         console.print_warnings(err, result.warnings)
     with _output():
@@ -440,6 +447,7 @@ def _index_command_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @index_group.command("build")
 @_index_command_options
+@_command
 def index_build(paths: tuple[str, ...], index_location: str, **options: Any) -> None:
     """Index the corpus PATHS (replaces any index at --index once complete)."""
     _index_run(paths, index_location, options, building=True)
@@ -447,6 +455,7 @@ def index_build(paths: tuple[str, ...], index_location: str, **options: Any) -> 
 
 @index_group.command("update")
 @_index_command_options
+@_command
 def index_update(paths: tuple[str, ...], index_location: str, **options: Any) -> None:
     """Add new and changed articles of PATHS; drop indexed ones that are gone."""
     _index_run(paths, index_location, options, building=False)
@@ -456,16 +465,14 @@ def index_update(paths: tuple[str, ...], index_location: str, **options: Any) ->
 @_index_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+@_command
 def index_stats(index_location: str, fmt: str, debug: bool) -> None:
     """Summarise the index: articles, sources, templates, postings, parameters."""
     from dedup.app import index
 
-    try:
-        opened = index.open_index(index_location, readonly=True)
-        stats = opened.stats()
-        opened.store.close()
-    except DedupError as exc:
-        _fail(exc, debug)
+    opened = index.open_index(index_location, readonly=True)
+    stats = opened.stats()
+    opened.store.close()
     with _output():
         if fmt == "json":
             sys.stdout.write(json.dumps(stats.to_dict(), indent=2, sort_keys=True) + "\n")
@@ -492,22 +499,19 @@ def baseline_group() -> None:
     help="The baseline file to write.",
 )
 @_scan_options
+@_command
 def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) -> None:
     """Accept every current finding of PATHS: write them to the baseline file."""
     from dedup.app.baseline import Baseline
     from dedup.flow.pipeline import scan as run_scan
     from dedup.output import console
 
-    debug = options["debug"]
     config = _config(options)
     err = console.error_console()
-    try:
-        with console.progress(err, enabled=not options["quiet"]) as on_progress:
-            result = run_scan(paths, config=config, on_progress=on_progress)
-        baseline = Baseline.from_findings(baseline_path, result.report.findings)
-        write_atomic(Path(baseline_path), baseline.text().encode("utf-8", "backslashreplace"))
-    except Exception as exc:  # DedupError: one line; anything else: "internal error"
-        _fail(exc, debug)
+    with console.progress(err, enabled=not options["quiet"]) as on_progress:
+        result = run_scan(paths, config=config, on_progress=on_progress)
+    baseline = Baseline.from_findings(baseline_path, result.report.findings)
+    write_atomic(Path(baseline_path), baseline.text().encode("utf-8", "backslashreplace"))
     if not options["quiet"]:
         console.print_warnings(err, result.report.warnings)
     with _output():
@@ -544,6 +548,7 @@ def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) 
     help="Keep every article: remove only repeated paragraphs and boilerplate lines.",
 )
 @_scan_options
+@_command
 def clean(
     paths: tuple[str, ...],
     out_dir: Path | None,
@@ -553,7 +558,7 @@ def clean(
     drop_cross_article_repeats: bool,
     keep_duplicates: bool,
     **options: Any,
-) -> None:
+) -> int:
     """Write the canonical corpus of PATHS: one copy per duplicate cluster, repeated
     paragraphs and boilerplate removed, with a manifest of every removal."""
 
@@ -563,7 +568,7 @@ def clean(
     from dedup.output import console
     from dedup.stages.load import expand_paths
 
-    check, debug = options["check"], options["debug"]
+    check = options["check"]
     if "-" in paths:
         raise click.UsageError("clean reads files, not standard input ('-')")
     if in_place and out_dir is not None:
@@ -576,29 +581,26 @@ def clean(
         out_dir / "manifest.jsonl" if out_dir is not None else Path("dedup-manifest.jsonl")
     )
     writing = not (dry_run or check)
-    if in_place and writing:
-        _resume_clean(manifest, options)
-    try:
-        inputs, _ = expand_paths(paths)
-        cleaner.refuse_unsafe_outputs(out_dir, manifest, paths, inputs)
-        with console.progress(err, enabled=not options["quiet"]) as on_progress:
-            result = run_scan(paths, config=config, on_progress=on_progress)
-        cleaning = cleaner.plan(
-            result,
-            paragraph_jaccard=config.verify.paragraph_jaccard,
-            drop_cross_article_repeats=drop_cross_article_repeats,
-            keep_duplicates=keep_duplicates,
-        )
-        read = list(dict.fromkeys(d.path for d in result.corpus.documents))
-        mapping = (
-            cleaner.output_mapping(read, paths, out_dir)
-            if out_dir is not None
-            else {f: Path(f) for f in read}
-        )
-        outcomes = cleaner.clean_files(result, cleaning, mapping)
-        records = cleaner.manifest_records(result, cleaning)
-    except Exception as exc:  # DedupError: one line; anything else: "internal error"
-        _fail(exc, debug)
+    if in_place and writing and _resume_clean(manifest, options):
+        return 0
+    inputs, _ = expand_paths(paths)
+    cleaner.refuse_unsafe_outputs(out_dir, manifest, paths, inputs)
+    with console.progress(err, enabled=not options["quiet"]) as on_progress:
+        result = run_scan(paths, config=config, on_progress=on_progress)
+    cleaning = cleaner.plan(
+        result,
+        paragraph_jaccard=config.verify.paragraph_jaccard,
+        drop_cross_article_repeats=drop_cross_article_repeats,
+        keep_duplicates=keep_duplicates,
+    )
+    read = list(dict.fromkeys(d.path for d in result.corpus.documents))
+    mapping = (
+        cleaner.output_mapping(read, paths, out_dir)
+        if out_dir is not None
+        else {f: Path(f) for f in read}
+    )
+    outcomes = cleaner.clean_files(result, cleaning, mapping)
+    records = cleaner.manifest_records(result, cleaning)
     if not options["quiet"]:
         console.print_warnings(err, result.report.warnings)
         for outcome in outcomes:
@@ -609,7 +611,7 @@ def clean(
     changed = [o for o in outcomes if o.changed]
     if not writing:
         _clean_report(records, changed, dry_run, options)
-        sys.exit(1 if check and (records or changed) else 0)
+        return 1 if check and (records or changed) else 0
     try:
         if in_place:
             done = files.commit_in_place(cleaner.in_place_changes(outcomes, records), manifest)
@@ -625,26 +627,28 @@ def clean(
             if in_place and pending.exists()
             else ""
         )
-        _fail(DedupError(f"cannot write: {exc}{after}"), debug)
+        raise DedupError(f"cannot write: {exc}{after}") from None
     if not options["quiet"]:
         for path in skipped:
             console.print_message(err, f"warning: {path}: changed since it was read, left as is")
         console.print_message(err, f"{summary}, {len(records)} removals; manifest: {manifest}")
+    return 0
 
 
-def _resume_clean(manifest: Path, options: dict[str, Any]) -> None:
-    """Finish an interrupted in-place clean recorded beside ``manifest``, if there is one;
-    then stop: what it did is in the manifest, and a new run starts from there."""
+def _resume_clean(manifest: Path, options: dict[str, Any]) -> bool:
+    """Finish an interrupted in-place clean recorded beside ``manifest``, if there is one
+    (True: the command stops there; what it did is in the manifest, and a new run starts
+    from there)."""
     from dedup.io import files
     from dedup.output import console
 
     journal = files.journal_path(manifest.absolute())
     try:
         done = files.resume_in_place(journal)
-    except (OSError, DedupError) as exc:
-        _fail(exc if isinstance(exc, DedupError) else DedupError(str(exc)), options["debug"])
+    except OSError as exc:
+        raise DedupError(str(exc)) from None
     if done is None:
-        return
+        return False
     if not options["quiet"]:
         err = console.error_console()
         for path in done.skipped:
@@ -655,7 +659,7 @@ def _resume_clean(manifest: Path, options: dict[str, Any]) -> None:
             f"{done.deleted} deleted, {len(done.records)} removals; manifest: {manifest}; "
             "run again to clean further",
         )
-    sys.exit(0)
+    return True
 
 
 def _clean_report(
@@ -716,6 +720,7 @@ def _clean_report(
 @click.option("-q", "--quiet", is_flag=True, help="No warnings.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 @_config_options
+@_command
 def evaluate(
     labels: str,
     task: str,
@@ -733,33 +738,28 @@ def evaluate(
     from dedup.output import console
 
     config = _config(options)
-    try:
-        if task == "auto":
-            task = ev.detect_task(labels)
-        if (metric == "accuracy" and task != "pairs") or (metric == "ari" and task != "clusters"):
-            raise click.UsageError(f"--metric {metric} does not apply to {task}")
-        if fit_to is not None and task != "pairs":
-            raise click.UsageError(f"--fit-verifier needs labelled pairs, not {task}")
-        if fit_to is not None and os.path.exists(fit_to) and os.path.samefile(fit_to, labels):
-            raise click.UsageError("--fit-verifier would write over LABELS")
-        if fit_to is not None:
-            pairs, warnings = ev.read_pairs(labels)
-            model, result = ev.fit_verifier(pairs, labels, metric or "f1")
-            write_atomic(Path(fit_to), model.to_json().encode("utf-8"))
-            result.fitted = {"path": fit_to, **(result.fitted or {})}
-        elif task == "pairs":
-            pairs, warnings = ev.read_pairs(labels)
-            result = ev.evaluate_pairs(pairs, level, config, metric or "f1")
-        elif task == "clusters":
-            items, warnings = ev.read_clusters(labels)
-            result = ev.evaluate_clusters(items, config, metric or "ari")
-        else:
-            lines, warnings = ev.read_line_labels(labels)
-            result = ev.evaluate_lines(lines, config, metric or "f1")
-    except click.UsageError:
-        raise
-    except Exception as exc:
-        _fail(exc, debug)
+    if task == "auto":
+        task = ev.detect_task(labels)
+    if (metric == "accuracy" and task != "pairs") or (metric == "ari" and task != "clusters"):
+        raise click.UsageError(f"--metric {metric} does not apply to {task}")
+    if fit_to is not None and task != "pairs":
+        raise click.UsageError(f"--fit-verifier needs labelled pairs, not {task}")
+    if fit_to is not None and os.path.exists(fit_to) and os.path.samefile(fit_to, labels):
+        raise click.UsageError("--fit-verifier would write over LABELS")
+    if fit_to is not None:
+        pairs, warnings = ev.read_pairs(labels)
+        model, result = ev.fit_verifier(pairs, labels, metric or "f1")
+        write_atomic(Path(fit_to), model.to_json().encode("utf-8"))
+        result.fitted = {"path": fit_to, **(result.fitted or {})}
+    elif task == "pairs":
+        pairs, warnings = ev.read_pairs(labels)
+        result = ev.evaluate_pairs(pairs, level, config, metric or "f1")
+    elif task == "clusters":
+        items, warnings = ev.read_clusters(labels)
+        result = ev.evaluate_clusters(items, config, metric or "ari")
+    else:
+        lines, warnings = ev.read_line_labels(labels)
+        result = ev.evaluate_lines(lines, config, metric or "f1")
     result.warnings[:0] = warnings
     if not quiet:
         console.print_warnings(console.error_console(), result.warnings)

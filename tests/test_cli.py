@@ -161,3 +161,31 @@ def test_dumps_indented_equals_json_dumps():
         assert dumps_indented(value) == json.dumps(value, ensure_ascii=False, indent=2)
 
     check()
+
+
+def test_every_command_has_the_one_error_boundary(tmp_path, monkeypatch):
+    """An unexpected error anywhere in a command is one line and exit 2, whichever command;
+    a DedupError is its own message, also exit 2."""
+    from dedup.app import index
+    from dedup.errors import DedupError
+    from dedup.flow import pipeline
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline, "scan", boom)
+    monkeypatch.setattr(index, "build", boom)
+    for args in (
+        ["scan", str(SEEDS)],
+        ["clean", str(SEEDS), "--out", str(tmp_path / "out")],
+        ["baseline", "update", str(SEEDS), "--baseline", str(tmp_path / "b.jsonl")],
+        ["index", "build", str(SEEDS), "--index", str(tmp_path / "i.sqlite")],
+    ):
+        result = run_cli(args, exit_code=2)
+        lines = result.stderr.strip().splitlines()
+        assert lines[-1] == "Error: internal error: RuntimeError: boom (--debug shows where)"
+        assert "Traceback" not in result.stderr
+    monkeypatch.setattr(
+        pipeline, "scan", lambda *a, **k: (_ for _ in ()).throw(DedupError("x.txt: bad"))
+    )
+    assert run_cli(["scan", str(SEEDS)], exit_code=2).stderr.strip().endswith("Error: x.txt: bad")
