@@ -42,6 +42,14 @@ class ShardOutput:
     df_count: np.ndarray  # ...and in how many of them
 
 
+@dataclass(frozen=True)
+class Frequencies:
+    """Document frequencies of the word features, and how many documents they count."""
+
+    df: np.ndarray
+    documents: int
+
+
 @dataclass
 class Corpus:
     """Everything the corpus-wide stages need, concatenated over shards."""
@@ -71,8 +79,15 @@ class Corpus:
         on_progress: Progress | None,
         total: int,
         load_config: LoadConfig | None = None,
+        frequencies: Frequencies | None = None,
     ) -> Corpus:
+        """The corpus of ``outputs``, in order (``on_progress(done, total)`` after each).
+        Its document frequencies are counted from the outputs, unless ``frequencies`` gives
+        them (a check weighs words by the whole indexed corpus, not by the few articles it
+        compares)."""
         corpus = cls(load_config=load_config or LoadConfig())
+        if frequencies is not None:
+            corpus.df, corpus.df_documents = frequencies.df, frequencies.documents
         pars: dict[str, list[np.ndarray]] = {name: [] for name in ParTable.names()}
         docs: dict[str, list[np.ndarray]] = {name: [] for name in DocTable.names()}
         within: list[np.ndarray] = []
@@ -94,7 +109,8 @@ class Corpus:
             key_parts.append(out.keys)
             # df_index holds distinct features (np.flatnonzero), so a plain fancy-index add
             # does what np.add.at does, much faster.
-            corpus.df[out.df_index] += out.df_count
+            if frequencies is None:
+                corpus.df[out.df_index] += out.df_count
             done += len(out.documents) + out.skipped
             if on_progress is not None:
                 on_progress(done, total)

@@ -25,6 +25,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
@@ -409,6 +410,11 @@ class PairScores:
     evidence: Evidence | None = None
 
 
+def _texts_of(texts: Sequence[list[str]], items: list[int]) -> dict[int, list[str]]:
+    """The paragraphs of each of ``items`` (for the pair scorer: a function that pickles)."""
+    return {i: texts[i] for i in items}
+
+
 def score_pairs(pairs: Sequence[LabelledPair], level: str, config: ScanConfig) -> PairScores:
     """Score text pairs as a scan would: a text is one paragraph (``paragraph``) or the
     body of an article, one paragraph per line, with its title (``document``)."""
@@ -428,7 +434,7 @@ def score_pairs(pairs: Sequence[LabelledPair], level: str, config: ScanConfig) -
     owner = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
     df = verify.document_frequencies(words.hashes, owner[words.paragraph])
     scorer = PairScorer(
-        lambda items: {i: texts[i] for i in items},
+        partial(_texts_of, texts),
         config.minhash.ngram_size,
         verify.TfidfCosine().fit(df, len(texts)),
     )

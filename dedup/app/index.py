@@ -39,7 +39,7 @@ from dedup.config import (
     ScanConfig,
     setting_value,
 )
-from dedup.corpus import Corpus, Progress, ShardOutput
+from dedup.corpus import Corpus, Frequencies, Progress, ShardOutput
 from dedup.errors import DedupError, InputError
 from dedup.flow import pipeline
 from dedup.flow.executor import map_shards
@@ -628,12 +628,15 @@ class Index:
             )
             records = [r for r in self.records(found.tolist()) if r[1].article not in checked]
             indexed = _fingerprint_records(records, config)
-        corpus = Corpus.gather([indexed, *outputs], None, 0, config.load)
-        corpus.df = self.df()
+        # Words are weighed by the indexed corpus and the new articles (the indexed articles
+        # compared again are counted in the index already).
+        df = self.df()
         for out in outputs:
-            corpus.df[out.df_index] += out.df_count
+            df[out.df_index] += out.df_count
+        new_documents = sum(len(out.documents) for out in outputs)
+        frequencies = Frequencies(df, self.documents + new_documents)
+        corpus = Corpus.gather([indexed, *outputs], None, 0, config.load, frequencies)
         n_indexed = len(indexed.documents)
-        corpus.df_documents = self.documents + len(corpus.documents) - n_indexed
         docs, _, findings, paragraph_pairs = pipeline.analyse(
             corpus, config, timer, learned=self.templates, first_reported=n_indexed
         )

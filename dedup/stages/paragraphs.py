@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -201,7 +202,7 @@ def paragraph_repeats(
     ]
     pairs = pairs[keep] if keep else np.zeros((0, 2), dtype=np.int64)
     score = PairScorer(
-        lambda items: _paragraph_texts(corpus, items),
+        partial(_paragraph_texts, corpus),
         config.minhash.ngram_size,
         corpus.tfidf(),
     )
