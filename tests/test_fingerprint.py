@@ -131,14 +131,12 @@ def test_compiled_signatures_equal_numpy_signatures():
     pytest.importorskip("numba")
     texts = [*TEXTS, "", "un", "deux mots", " ".join(f"w{i}" for i in range(300))]
     sh = fp.shingles(fp.word_hashes(texts), 3)
-    fp.use_jit(False)
-    expected = fp.signatures(sh, len(texts) + 2, 128, 7)
-    fp.use_jit(True)
-    try:
+    with fp.compiled(False):
+        expected = fp.signatures(sh, len(texts) + 2, 128, 7)
+    with fp.compiled(True):
         assert fp.jit_kernels() is not None
         got = fp.signatures(sh, len(texts) + 2, 128, 7)
-    finally:
-        fp.use_jit(False)
+    assert fp.jit_kernels() is None
     assert got.dtype == expected.dtype
     assert (got == expected).all()
 
@@ -151,15 +149,11 @@ WORDY = st.text(alphabet=st.sampled_from([*"ab1 \n'-éœ€", "\U0001f600"]), ma
 def test_compiled_words_and_shingles_equal_numpy(texts, ngram_size):
     pytest.importorskip("numba")
     texts = [*texts, "x" * 70]  # a long token takes the numpy path's slow branch
-    fp.use_jit(False)
     words = fp.word_hashes(texts)
     sh = fp.shingles(words, ngram_size)
-    fp.use_jit(True)
-    try:
+    with fp.compiled(True):
         jit_words = fp.word_hashes(texts)
         jit_sh = fp.shingles(jit_words, ngram_size)
-    finally:
-        fp.use_jit(False)
     for name in ("hashes", "paragraph", "counts", "numeric"):
         a, b = getattr(words, name), getattr(jit_words, name)
         assert a.dtype == b.dtype and a.shape == b.shape and (a == b).all(), name

@@ -31,12 +31,9 @@ def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[Sha
     # the corpus, does not carry them.
     jit = total_articles(shards) >= JIT_MIN_ARTICLES * max(1, workers)
     if workers <= 1:
-        fingerprint.use_jit(jit)
-        try:
+        with fingerprint.compiled(jit):
             for shard in shards:
                 yield process_shard(shard, config)
-        finally:
-            fingerprint.use_jit(False)
         return
     # fork is the cheapest start and needs no importable __main__, but forking while another
     # thread runs (a progress bar's refresh thread) can copy a held lock into the child:
@@ -53,7 +50,7 @@ def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[Sha
     if method == "forkserver":
         multiprocessing.set_forkserver_preload(["dedup.flow.shards"])
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=fingerprint.use_jit, initargs=(jit,)
+        workers, mp_context=context, initializer=fingerprint.allow_jit, initargs=(jit,)
     ) as pool:
         # The configuration goes with each shard (a few hundred bytes): workers hold no
         # state of their own but the compiled-kernel switch.

@@ -113,8 +113,7 @@ def analyse(
     """
     # The corpus-wide stages hash the words of candidate items again: with the compiled
     # kernels on very large corpora (worker processes are gone by now).
-    fingerprint.use_jit(len(corpus.documents) >= MAIN_JIT_MIN_ARTICLES)
-    try:
+    with fingerprint.compiled(len(corpus.documents) >= MAIN_JIT_MIN_ARTICLES):
         if learned is None:
             with timer("documents"):
                 docs = document_clusters(corpus, config)
@@ -131,8 +130,6 @@ def analyse(
                 docs = document_clusters(corpus, config, boiler.whole)
         with timer("paragraphs"):
             repeats = paragraph_repeats(corpus, config, docs, boiler)
-    finally:
-        fingerprint.use_jit(False)
     with timer("report"):
         reported = corpus.pars.doc >= first_reported
         findings = [

@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
@@ -45,7 +47,6 @@ MAX32 = np.uint32(0xFFFFFFFF)
 
 #: Odd multiplier of the polynomial word hash (the 64-bit FNV prime).
 _P = 0x100000001B3
-_P_INV = pow(_P, -1, 1 << 64)
 #: Multiplier that folds word hashes into shingle hashes and rows into band keys.
 _FOLD = U64(0x9E3779B97F4A7C15)
 
@@ -73,25 +74,20 @@ def fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> U32(16))
 
 
-class _Powers:
-    """Grow-on-demand tables of ``P^i`` and ``P^-i`` modulo 2^64."""
-
-    def __init__(self) -> None:
-        self.pos = np.ones(1, dtype=U64)
-        self.neg = np.ones(1, dtype=U64)
-
-    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.pos) < n:
-            size = max(n, 2 * len(self.pos))
-            with np.errstate(over="ignore"):
-                self.pos = np.cumprod(np.full(size, _P, dtype=U64), dtype=U64)
-                self.neg = np.cumprod(np.full(size, _P_INV, dtype=U64), dtype=U64)
-                self.pos = np.concatenate(([U64(1)], self.pos[:-1]))
-                self.neg = np.concatenate(([U64(1)], self.neg[:-1]))
-        return self.pos[:n], self.neg[:n]
+def _powers(n: int) -> np.ndarray:
+    """``P^i`` modulo 2^64 for ``i < n`` (a read-only prefix of a cached table)."""
+    return _power_table(1 << max(0, (n - 1).bit_length()))[:n]
 
 
-_POWERS = _Powers()
+@lru_cache(maxsize=8)
+def _power_table(size: int) -> np.ndarray:
+    """``P^i`` modulo 2^64 for ``i < size``, computed once per size and read-only (safe to
+    share between threads)."""
+    with np.errstate(over="ignore"):
+        table = np.cumprod(np.full(size, _P, dtype=U64), dtype=U64)
+    table = np.concatenate(([U64(1)], table[:-1]))
+    table.flags.writeable = False
+    return table
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +138,7 @@ def _word_hashes(buffer: np.ndarray, n_texts: int) -> Words:
         while active.size:
             if k >= 32 and active.size <= 16:
                 # A few very long tokens (a URL, an encoded blob) remain: one product each.
-                pos, _ = _POWERS.get(int(lengths[active].max()))
+                pos = _powers(int(lengths[active].max()))
                 for w in active.tolist():
                     rest = buffer[starts[w] + k : ends[w]].astype(U64)
                     raw[w] += np.sum(rest * pos[k : k + rest.size], dtype=U64)
@@ -194,7 +190,7 @@ def sequence_keys(words: Words, hashes: np.ndarray | None = None) -> np.ndarray:
         return keys
     first = np.concatenate(([0], np.cumsum(words.counts)[:-1])).astype(np.int64)
     relative = np.arange(h.size) - first[words.paragraph]
-    pos, _ = _POWERS.get(int(relative.max()) + 1)
+    pos = _powers(int(relative.max()) + 1)
     with np.errstate(over="ignore"):
         terms = h * pos[relative]
         present = np.flatnonzero(words.counts > 0)
@@ -257,28 +253,41 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-#: Whether :func:`jit_kernels` may load the compiled kernels (see :func:`use_jit`).
-_JIT = {"enabled": False}
+#: Whether :func:`jit_kernels` may load the compiled kernels, in this context (a value per
+#: thread or task, never shared: see :func:`compiled`).
+_JIT_ALLOWED: ContextVar[bool] = ContextVar("dedup_jit_allowed", default=False)
 
 
-def use_jit(enabled: bool) -> None:
-    """Allow (or forbid) the compiled kernels of :mod:`dedup.stages._jit` in this process.
+def allow_jit(enabled: bool) -> None:
+    """Allow (or forbid) the compiled kernels of :mod:`dedup.stages._jit` in the current
+    context, for good (a worker process's initializer: the whole worker).
 
     Off by default: loading numba costs about a second of CPU per process, which pays only
     for a few thousand articles (the pipeline turns it on for large scans). ``DEDUP_JIT=0``
     in the environment keeps it off whatever is asked.
     """
-    _JIT["enabled"] = enabled and os.environ.get("DEDUP_JIT", "1") != "0"
+    _JIT_ALLOWED.set(enabled and os.environ.get("DEDUP_JIT", "1") != "0")
+
+
+@contextmanager
+def compiled(enabled: bool) -> Iterator[None]:
+    """The compiled kernels allowed (or not) while the block runs, as :func:`allow_jit`
+    says; the context is as it was afterwards."""
+    token = _JIT_ALLOWED.set(enabled and os.environ.get("DEDUP_JIT", "1") != "0")
+    try:
+        yield
+    finally:
+        _JIT_ALLOWED.reset(token)
 
 
 def jit_kernels() -> ModuleType | None:
     """The compiled kernels, or None when they are off or numba is not installed (the
     numpy code then computes the same arrays, only slower)."""
-    return _load_jit() if _JIT["enabled"] else None
+    return _load_jit() if _JIT_ALLOWED.get() else None
 
 
 def load_kernels() -> ModuleType | None:
-    """The compiled kernels whatever :func:`use_jit` says (a stage that knows it has work
+    """The compiled kernels whatever :func:`compiled` says (a stage that knows it has work
     enough for them asks), or None when numba is missing or ``DEDUP_JIT=0``."""
     return _load_jit() if os.environ.get("DEDUP_JIT", "1") != "0" else None
 
