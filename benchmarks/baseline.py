@@ -30,6 +30,10 @@ from datasketch import MinHash, MinHashLSH
 
 from dedup.stages.cluster import components
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import ngrams, split_words
+
 NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.5
 
@@ -40,7 +44,7 @@ def normalize(text: str) -> list[str]:
     >>> normalize("  Le  CHAT\\n dort ")
     ['le', 'chat', 'dort']
     """
-    return text.lower().split()
+    return split_words(text)
 
 
 def shingles(words: list[str], n: int = 3) -> set[str]:
@@ -51,9 +55,7 @@ def shingles(words: list[str], n: int = 3) -> set[str]:
     >>> shingles(["a", "b"])
     {'a b'}
     """
-    if len(words) < n:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
+    return ngrams(words, n)
 
 
 def minhash(text: str, scheme: str | None = None) -> MinHash:

@@ -56,6 +56,10 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.common import components, jaccard, ngrams, word_tokens  # noqa: E402
+
 DATASET = (
     REPO.parent
     / "shared"
@@ -336,34 +340,13 @@ class Article:
         return "\n".join(self.paragraphs)
 
 
-def tokens(text: str) -> list[str]:
-    r"""Lowercased ``\w+`` tokens.
-
-    >>> tokens("L'été, 2019!")
-    ['l', 'été', '2019']
-    """
-    return re.findall(r"\w+", text.lower())
-
-
-def ngrams(words: Sequence[str], n: int) -> set[str]:
-    """Word ``n``-grams; a text of fewer than ``n`` words is one shingle.
-
-    >>> sorted(ngrams(["a", "b", "c"], 2))
-    ['a b', 'b c']
-    """
-    if len(words) < n:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
-
-
 def jaccard3(a: str, b: str) -> float:
     r"""Jaccard of the word 3-grams (lowercased ``\w+`` tokens) of two texts.
 
     >>> jaccard3("one two three four", "one two three")
     0.5
     """
-    x, y = ngrams(tokens(a), 3), ngrams(tokens(b), 3)
-    return len(x & y) / len(x | y) if x or y else 0.0
+    return jaccard(ngrams(word_tokens(a), 3), ngrams(word_tokens(b), 3))
 
 
 def title_from_url(url: str, paragraphs: Sequence[str]) -> str:
@@ -390,7 +373,7 @@ def load_originals(path: Path) -> tuple[list[Article], int]:
     originals, short = [], 0
     for key in sorted(data):
         body = data[key]["articleBody"]
-        if len(tokens(body)) < MIN_WORDS:
+        if len(word_tokens(body)) < MIN_WORDS:
             short += 1
             continue
         paragraphs = [" ".join(p.split()) for p in body.split("\n") if p.strip()]
@@ -409,7 +392,7 @@ def load_originals(path: Path) -> tuple[list[Article], int]:
 
 def is_english(text: str) -> bool:
     """Whether common English function words make up at least 8 % of the words."""
-    words = tokens(text)
+    words = word_tokens(text)
     return bool(words) and sum(w in ENGLISH_MARKERS for w in words) / len(words) >= 0.08
 
 
@@ -597,7 +580,7 @@ def add_boilerplate(
 
 def words_in(paragraphs: Iterable[str]) -> int:
     """Number of ``\\w+`` tokens."""
-    return sum(len(tokens(p)) for p in paragraphs)
+    return sum(len(word_tokens(p)) for p in paragraphs)
 
 
 def shorten(paragraphs: list[str], kind: str, rng: random.Random) -> list[str]:
@@ -718,20 +701,8 @@ class SystemRun:
 
 def label_components(ids: Sequence[str], groups: Iterable[Sequence[str]]) -> dict[str, str]:
     """Cluster label of every id: connected components of ``groups``, singletons elsewhere."""
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for group in groups:
-        for a, b in pairwise(group):
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return {i: find(i) for i in ids}
+    label = components((pair for group in groups for pair in pairwise(group)), ids)
+    return {i: label[i] for i in ids}
 
 
 def run_dedup(
@@ -776,7 +747,7 @@ def run_minhash(articles: Sequence[Article], ngram: int) -> SystemRun:
     hashes = {}
     for a in articles:
         m = MinHash(num_perm=256, seed=1)
-        m.update_batch([s.encode("utf-8") for s in ngrams(tokens(a.text), ngram)])
+        m.update_batch([s.encode("utf-8") for s in ngrams(word_tokens(a.text), ngram)])
         lsh.insert(a.id, m)
         hashes[a.id] = m
     groups = [[key, *lsh.query(m)] for key, m in hashes.items()]

@@ -37,15 +37,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks import verifier_pairs as vp  # noqa: E402
+from benchmarks.common import jaccard as set_jaccard  # noqa: E402
+from benchmarks.common import ngrams, word_tokens  # noqa: E402
 from dedup.flow import pipeline  # noqa: E402
 from dedup.stages.documents import document_clusters, document_pairs  # noqa: E402
 
 _WORD = re.compile(r"\w+")
-
-
-def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text.lower())
-    return {tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
 
 
 def _row(label: str, m: dict[str, Any]) -> str:
@@ -65,13 +62,8 @@ def bbc_section(config: Any) -> dict[str, Any]:
     same = docs.cluster_of[rows[:, 0]] == docs.cluster_of[rows[:, 1]]
     gold = bbc.labels
     texts = {d.id: corpus.document(i).text for i, d in enumerate(corpus.documents)}
-    shingles = {k: _shingles(v) for k, v in texts.items()}
-    jaccard = np.array(
-        [
-            len(shingles[r["a"]] & shingles[r["b"]]) / len(shingles[r["a"]] | shingles[r["b"]])
-            for r in records
-        ]
-    )
+    shingles = {k: ngrams(word_tokens(v), 5) for k, v in texts.items()}
+    jaccard = np.array([set_jaccard(shingles[r["a"]], shingles[r["b"]]) for r in records])
     labelled = {frozenset((r["a"], r["b"])) for r in records}
     groups: dict[int, list[str]] = defaultdict(list)
     for i, c in enumerate(docs.cluster_of.tolist()):

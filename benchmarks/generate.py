@@ -95,6 +95,10 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import common
+
 GENERATOR_VERSION = 3
 
 # ----------------------------------------------------------------------------- parameters
@@ -258,11 +262,9 @@ def jaccard(a: str, b: str) -> float:
     >>> round(jaccard("a b c d", "A b c e"), 2)
     0.33
     """
-    wa, wb = a.lower().split(), b.lower().split()
-    sa = set(zip(wa, wa[1:], wa[2:], strict=False))
-    sb = set(zip(wb, wb[1:], wb[2:], strict=False))
-    union = len(sa | sb)
-    return len(sa & sb) / union if union else 1.0
+    return common.jaccard(
+        common.ngrams(common.split_words(a), 3), common.ngrams(common.split_words(b), 3)
+    )
 
 
 # ----------------------------------------------------------------------------- lexicon

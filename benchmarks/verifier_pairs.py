@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations, pairwise
 from pathlib import Path
 
 import numpy as np
 
+from benchmarks.common import components
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus
 from dedup.flow.executor import map_shards
-from dedup.stages import cluster, load, verifier
+from dedup.stages import load, verifier
 from dedup.stages.documents import document_clusters, document_evidence, document_pairs
 from dedup.stages.evidence import Evidence
 
@@ -100,15 +101,6 @@ def evidence_of(
 
 def bbc_available() -> bool:
     return (BBC / "bbc.jsonl").is_file() and (BBC / "pairs.jsonl").is_file()
-
-
-def components(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """The connected component (its smallest id) of every node of ``edges``."""
-    edges = list(edges)
-    ids = sorted({x for edge in edges for x in edge})
-    index = {x: i for i, x in enumerate(ids)}
-    groups = cluster.components((index[a], index[b]) for a, b in edges)
-    return {ids[i]: ids[group[0]] for group in groups for i in group}
 
 
 def bbc_pairs(config: ScanConfig) -> tuple[PairSet, Corpus, list[dict]]:

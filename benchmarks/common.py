@@ -1,0 +1,69 @@
+"""Helpers the benchmark scripts share: words, word n-grams, their Jaccard, components.
+
+One definition each, so that every figure compares texts the same way: two texts without a
+shingle share nothing (Jaccard 0.0), and a text shorter than ``n`` words is one shingle.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from dedup.stages import cluster
+
+_WORD = re.compile(r"\w+")
+
+
+def split_words(text: str) -> list[str]:
+    """Lowercased words split on white space (what the MinHash peers shingle).
+
+    >>> split_words("  Le  CHAT\\n dort ")
+    ['le', 'chat', 'dort']
+    """
+    return text.lower().split()
+
+
+def word_tokens(text: str) -> list[str]:
+    r"""Lowercased ``\w+`` tokens (punctuation dropped).
+
+    >>> word_tokens("L'été, 2019!")
+    ['l', 'été', '2019']
+    """
+    return _WORD.findall(text.lower())
+
+
+def ngrams(words: Sequence[str], n: int) -> set[str]:
+    """Word ``n``-grams, joined by a space; a text of fewer than ``n`` words is one shingle,
+    and a text without words has none.
+
+    >>> sorted(ngrams(["a", "b", "c"], 2)), ngrams(["a"], 3), ngrams([], 3)
+    (['a b', 'b c'], {'a'}, set())
+    """
+    if len(words) < n:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """``|a & b| / |a | b|``; 0.0 for two empty sets (nothing shared).
+
+    >>> jaccard({"x", "y"}, {"y"}), jaccard(set(), set())
+    (0.5, 0.0)
+    """
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def components(edges: Iterable[tuple[str, str]], ids: Iterable[str] = ()) -> dict[str, str]:
+    """The connected component of every node of ``edges`` (and of ``ids``, alone if no edge
+    names it), labelled by its smallest id.
+
+    >>> components([("b", "a"), ("c", "d")], ["e"])
+    {'a': 'a', 'b': 'a', 'c': 'c', 'd': 'c', 'e': 'e'}
+    """
+    edges = list(edges)
+    nodes = sorted({x for edge in edges for x in edge} | set(ids))
+    index = {x: i for i, x in enumerate(nodes)}
+    groups = cluster.components((index[a], index[b]) for a, b in edges)
+    label = {nodes[i]: nodes[group[0]] for group in groups for i in group}
+    return {x: label.get(x, x) for x in nodes}
