@@ -19,7 +19,7 @@ import pytest
 
 from benchmarks import generate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 N, SEED = 3000, 7
 WORD = re.compile(r"[^\W\d]+")
 DIGITS = re.compile(r"\d+")
