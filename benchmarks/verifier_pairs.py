@@ -28,7 +28,8 @@ from benchmarks.common import components
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus
 from dedup.flow.executor import map_shards
-from dedup.stages import load, verifier
+from dedup.io import inputs
+from dedup.stages import verifier
 from dedup.stages.documents import document_clusters, document_evidence, document_pairs
 from dedup.stages.evidence import Evidence
 
@@ -77,8 +78,8 @@ class PairSet:
 def read_corpus(path: Path, config: ScanConfig) -> Corpus:
     """The scan's corpus of ``path`` (read and fingerprinted; no decision made, so no
     verifier is needed: this is what one is fitted on)."""
-    files, _ = load.expand_paths([str(path)])
-    shards = list(load.plan_shards(files, config.load, config.batch_size))
+    files, _ = inputs.expand_paths([str(path)])
+    shards = list(inputs.plan_shards(files, config.load, config.batch_size))
     return Corpus.gather(map_shards(shards, config), None, 0, config.load)
 
 

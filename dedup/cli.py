@@ -277,7 +277,7 @@ def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _read_stdin(paths: tuple[str, ...]) -> bytes | None:
     """The bytes on standard input when ``-`` is among ``paths``."""
-    from dedup.stages.load import STDIN
+    from dedup.io.inputs import STDIN
 
     return sys.stdin.buffer.read() if STDIN in paths else None
 
@@ -565,8 +565,8 @@ def clean(
     from dedup.app import clean as cleaner
     from dedup.flow.pipeline import scan as run_scan
     from dedup.io import files
+    from dedup.io.inputs import expand_paths
     from dedup.output import console
-    from dedup.stages.load import expand_paths
 
     check = options["check"]
     if "-" in paths:

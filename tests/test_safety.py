@@ -181,7 +181,8 @@ def test_an_invalid_yaml_date_is_kept_as_written(tmp_path):
     (tmp_path / "d.md").write_text("---\ndate: 2025-13-45\n---\nUn texte.\n", encoding="utf-8")
     run_cli(["scan", str(tmp_path), "--format", "json"])
     run_cli(["clean", str(tmp_path), "--out", str(tmp_path.parent / "out"), "-q"])
-    from dedup.stages.load import Shard, read_shard
+    from dedup.io.inputs import Shard
+    from dedup.stages.load import read_shard
 
     [doc] = read_shard(Shard(files=(str(tmp_path / "d.md"),)), CONFIG.load).documents
     assert doc.date == "2025-13-45"

@@ -39,9 +39,10 @@ from dedup.errors import DedupError, InputError
 from dedup.escape import printable
 from dedup.flow.pipeline import ScanResult
 from dedup.io.files import Change, manifest_bytes, write_atomic
+from dedup.io.inputs import Decoded, decode, read_input
 from dedup.output.report import Finding
 from dedup.records import Document, Location
-from dedup.stages.load import Decoded, decode, read_input, record_sha256
+from dedup.stages.load import record_sha256
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
@@ -197,7 +198,7 @@ class FileOutcome:
     """What cleaning does to one input file, before anything is written.
 
     ``input`` is the file as the scan read it (its bytes decoded by
-    :func:`dedup.stages.load.decode`, which says how to encode text back to the same bytes);
+    :func:`dedup.stages.inputs.decode`, which says how to encode text back to the same bytes);
     ``cleaned`` the text to write.
     """
 

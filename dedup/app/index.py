@@ -44,6 +44,7 @@ from dedup.errors import DedupError, InputError
 from dedup.flow import pipeline
 from dedup.flow.executor import map_shards
 from dedup.flow.shards import fingerprint_documents
+from dedup.io import inputs
 from dedup.io.index_codec import (
     BUCKET_BITS,
     PARAGRAPH_POSTING_BANDS,
@@ -207,17 +208,17 @@ def _scan_units(files: Sequence[str], limit: int) -> tuple[list[_Unit], list[Inp
     units: list[_Unit] = []
     warnings: list[InputWarning] = []
     for path in files:
-        if path == load.STDIN:
+        if path == inputs.STDIN:
             continue
         norm = os.path.normpath(path)
         seen: dict[str, int] = {}
         try:
-            if path.lower().endswith(load.JSONL_SUFFIXES):
+            if path.lower().endswith(inputs.JSONL_SUFFIXES):
                 offset = 0
-                with load.open_input(path) as handle:
-                    for line_no, (size, raw) in enumerate(load.iter_lines(handle, limit), 1):
+                with inputs.open_input(path) as handle:
+                    for line_no, (size, raw) in enumerate(inputs.iter_lines(handle, limit), 1):
                         if raw is None:
-                            error = load.too_large(path, size, limit, line_no)
+                            error = inputs.too_large(path, size, limit, line_no)
                             warnings.append(InputWarning(path, line_no, error.reason))
                         elif raw.strip():
                             sha = load.record_sha256(raw)
@@ -225,7 +226,7 @@ def _scan_units(files: Sequence[str], limit: int) -> tuple[list[_Unit], list[Inp
                             units.append(_Unit(path, sha, f"{norm}\0{sha}\0{n}", offset, line_no))
                         offset += size
             else:
-                sha = hashlib.sha256(load.read_input(path, limit)).hexdigest()
+                sha = hashlib.sha256(inputs.read_input(path, limit)).hexdigest()
                 units.append(_Unit(path, sha, f"{norm}\0{sha}\0{1}"))
         except InputError as error:
             warnings.append(InputWarning(error.path, error.line, error.reason))
@@ -234,16 +235,16 @@ def _scan_units(files: Sequence[str], limit: int) -> tuple[list[_Unit], list[Inp
     return units, warnings
 
 
-def _shards(units: Sequence[_Unit], batch_size: int) -> list[load.Shard]:
+def _shards(units: Sequence[_Unit], batch_size: int) -> list[inputs.Shard]:
     """Shards that read exactly ``units``: files in batches, runs of JSON Lines records."""
-    shards: list[load.Shard] = []
+    shards: list[inputs.Shard] = []
     files: list[str] = []
     run: list[_Unit] = []
 
     def flush_run() -> None:
         if run:
             shards.append(
-                load.Shard(
+                inputs.Shard(
                     path=run[0].path,
                     offset=run[0].offset,
                     line=run[0].line,
@@ -253,7 +254,7 @@ def _shards(units: Sequence[_Unit], batch_size: int) -> list[load.Shard]:
             run.clear()
 
     for u in units:
-        if u.path.lower().endswith(load.JSONL_SUFFIXES):
+        if u.path.lower().endswith(inputs.JSONL_SUFFIXES):
             if run and (
                 u.path != run[-1].path or u.line != run[-1].line + 1 or len(run) >= batch_size
             ):
@@ -262,11 +263,11 @@ def _shards(units: Sequence[_Unit], batch_size: int) -> list[load.Shard]:
         else:
             files.append(u.path)
             if len(files) >= batch_size:
-                shards.append(load.Shard(files=tuple(files)))
+                shards.append(inputs.Shard(files=tuple(files)))
                 files = []
     flush_run()
     if files:
-        shards.append(load.Shard(files=tuple(files)))
+        shards.append(inputs.Shard(files=tuple(files)))
     return shards
 
 
@@ -467,7 +468,7 @@ class Index:
     def _plan(self, paths: Sequence[str], config: ScanConfig) -> _Plan:
         """What an update has to do: the inputs' articles that are new, the indexed ones
         that are gone."""
-        files, warnings = load.expand_paths(paths)
+        files, warnings = inputs.expand_paths(paths)
         units, unreadable = _scan_units(files, config.load.max_input_bytes)
         with decoding(self.location, "the catalog"):
             catalog = {str(key): int(value) for key, value in self.store.items("catalog")}
@@ -606,16 +607,16 @@ class Index:
         paths: Sequence[str],
         config: ScanConfig,
         stdin: bytes | None = None,
-        stdin_name: str = load.STDIN,
+        stdin_name: str = inputs.STDIN,
     ) -> ScanReport:
         """Findings that involve the articles of ``paths``: against each other and against
         the indexed corpus."""
         self.check_params(config)
         timer = pipeline.Timer()
         with timer("load"):
-            files, warnings = load.expand_paths(paths, config.load.strict)
+            files, warnings = inputs.expand_paths(paths, config.load.strict)
             shards = list(
-                load.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)
+                inputs.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)
             )
         with timer("fingerprint"):
             outputs = list(map_shards(shards, config)) if shards else []
@@ -728,7 +729,7 @@ def check(
     config: ScanConfig,
     location: str = DEFAULT_INDEX,
     stdin: bytes | None = None,
-    stdin_name: str = load.STDIN,
+    stdin_name: str = inputs.STDIN,
 ) -> ScanReport:
     index = open_index(location, readonly=True)
     try:

@@ -16,14 +16,15 @@ from functools import partial
 from dedup.config import ScanConfig
 from dedup.corpus import ShardOutput
 from dedup.flow.shards import process_shard
-from dedup.stages import fingerprint, load
+from dedup.io import inputs
+from dedup.stages import fingerprint
 from dedup.stages.patterns import load_patterns
 
 #: Articles per worker process from which the compiled kernels are used (when installed).
 JIT_MIN_ARTICLES = 2000
 
 
-def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[ShardOutput]:
+def map_shards(shards: Sequence[inputs.Shard], config: ScanConfig) -> Iterator[ShardOutput]:
     """Run :func:`process_shard` over ``shards``, in order, on up to ``workers`` processes."""
     workers = min(config.effective_workers, len(shards))
     # Compiled kernels (numba) pay for their loading time (about a second per process) only
@@ -57,6 +58,6 @@ def map_shards(shards: Sequence[load.Shard], config: ScanConfig) -> Iterator[Sha
         yield from pool.map(partial(process_shard, config=config), shards)
 
 
-def total_articles(shards: Sequence[load.Shard]) -> int:
+def total_articles(shards: Sequence[inputs.Shard]) -> int:
     """The articles (files, records) the shards hold, as far as known before reading."""
     return sum(len(s.files) or s.count or 1 for s in shards)

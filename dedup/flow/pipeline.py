@@ -25,6 +25,7 @@ import numpy as np
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus, Progress
 from dedup.flow.executor import map_shards, total_articles
+from dedup.io import inputs
 from dedup.output.findings import boilerplate_findings, document_findings, paragraph_finding
 from dedup.output.report import Finding, ScanReport
 from dedup.stages import boilerplate as bp
@@ -65,18 +66,18 @@ def scan(
     *,
     config: ScanConfig,
     stdin: bytes | None = None,
-    stdin_name: str = load.STDIN,
+    stdin_name: str = inputs.STDIN,
     on_progress: Progress | None = None,
 ) -> ScanResult:
     """Scan ``paths`` for repeated paragraphs, syndicated articles and boilerplate
     (``stdin``: the bytes of the article named ``-``)."""
     timer = Timer()
     with timer("load"):
-        files, warnings = load.expand_paths(paths, config.load.strict)
+        files, warnings = inputs.expand_paths(paths, config.load.strict)
         # An empty shard when nothing was found: the stages then run on empty arrays.
         shards = list(
-            load.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)
-        ) or [load.Shard()]
+            inputs.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)
+        ) or [inputs.Shard()]
     with timer("fingerprint"):
         corpus = Corpus.gather(
             map_shards(shards, config), on_progress, total_articles(shards), config.load

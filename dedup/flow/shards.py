@@ -14,6 +14,7 @@ import numpy as np
 
 from dedup.config import ScanConfig
 from dedup.corpus import ShardOutput
+from dedup.io import inputs
 from dedup.records import Document, InputWarning, Segment
 from dedup.stages import boilerplate as bp
 from dedup.stages import fingerprint, load, verify
@@ -26,7 +27,7 @@ from dedup.tables import DocTable, ParTable
 PREFIX_PARAGRAPHS = 2
 
 
-def process_shard(shard: load.Shard, config: ScanConfig) -> ShardOutput:
+def process_shard(shard: inputs.Shard, config: ScanConfig) -> ShardOutput:
     """Load, segment, normalize and fingerprint one shard (runs in a worker)."""
     result = load.read_shard(shard, config.load)
     docs: list[Document] = []
