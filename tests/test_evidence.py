@@ -9,6 +9,7 @@ import pytest
 
 from dedup.app.evaluate import LabelledPair, document_evidence
 from dedup.stages import evidence as ev
+from dedup.stages import material
 from dedup.stages.verifier import Verifier
 
 STORY = [
@@ -76,9 +77,9 @@ def test_a_misread_name_is_no_conflict_but_another_name_or_figure_is():
     assert conflicts("Btepen", "Lausarne", "12") == 0.0  # OCR: letters lost or misread
     assert conflicts("Thompson", "Lausanne", "12") > 0.0  # another name
     assert conflicts("Bartepen", "Lausanne", "13") > 0.0  # another figure
-    assert ev.near_spellings(*(ev._spellings(*_spans(w)) for w in (b"us", b"uk"))).tolist() == [
-        False
-    ]  # too short to tell a misreading from another word
+    assert ev.near_spellings(
+        *(material.spellings(*_spans(w)) for w in (b"us", b"uk"))
+    ).tolist() == [False]  # too short to tell a misreading from another word
 
 
 def _spans(word: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -118,7 +119,7 @@ def test_an_ordinal_is_a_fact():
         "Ligue Niplo : résultats de la 15e journée",
     )
     assert row["title_conflict"] > 0.0 and row["conflicts"] > 0.0
-    items = ev.items([["le 1er, la 3ème, the 22nd, 4th, 1a ville"]], [""])
+    items = material.items([["le 1er, la 3ème, the 22nd, 4th, 1a ville"]], [""])
     assert items.fact.tolist() == [False, True, False, True, False, True, True, False, False]
 
 
@@ -174,7 +175,7 @@ def test_a_shared_quote_after_another_lead_covers_only_the_quote():
 
 
 def test_facts_are_figures_and_capitalised_words_never_written_in_lower_case():
-    items = ev.items(
+    items = material.items(
         [["Le groupe Airbus a livré 12 avions, dit le groupe.", "La Bourse a monté. la bourse!"]],
         ["Airbus livre"],
     )
@@ -203,8 +204,8 @@ def test_facts_are_figures_and_capitalised_words_never_written_in_lower_case():
 
 def test_evidence_does_not_depend_on_the_order_of_a_pair():
     lines = [STORY[:3], STORY, [STORY[0], STORY[4]]]
-    items = ev.items(lines, [TITLE, TITLE, "Ciaran"])
-    prep = ev.prepare(items)
+    items = material.items(lines, [TITLE, TITLE, "Ciaran"])
+    prep = material.prepare(items)
     from dedup.stages.verify import TfidfCosine
 
     tfidf = TfidfCosine().fit(np.zeros(1 << 20, np.int64), 3)
@@ -215,7 +216,7 @@ def test_evidence_does_not_depend_on_the_order_of_a_pair():
 
 def test_chunks_do_not_change_the_evidence(monkeypatch):
     lines = [STORY[: k + 1] for k in range(5)]
-    prep = ev.prepare(ev.items(lines, [TITLE] * 5))
+    prep = material.prepare(material.items(lines, [TITLE] * 5))
     from dedup.stages.verify import TfidfCosine
 
     tfidf = TfidfCosine().fit(np.zeros(1 << 20, np.int64), 5)
@@ -291,7 +292,7 @@ def test_the_compiled_kernel_computes_what_numpy_computes():
         lines.append(" ".join(rng.choice(words, size=rng.integers(3, 30))))
         bodies.append(lines)
     titles = [TITLE if k % 3 else "CORRECTED - " + TITLE for k in range(40)]
-    prep = ev.prepare(ev.items(bodies, titles))
+    prep = material.prepare(material.items(bodies, titles))
     tfidf = TfidfCosine().fit(np.zeros(1 << 20, np.int64), 40)
     pairs = np.array([[i, j] for i in range(40) for j in range(40) if i != j])
     numpy_rows = ev.evidence(prep, pairs, tfidf).matrix()

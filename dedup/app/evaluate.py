@@ -455,6 +455,7 @@ def document_evidence(pairs: Sequence[LabelledPair]) -> tuple[Evidence, np.ndarr
     """The verifier's evidence for article pairs, with TF-IDF weights from all their texts;
     and whether each pair's bodies are equal once normalized."""
     from dedup.stages import evidence as ev
+    from dedup.stages import material
 
     texts: list[tuple[tuple[str, ...], str]] = []
     index: dict[tuple[tuple[str, ...], str], int] = {}
@@ -470,10 +471,10 @@ def document_evidence(pairs: Sequence[LabelledPair]) -> tuple[Evidence, np.ndarr
         [[text_id(p.a, p.a_title), text_id(p.b, p.b_title)] for p in pairs], dtype=np.int64
     ).reshape(-1, 2)
     titles = [" ".join(typographic_lines(title)) for _, title in texts]
-    items = ev.items([list(body) for body, _ in texts], titles)
+    items = material.items([list(body) for body, _ in texts], titles)
     owner = np.repeat(np.arange(items.size), items.lengths)
     tfidf = verify.TfidfCosine().fit(verify.document_frequencies(items.words, owner), items.size)
-    found = ev.evidence(ev.prepare(items), ids, tfidf)
+    found = ev.evidence(material.prepare(items), ids, tfidf)
     bodies = [fold_case("\n".join(body)) for body, _ in texts]
     equal = np.array([bodies[a] == bodies[b] for a, b in ids.tolist()], dtype=bool)
     return found, equal

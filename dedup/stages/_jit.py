@@ -268,7 +268,7 @@ def pair_evidence(
 ) -> None:  # pragma: no cover - compiled
     """:func:`dedup.stages.evidence.evidence` for every pair, one row of ``out`` per pair (the
     columns in :meth:`dedup.stages.evidence.Evidence.names` order). ``starts`` and ``values`` hold
-    the CSR columns of :class:`dedup.stages.evidence.Prepared` in this order: shingles, their
+    the CSR columns of :class:`dedup.stages.material.Prepared` in this order: shingles, their
     sorted order, distinct shingles, words, facts, fact pairs, slots, slot facts, distinct
     slots, distinct slot facts, distinct title words, TF-IDF columns (``vec_val`` their
     weights), then sampled character grams in sorted order, their order and distinct ones,

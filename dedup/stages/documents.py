@@ -15,7 +15,7 @@ import numpy as np
 
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus
-from dedup.stages import candidates, verify
+from dedup.stages import candidates, material, verify
 from dedup.stages import evidence as evidence_stage
 from dedup.stages.cluster import Cluster, clusters_from_pairs
 from dedup.stages.evidence import Evidence
@@ -247,7 +247,7 @@ def document_evidence(
         titles.append(
             title[0] if title else " ".join(typographic_lines(corpus.documents[d].title or ""))
         )
-    prepared = evidence_stage.prepare(evidence_stage.items(bodies, titles))
+    prepared = material.prepare(material.items(bodies, titles))
     index = np.searchsorted(docs, pairs)
     return evidence_stage.evidence(prepared, index, corpus.tfidf(), compiled)
 

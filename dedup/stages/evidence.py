@@ -41,7 +41,6 @@ concatenated pairs, never a Python call per pair). The decision that combines th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from types import ModuleType
@@ -49,35 +48,22 @@ from types import ModuleType
 import numpy as np
 
 from dedup.stages.candidates import sorted_unique
-from dedup.stages.fingerprint import (
-    _WORD_BYTES,
-    U64,
-    Words,
-    fmix64,
-    fold,
-    load_kernels,
-    shingles,
-    word_hashes,
-)
-from dedup.stages.normalize import fold_case
+from dedup.stages.csr import gather, member, salt
+from dedup.stages.fingerprint import fold, load_kernels
+from dedup.stages.material import NGRAM, SPELL, Prepared
 from dedup.stages.verify import TfidfCosine
 
 #: Word 3-grams of a pair compared at once (bounds the transient arrays).
 CHUNK_SHINGLES = 1 << 16
-NGRAM = 3
 #: A shared passage is a run of at least this many consecutive shared word 3-grams (eight
 #: words).
 MIN_RUN = 6
 #: Shared 3-grams are joined into one span across at most this many unshared ones (two
 #: misspelt words close together).
 GAP = 6
-#: A word's key is its first this many bytes (and its length).
-KEY_BYTES = 3
-#: Character n-grams (bytes of the case-folded text) for the measure that survives OCR-like
-#: noise; one in CHAR_SAMPLE is kept (by hash), and shared ones are joined into spans across
-#: at most CHAR_GAP unshared ones (a wrong letter breaks eight grams, two of them kept).
-CHAR_GRAM = 8  # one 64-bit word: 8 bytes
-CHAR_SAMPLE = 4
+#: Shared sampled character 8-grams (:data:`dedup.stages.material.CHAR_GRAM`) are joined
+#: into spans across at most this many unshared ones (a wrong letter breaks eight grams,
+#: two of them kept).
 CHAR_GAP = 6
 #: The lead: this many word 3-grams.
 LEAD = 40
@@ -102,455 +88,6 @@ COMPILED_COLUMNS = (
     "spans_long", "lead_short", "lead_long", "facts", "fact_order", "conflicts", "title",
     "title_short", "length", "ratio", "chars_short", "chars_long",
 )  # fmt: skip
-#: Title prefixes of a correction (normalized).
-CORRECTION_PREFIXES = ("corrected", "correction", "rectificatif", "corrige", "corrigé")
-
-_EMPTY_U64 = np.zeros(0, dtype=U64)
-#: What any figure reads as in the context of a fact.
-_A_FIGURE = U64(0x5BD1E9955BD1E995)
-#: An ordinal, case folded (bytes of a whole word): 1er, 2e, 11e, 3ème, 1st, 22nd, 3rd, 4th.
-_ORDINAL = re.compile(
-    rb"(?<![0-9a-z\x80-\xff])[0-9]+(?:e|er|re|eme|\xc3\xa8me|\xc3\xa8re|st|nd|rd|th)"
-    rb"(?![0-9a-z\x80-\xff])"
-)
-#: Bytes of a fact's spelling kept (its first and last eight when it is longer).
-SPELL = 16
-#: What a context of the words after (before) a fact starts with.
-_AFTER, _BEFORE = U64(0x2545F4914F6CDD1D), U64(0x9E3779B97F4A7C15)
-_EMPTY_I64 = np.zeros(0, dtype=np.int64)
-
-
-@dataclass(frozen=True, slots=True)
-class Items:
-    """Comparison material of a batch of articles, as columns: article ``i``'s body words are
-    ``words[start[i]:start[i + 1]]`` (titles and furniture left out), its title's words
-    ``title[title_start[i]:title_start[i + 1]]``.
-    """
-
-    start: np.ndarray  # int64[n + 1]
-    words: np.ndarray  # uint64 word hashes (case folded), body order
-    fact: np.ndarray  # bool, per body word
-    numeric: np.ndarray  # bool, per body word: it starts with a digit
-    title_start: np.ndarray  # int64[n + 1]
-    title: np.ndarray  # uint64
-    title_fact: np.ndarray  # bool, per title word
-    keys: np.ndarray  # uint64, per body word: its key (first bytes)
-    end_keys: np.ndarray  # uint64, per body word: its last bytes
-    title_keys: np.ndarray  # uint64, per title word
-    title_end_keys: np.ndarray  # uint64, per title word: its last bytes
-    corrected: np.ndarray  # bool[n]
-    chars_start: np.ndarray  # int64[n + 1] into chars: each body's sampled character 8-grams
-    chars: np.ndarray  # uint64 hashes, body order
-    spell: np.ndarray  # uint8[facts of the bodies, SPELL + 1]: see :func:`_spellings`
-
-    @property
-    def size(self) -> int:
-        return int(self.start.size - 1)
-
-    @property
-    def lengths(self) -> np.ndarray:
-        return np.diff(self.start)
-
-
-def _char_grams(folded: bytes, par_item: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
-    """The sampled character 8-grams of each body (``folded``: the case-folded paragraphs
-    joined by ``\n``, ``par_item`` the body of each paragraph): hashes and their body. A gram
-    is the 8 bytes at an offset (a line break reads as a space); one in :data:`CHAR_SAMPLE`
-    is kept, by hash, so that both sides of a pair keep the same ones; none spans two
-    bodies."""
-    buffer = np.frombuffer(folded, dtype=np.uint8).copy()
-    if buffer.size < CHAR_GRAM:
-        return _EMPTY_U64, _EMPTY_I64
-    newlines = np.flatnonzero(buffer == 10)
-    buffer[newlines] = 32
-    # The byte where each paragraph starts, and so where each body starts.
-    par_start = np.concatenate(([0], newlines + 1))
-    body_start = np.full(n + 1, buffer.size + 1, dtype=np.int64)
-    first_par = np.searchsorted(par_item, np.arange(n + 1))
-    has = first_par < par_item.size
-    body_start[has] = par_start[first_par[has]]
-    body_start = np.minimum.accumulate(body_start[::-1])[::-1]
-    count = buffer.size - CHAR_GRAM + 1
-    grams = np.zeros(count, dtype=U64)
-    for k in range(CHAR_GRAM):
-        grams |= buffer[k : k + count].astype(U64) << U64(8 * k)
-    grams = fmix64(grams)
-    offset = np.flatnonzero(grams % U64(CHAR_SAMPLE) == 0)
-    body = np.searchsorted(body_start, offset, "right") - 1
-    end_body = np.searchsorted(body_start, offset + CHAR_GRAM - 1, "right") - 1
-    keep = (body == end_body) & (body >= 0) & (body < n)
-    return grams[offset[keep]], body[keep].astype(np.int64)
-
-
-def _spellings(buffer: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Each word's spelling (case folded) as a row of :data:`SPELL` bytes, zero padded (the
-    first and last eight of a longer word), and its length in bytes in the last column, 0
-    for a number (compared only whole)."""
-    length = ends - starts
-    kept = np.minimum(length, SPELL)
-    out = np.zeros((starts.size, SPELL + 1), dtype=np.uint8)
-    if buffer.size == 0:
-        return out
-    half = SPELL // 2
-    for k in range(SPELL):
-        at = np.where((length > SPELL) & (k >= half), ends - SPELL + k, starts + k)
-        out[:, k] = np.where(k < kept, buffer[np.minimum(at, buffer.size - 1)], 0)
-    out[:, SPELL] = kept
-    return out
-
-
-def _keys(buffer: np.ndarray, n_words: int) -> tuple[np.ndarray, ...]:
-    """Each word's two *keys*, hashed: its first :data:`KEY_BYTES` bytes, and its first byte,
-    last :data:`KEY_BYTES` bytes and length; whether it is a number (digits only), and where it
-    starts and ends in ``buffer``. Facts
-    are compared by key: a name or figure that character noise changed keeps one of its keys
-    ("Dupont", "Dvpont" share the second; "185" and "187" share neither, nor do "Monday" and
-    "Sunday"), two other names or figures rarely do; and "la" read as "1a" is no figure."""
-    is_word = _WORD_BYTES[buffer].view(np.int8)
-    edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    if starts.size != n_words:  # pragma: no cover - the same rule as the word hashes
-        zeros = np.zeros(n_words, dtype=U64)
-        nothing = np.zeros(n_words, dtype=np.int64)
-        return zeros, zeros, np.zeros(n_words, dtype=bool), nothing, nothing
-    digit = ((buffer >= 48) & (buffer <= 57)).astype(np.int64)
-    digits = np.concatenate(([0], np.cumsum(digit)))
-    number = digits[ends] - digits[starts] == ends - starts
-    # An ordinal is a figure too ("la 11e journée", "the 3rd round").
-    ordinal = [m.start() for m in _ORDINAL.finditer(buffer.tobytes())]
-    number[np.searchsorted(starts, np.array(ordinal, dtype=np.int64))] = True
-    key = np.zeros(n_words, dtype=U64)
-    end_key = np.zeros(n_words, dtype=U64)
-    last = max(buffer.size - 1, 0)
-    for k in range(KEY_BYTES):
-        head, tail = starts + k, ends - 1 - k
-        key |= np.where(head < ends, buffer[np.minimum(head, last)], 0).astype(U64) << U64(8 * k)
-        end_key |= np.where(tail >= starts, buffer[np.maximum(tail, 0)], 0).astype(U64) << U64(
-            8 * k
-        )
-    end_key |= buffer[np.minimum(starts, last)].astype(U64) << U64(8 * KEY_BYTES)
-    end_key |= np.minimum(ends - starts, 255).astype(U64) << U64(8 * KEY_BYTES + 8)
-    return fmix64(key), fmix64(end_key ^ U64(0xA5A5A5A5A5A5A5A5)), number, starts, ends
-
-
-def _folded(texts: Sequence[str]) -> tuple[Words, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Word hashes of the case-folded texts, which words are facts (read from the texts as
-    given: a digit first, or a capital), each word's keys (see :func:`_keys`) and each
-    fact's spelling (:func:`_spellings`, one row per fact)."""
-    folded = fold_case("\n".join(texts)) if texts else ""
-    words = word_hashes(folded.split("\n") if texts else [])
-    folded_bytes = np.frombuffer(folded.encode("utf-8"), dtype=np.uint8)
-    keys, end_keys, number, word_start, word_end = _keys(folded_bytes, words.hashes.size)
-
-    def spelt(facts: np.ndarray) -> np.ndarray:
-        spell = _spellings(folded_bytes, word_start[facts], word_end[facts])
-        spell[number[facts], SPELL] = 0
-        return spell
-
-    buffer = np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8)
-    if buffer.size == 0:
-        return words, np.zeros(0, dtype=bool), keys, end_keys, spelt(np.zeros(0, dtype=bool))
-    is_word = _WORD_BYTES[buffer].view(np.int8)
-    starts = np.flatnonzero(np.diff(is_word, prepend=np.int8(0)) == 1)
-    if starts.size != words.hashes.size:  # pragma: no cover - folding keeps word boundaries
-        return words, number, keys, end_keys, spelt(number)
-    first = buffer[starts]
-    second = buffer[np.minimum(starts + 1, buffer.size - 1)]
-    capital = (
-        ((first >= 65) & (first <= 90))  # A-Z
-        | ((first == 0xC3) & (second >= 0x80) & (second <= 0x9E) & (second != 0x97))  # À-Þ
-        | ((first == 0xCE) & (second >= 0x91) & (second <= 0xA9))  # Greek capitals
-        | ((first == 0xD0) & (second >= 0x80) & (second <= 0xAF))  # Cyrillic capitals
-    )
-    facts = (capital & ~words.numeric) | number
-    return words, facts, keys, end_keys, spelt(facts)
-
-
-def items(bodies: Sequence[Sequence[str]], titles: Sequence[str]) -> Items:
-    """The comparison material of articles: ``bodies[i]`` are article ``i``'s body
-    paragraphs and ``titles[i]`` its title, in their typographic form (normalized, case kept;
-    see :func:`dedup.stages.normalize.typographic_lines`).
-
-    >>> it = items([["Le groupe Airbus a livré 12 avions, dit le groupe."]], ["Airbus livre"])
-    >>> int(it.lengths[0]), it.fact.tolist()
-    (10, [False, False, True, False, False, True, False, False, False, False])
-    """
-    n = len(bodies)
-    counts = np.array([len(b) for b in bodies], dtype=np.int64)
-    paragraphs = [p for b in bodies for p in b]
-    body, body_fact, body_keys, body_end_keys, spell = _folded(paragraphs)
-    title, title_fact, title_keys, title_end_keys, _ = _folded(list(titles))
-    par_item = np.repeat(np.arange(n), counts)
-    word_item = par_item[body.paragraph] if body.hashes.size else _EMPTY_I64
-    chars, char_item = _char_grams(fold_case("\n".join(paragraphs)).encode("utf-8"), par_item, n)
-    start = np.searchsorted(word_item, np.arange(n + 1)).astype(np.int64)
-    title_start = np.searchsorted(title.paragraph, np.arange(n + 1)).astype(np.int64)
-    # A capitalised word the article also writes in lower case is no name ("Le", "The").
-    owner = np.concatenate([word_item, title.paragraph])
-    hashes = np.concatenate([body.hashes, title.hashes])
-    facts = np.concatenate([body_fact, title_fact])
-    lower = ~facts
-    common = _member(hashes, owner, hashes[lower], owner[lower])
-    keep = facts & ~common  # a number is never written otherwise: it stays
-    corrected = np.array(
-        [fold_case(t).lstrip(" *([").startswith(CORRECTION_PREFIXES) for t in titles], dtype=bool
-    )
-    return Items(
-        start=start,
-        words=body.hashes,
-        fact=keep[: body.hashes.size],
-        numeric=body.numeric,
-        title_start=title_start,
-        title=title.hashes,
-        title_fact=keep[body.hashes.size :],
-        keys=body_keys,
-        end_keys=body_end_keys,
-        title_keys=title_keys,
-        title_end_keys=title_end_keys,
-        corrected=corrected,
-        chars_start=np.searchsorted(char_item, np.arange(n + 1)).astype(np.int64),
-        chars=chars,
-        spell=spell[keep[: body.hashes.size][body_fact]],
-    )
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _salt(owner: np.ndarray) -> np.ndarray:
-    """A 64-bit salt per owner index: ``value ^ salt`` keys a value by its pair."""
-    return fmix64((owner.astype(U64) + U64(1)) * U64(0x9E3779B97F4A7C15))
-
-
-def _member(
-    needles: np.ndarray, needle_owner: np.ndarray, values: np.ndarray, value_owner: np.ndarray
-) -> np.ndarray:
-    """For each needle, whether the values of the same owner hold it (one sort and one
-    binary search for all owners; two keys collide by chance once in 2**64)."""
-    if needles.size == 0 or values.size == 0:
-        return np.zeros(needles.size, dtype=bool)
-    keys = np.sort(values ^ _salt(value_owner))
-    query = needles ^ _salt(needle_owner)
-    found = np.searchsorted(keys, query)
-    found[found == keys.size] = 0
-    return keys[found] == query
-
-
-def _gather(start: np.ndarray, values: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The values of each of ``rows`` (a CSR slice per row), concatenated; which row (by
-    position in ``rows``) each came from, and each one's position inside its row."""
-    lo, hi = start[rows], start[rows + 1]
-    lengths = hi - lo
-    total = int(lengths.sum())
-    if total == 0:
-        return values[:0], _EMPTY_I64, _EMPTY_I64
-    offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    position = np.arange(total) - offsets
-    return (
-        values[np.repeat(lo, lengths) + position],
-        np.repeat(np.arange(rows.size), lengths),
-        position,
-    )
-
-
-def _csr_unique(start: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's values, sorted and without repeats (``start``, ``values`` of the result)."""
-    owner = np.repeat(np.arange(start.size - 1), np.diff(start))
-    if values.size == 0:
-        return np.zeros(start.size, dtype=np.int64), values
-    order = np.lexsort((values, owner))
-    v, o = values[order], owner[order]
-    keep = np.concatenate(([True], (v[1:] != v[:-1]) | (o[1:] != o[:-1])))
-    v, o = v[keep], o[keep]
-    return np.searchsorted(o, np.arange(start.size)).astype(np.int64), v
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """What every pair of a batch needs from its articles, computed once per article."""
-
-    items: Items
-    shingle_start: np.ndarray  # word 3-grams of each body, in order
-    shingles: np.ndarray
-    shingle_order: np.ndarray  # positions of each body's 3-grams, in the order of their hashes
-    shingle_sorted: np.ndarray  # ...and those hashes, in that order
-    unique_start: np.ndarray  # ...distinct, sorted
-    unique: np.ndarray
-    words_start: np.ndarray  # distinct words of body and title
-    all_words: np.ndarray
-    facts_start: np.ndarray  # distinct facts of body and title
-    facts: np.ndarray
-    sequence_start: np.ndarray  # distinct pairs of consecutive facts of the body
-    sequence: np.ndarray
-    sequence_end_start: np.ndarray  # ...by the facts' second keys
-    sequence_end: np.ndarray
-    slot_start: np.ndarray  # per fact of the body: its context, and context with the fact
-    slot: np.ndarray  # (by its first and by its last bytes)
-    slot_fact: np.ndarray
-    slot_end: np.ndarray
-    slot_sorted: np.ndarray  # ...each sorted (repeats kept), with the positions
-    slot_order: np.ndarray
-    slot_fact_sorted: np.ndarray
-    slot_fact_order: np.ndarray
-    slot_end_sorted: np.ndarray
-    slot_end_order: np.ndarray
-    slot_unique_start: np.ndarray  # ...distinct, sorted
-    slot_unique: np.ndarray
-    slot_fact_unique_start: np.ndarray
-    slot_fact_unique: np.ndarray
-    slot_end_unique_start: np.ndarray
-    slot_end_unique: np.ndarray
-    slot_spell: np.ndarray  # uint8[slots, SPELL + 1]: the spelling of each slot's fact
-    title_unique_start: np.ndarray
-    title_unique: np.ndarray
-    title_frame_start: np.ndarray  # distinct pairs of title words, facts read as one
-    title_frame: np.ndarray
-    title_facts_start: np.ndarray  # title facts, by their first and by their last bytes
-    title_fact_keys: np.ndarray
-    title_fact_ends: np.ndarray
-    chars_unique_start: np.ndarray  # each body's distinct sampled character 8-grams
-    chars_unique: np.ndarray
-    chars_order: np.ndarray  # positions of each body's 8-grams, in the order of their hashes
-    chars_sorted: np.ndarray
-    bags: list[np.ndarray]  # TF-IDF features of each body (sorted)
-
-
-def _sorted_in(
-    start: np.ndarray, values: np.ndarray, owner: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each item's values sorted, and their positions in the item (CSR by ``start``)."""
-    if not values.size:
-        return _EMPTY_I64, _EMPTY_U64
-    order = np.lexsort((values, owner)).astype(np.int64)
-    ordered = values[order]
-    order -= np.repeat(start[:-1], np.diff(start))
-    return order, ordered
-
-
-def prepare(it: Items) -> Prepared:
-    """Shingles, distinct words, facts and fact contexts of every article of ``it``."""
-    from dedup.stages.verify import token_buckets
-
-    n = it.size
-    lengths = it.lengths
-    word_item = np.repeat(np.arange(n), lengths)
-    sh = shingles(Words(it.words, word_item, lengths, np.zeros(0, bool)), NGRAM)
-    shingle_start = np.searchsorted(sh.paragraph, np.arange(n + 1)).astype(np.int64)
-    # Each body's 3-gram positions (in the body) in the order of their hashes.
-    shingle_order = np.lexsort((sh.hashes, sh.paragraph)).astype(np.int64)
-    shingle_sorted = sh.hashes[shingle_order]
-    shingle_order -= np.repeat(shingle_start[:-1], np.diff(shingle_start))
-    unique_start, unique = _csr_unique(shingle_start, sh.hashes)
-    title_item = np.repeat(np.arange(n), np.diff(it.title_start))
-    both = np.concatenate([it.keys, it.title_keys])
-    both_item = np.concatenate([word_item, title_item])
-    order = np.argsort(both_item, kind="stable")
-    both, both_item = both[order], both_item[order]
-    both_start = np.searchsorted(both_item, np.arange(n + 1))
-    words_start, all_words = _csr_unique(both_start, both)
-    is_fact = np.concatenate([it.fact, it.title_fact])[order]
-    fact_item = both_item[is_fact]
-    facts_start, facts = _csr_unique(np.searchsorted(fact_item, np.arange(n + 1)), both[is_fact])
-    # The order of the facts: each body fact with the next one.
-    at_fact = np.flatnonzero(it.fact)
-    follows = at_fact[1:][word_item[at_fact[1:]] == word_item[at_fact[:-1]]]
-    before = at_fact[:-1][word_item[at_fact[1:]] == word_item[at_fact[:-1]]]
-    pairs_of = fold([it.keys[before], it.keys[follows]]) if follows.size else _EMPTY_U64
-    follow_start = np.searchsorted(word_item[follows], np.arange(n + 1))
-    sequence_start, sequence = _csr_unique(follow_start, pairs_of)
-    ends_of = fold([it.end_keys[before], it.end_keys[follows]]) if follows.size else _EMPTY_U64
-    sequence_end_start, sequence_end = _csr_unique(follow_start, ends_of)
-    # Fact contexts, inside one body: two words before and two after; and the three words
-    # before (a line of a table: "FC Branré - FC Aipré 2-0"), or for the first words of a
-    # body, the three after (the subject of a first sentence: "Dupont a déclaré un").
-    position = np.arange(it.words.size) - it.start[word_item]
-    length = lengths[word_item]
-    at = np.flatnonzero(it.fact & (position >= 2) & (position < length - 2))
-    head = np.flatnonzero(it.fact & (position < 3) & (position < length - 3))
-    tail = np.flatnonzero(it.fact & (position >= 3))
-    # Figures in a context read as one word: a slot is the wording around a fact.
-    w = np.where(it.numeric, _A_FIGURE, it.words)
-    around = [
-        fold([w[at - 2], w[at - 1], w[at + 1], w[at + 2]]),
-        fold([np.full(head.size, _AFTER), w[head + 1], w[head + 2], w[head + 3]]),
-        fold([np.full(tail.size, _BEFORE), w[tail - 3], w[tail - 2], w[tail - 1]]),
-    ]
-    by_word = np.argsort(np.concatenate([at, head, tail]), kind="stable")
-    at = np.concatenate([at, head, tail])[by_word]
-    slot = np.concatenate(around)[by_word] if at.size else _EMPTY_U64
-    slot_fact = fold([slot, it.keys[at]]) if at.size else _EMPTY_U64
-    slot_end = fold([slot, it.end_keys[at]]) if at.size else _EMPTY_U64
-    slot_start = np.searchsorted(word_item[at], np.arange(n + 1)).astype(np.int64)
-    slot_owner = word_item[at]
-    slot_order, slot_sorted = _sorted_in(slot_start, slot, slot_owner)
-    slot_spell = it.spell[np.searchsorted(np.flatnonzero(it.fact), at)]
-    slot_fact_order, slot_fact_sorted = _sorted_in(slot_start, slot_fact, slot_owner)
-    slot_end_order, slot_end_sorted = _sorted_in(slot_start, slot_end, slot_owner)
-    slot_unique_start, slot_unique = _csr_unique(slot_start, slot)
-    slot_fact_unique_start, slot_fact_unique = _csr_unique(slot_start, slot_fact)
-    slot_end_unique_start, slot_end_unique = _csr_unique(slot_start, slot_end)
-    title_unique_start, title_unique = _csr_unique(it.title_start, it.title)
-    # A title's frame: its pairs of consecutive words, any fact read as "a fact".
-    framed = np.where(it.title_fact, _A_FIGURE, it.title)
-    joined = np.flatnonzero(title_item[1:] == title_item[:-1])
-    title_frame_start, title_frame = _csr_unique(
-        np.searchsorted(title_item[joined], np.arange(n + 1)),
-        fold([framed[joined], framed[joined + 1]]) if joined.size else _EMPTY_U64,
-    )
-    title_facts_start = np.searchsorted(title_item[it.title_fact], np.arange(n + 1))
-    chars_unique_start, chars_unique = _csr_unique(it.chars_start, it.chars)
-    char_item = np.repeat(np.arange(n), np.diff(it.chars_start))
-    chars_order = np.lexsort((it.chars, char_item)).astype(np.int64)
-    chars_sorted = it.chars[chars_order]
-    chars_order -= np.repeat(it.chars_start[:-1], np.diff(it.chars_start))
-    buckets = token_buckets(it.words)
-    bags = [np.sort(buckets[it.start[i] : it.start[i + 1]]) for i in range(n)]
-    return Prepared(
-        items=it,
-        shingle_start=shingle_start,
-        shingles=sh.hashes,
-        shingle_order=shingle_order,
-        shingle_sorted=shingle_sorted,
-        unique_start=unique_start,
-        unique=unique,
-        words_start=words_start,
-        all_words=all_words,
-        facts_start=facts_start,
-        facts=facts,
-        sequence_start=sequence_start,
-        sequence=sequence,
-        sequence_end_start=sequence_end_start,
-        sequence_end=sequence_end,
-        slot_start=slot_start,
-        slot=slot,
-        slot_fact=slot_fact,
-        slot_end=slot_end,
-        slot_fact_order=slot_fact_order,
-        slot_end_sorted=slot_end_sorted,
-        slot_end_order=slot_end_order,
-        slot_end_unique_start=slot_end_unique_start,
-        slot_end_unique=slot_end_unique,
-        slot_sorted=slot_sorted,
-        slot_order=slot_order,
-        slot_spell=slot_spell,
-        slot_fact_sorted=slot_fact_sorted,
-        slot_unique_start=slot_unique_start,
-        slot_unique=slot_unique,
-        slot_fact_unique_start=slot_fact_unique_start,
-        slot_fact_unique=slot_fact_unique,
-        title_unique_start=title_unique_start,
-        title_unique=title_unique,
-        title_frame_start=title_frame_start,
-        title_frame=title_frame,
-        title_facts_start=title_facts_start.astype(np.int64),
-        title_fact_keys=it.title_keys[it.title_fact],
-        title_fact_ends=it.title_end_keys[it.title_fact],
-        chars_unique_start=chars_unique_start,
-        chars_unique=chars_unique,
-        chars_order=chars_order,
-        chars_sorted=chars_sorted,
-        bags=bags,
-    )
 
 
 # --------------------------------------------------------------------------- pairs
@@ -696,11 +233,11 @@ def _title_conflict(prep: Prepared, short: np.ndarray, long_: np.ndarray) -> np.
     found = np.zeros(n, dtype=np.float64)
     start = prep.title_facts_start
     for a, b in ((short, long_), (long_, short)):
-        keys, owner, _ = _gather(start, prep.title_fact_keys, a)
-        ends, _, _ = _gather(start, prep.title_fact_ends, a)
-        held, held_owner, _ = _gather(start, prep.title_fact_keys, b)
-        held_ends, _, _ = _gather(start, prep.title_fact_ends, b)
-        hit = _member(keys, owner, held, held_owner) | _member(ends, owner, held_ends, held_owner)
+        keys, owner, _ = gather(start, prep.title_fact_keys, a)
+        ends, _, _ = gather(start, prep.title_fact_ends, a)
+        held, held_owner, _ = gather(start, prep.title_fact_keys, b)
+        held_ends, _, _ = gather(start, prep.title_fact_ends, b)
+        hit = member(keys, owner, held, held_owner) | member(ends, owner, held_ends, held_owner)
         found += _per_pair(owner, hit, n)
     facts = np.diff(start)
     total = (facts[short] + facts[long_]).astype(np.float64)
@@ -712,11 +249,12 @@ def _title_conflict(prep: Prepared, short: np.ndarray, long_: np.ndarray) -> np.
 
 def near_spellings(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Whether each row of ``a`` spells nearly what the same row of ``b`` spells (rows from
-    :func:`_spellings`): within one edit (a letter changed, dropped or added) per four
+    :func:`dedup.stages.material.spellings`): within one edit (a letter changed, dropped or added) per four
     bytes of the longer one. Never for a number, nor for words under four bytes ("UK",
     "US"), which one edit makes another word.
 
-    >>> row = lambda w: _spellings(np.frombuffer(w, np.uint8), np.array([0]), np.array([len(w)]))
+    >>> from dedup.stages.material import spellings
+    >>> row = lambda w: spellings(np.frombuffer(w, np.uint8), np.array([0]), np.array([len(w)]))
     >>> near_spellings(np.vstack([row(b"bartepen"), row(b"dupont")]),
     ...                np.vstack([row(b"btepen"), row(b"durant")])).tolist()
     [True, False]
@@ -746,19 +284,19 @@ def near_spellings(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _near_agreements(
     prep: Prepared, short: np.ndarray, long_: np.ndarray, open_: np.ndarray
 ) -> np.ndarray:
-    """For each slot of the short articles (as :func:`_gather` lists them) that ``open_``
+    """For each slot of the short articles (as :func:`gather` lists them) that ``open_``
     marks (its context shared, its fact not agreeing by a key), whether the long article
     has a fact nearly spelt the same (:func:`near_spellings`) in a slot of that context."""
-    ctx, ctx_owner, ctx_pos = _gather(prep.slot_start, prep.slot, short)
-    other, other_owner, other_pos = _gather(prep.slot_start, prep.slot, long_)
+    ctx, ctx_owner, ctx_pos = gather(prep.slot_start, prep.slot, short)
+    other, other_owner, other_pos = gather(prep.slot_start, prep.slot, long_)
     near = np.zeros(ctx.size, dtype=bool)
     asked = np.flatnonzero(open_)
     if asked.size == 0 or other.size == 0:
         return near
-    keys = other ^ _salt(other_owner)
+    keys = other ^ salt(other_owner)
     by_key = np.argsort(keys, kind="stable")
     keys = keys[by_key]
-    query = ctx[asked] ^ _salt(ctx_owner[asked])
+    query = ctx[asked] ^ salt(ctx_owner[asked])
     lo, hi = np.searchsorted(keys, query, "left"), np.searchsorted(keys, query, "right")
     count = hi - lo
     which = np.repeat(np.arange(asked.size), count)
@@ -784,9 +322,9 @@ def _coverage(prep: Prepared, rows: np.ndarray, other: np.ndarray) -> tuple[np.n
     (pairwise): shares of each body's words in runs of shared 3-grams, in spans,
     and the shared share of its lead."""
     n = rows.size
-    needles, owner, position = _gather(prep.shingle_start, prep.shingles, rows)
-    values, value_owner, _ = _gather(prep.unique_start, prep.unique, other)
-    hit = _member(needles, owner, values, value_owner)
+    needles, owner, position = gather(prep.shingle_start, prep.shingles, rows)
+    values, value_owner, _ = gather(prep.unique_start, prep.unique, other)
+    hit = member(needles, owner, values, value_owner)
     words = prep.items.lengths[rows].astype(np.float64)
     # Runs of consecutive shared 3-grams, inside one body.
     same_prev = np.concatenate(([False], owner[1:] == owner[:-1]))
@@ -825,9 +363,9 @@ def _char_coverage(prep: Prepared, rows: np.ndarray, other: np.ndarray) -> np.nd
     body has too, joined across at most :data:`CHAR_GAP` others."""
     it = prep.items
     n = rows.size
-    needles, owner, _ = _gather(it.chars_start, it.chars, rows)
-    values, value_owner, _ = _gather(prep.chars_unique_start, prep.chars_unique, other)
-    hit = _member(needles, owner, values, value_owner)
+    needles, owner, _ = gather(it.chars_start, it.chars, rows)
+    values, value_owner, _ = gather(prep.chars_unique_start, prep.chars_unique, other)
+    hit = member(needles, owner, values, value_owner)
     return _ratio(_spans(hit, owner, n, CHAR_GAP), np.bincount(owner, minlength=n).astype(float))
 
 
@@ -835,9 +373,9 @@ def _sets(
     start: np.ndarray, values: np.ndarray, rows: np.ndarray, other: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per pair: how many distinct values of ``rows`` the ``other`` has, and both sizes."""
-    needles, owner, _ = _gather(start, values, rows)
-    held, held_owner, _ = _gather(start, values, other)
-    hit = _member(needles, owner, held, held_owner)
+    needles, owner, _ = gather(start, values, rows)
+    held, held_owner, _ = gather(start, values, other)
+    hit = member(needles, owner, held, held_owner)
     n = rows.size
     return _per_pair(owner, hit, n), np.diff(start)[rows], np.diff(start)[other]
 
@@ -855,23 +393,23 @@ def _chunk(prep: Prepared, pairs: np.ndarray, tfidf: TfidfCosine) -> Evidence:
     chars_s = _char_coverage(prep, short, long_)
     chars_l = _char_coverage(prep, long_, short)
     # Facts of the shorter one found among the words of the longer one.
-    needles, owner, _ = _gather(prep.facts_start, prep.facts, short)
-    held, held_owner, _ = _gather(prep.words_start, prep.all_words, long_)
-    found = _per_pair(owner, _member(needles, owner, held, held_owner), n)
+    needles, owner, _ = gather(prep.facts_start, prep.facts, short)
+    held, held_owner, _ = gather(prep.words_start, prep.all_words, long_)
+    found = _per_pair(owner, member(needles, owner, held, held_owner), n)
     facts = (found + 0.5) / (np.diff(prep.facts_start)[short] + 1.0)
     in_order, order_s, _ = _sets(prep.sequence_start, prep.sequence, short, long_)
     in_order_end, _, _ = _sets(prep.sequence_end_start, prep.sequence_end, short, long_)
     in_order = np.maximum(in_order, in_order_end)  # by either key (see _keys)
     fact_order = (in_order + 0.5) / (order_s + 1.0)
     # Slots: a fact whose context the other article has, with another fact in it.
-    ctx, ctx_owner, _ = _gather(prep.slot_start, prep.slot, short)
-    other_ctx, other_owner, _ = _gather(prep.slot_start, prep.slot, long_)
-    shared_ctx = _member(ctx, ctx_owner, other_ctx, other_owner)
+    ctx, ctx_owner, _ = gather(prep.slot_start, prep.slot, short)
+    other_ctx, other_owner, _ = gather(prep.slot_start, prep.slot, long_)
+    shared_ctx = member(ctx, ctx_owner, other_ctx, other_owner)
     agree = np.zeros(ctx.size, dtype=bool)
     for column in (prep.slot_fact, prep.slot_end):  # a fact agrees by either key
-        kv, _, _ = _gather(prep.slot_start, column, short)
-        other_kv, _, _ = _gather(prep.slot_start, column, long_)
-        agree |= _member(kv, ctx_owner, other_kv, other_owner)
+        kv, _, _ = gather(prep.slot_start, column, short)
+        other_kv, _, _ = gather(prep.slot_start, column, long_)
+        agree |= member(kv, ctx_owner, other_kv, other_owner)
     agree |= _near_agreements(prep, short, long_, shared_ctx & ~agree)
     conflicts = _per_pair(ctx_owner, shared_ctx & ~agree, n)
     agreements = _per_pair(ctx_owner, agree, n)

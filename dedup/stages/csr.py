@@ -1,0 +1,74 @@
+"""Rows of values as CSR columns (``values[start[i]:start[i + 1]]`` is row ``i``'s), and
+the few operations the verification stage does on them for whole batches at once: gather
+rows, test membership within a row, sort and deduplicate each row. One sort or search over
+all rows, never a Python call per row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dedup.stages.fingerprint import U64, fmix64
+
+_EMPTY_I64 = np.zeros(0, dtype=np.int64)
+_EMPTY_U64 = np.zeros(0, dtype=U64)
+
+
+def salt(owner: np.ndarray) -> np.ndarray:
+    """A 64-bit salt per owner index: ``value ^ salt`` keys a value by its pair."""
+    return fmix64((owner.astype(U64) + U64(1)) * U64(0x9E3779B97F4A7C15))
+
+
+def member(
+    needles: np.ndarray, needle_owner: np.ndarray, values: np.ndarray, value_owner: np.ndarray
+) -> np.ndarray:
+    """For each needle, whether the values of the same owner hold it (one sort and one
+    binary search for all owners; two keys collide by chance once in 2**64)."""
+    if needles.size == 0 or values.size == 0:
+        return np.zeros(needles.size, dtype=bool)
+    keys = np.sort(values ^ salt(value_owner))
+    query = needles ^ salt(needle_owner)
+    found = np.searchsorted(keys, query)
+    found[found == keys.size] = 0
+    return keys[found] == query
+
+
+def gather(start: np.ndarray, values: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The values of each of ``rows`` (a CSR slice per row), concatenated; which row (by
+    position in ``rows``) each came from, and each one's position inside its row."""
+    lo, hi = start[rows], start[rows + 1]
+    lengths = hi - lo
+    total = int(lengths.sum())
+    if total == 0:
+        return values[:0], _EMPTY_I64, _EMPTY_I64
+    offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    position = np.arange(total) - offsets
+    return (
+        values[np.repeat(lo, lengths) + position],
+        np.repeat(np.arange(rows.size), lengths),
+        position,
+    )
+
+
+def unique_rows(start: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's values, sorted and without repeats (``start``, ``values`` of the result)."""
+    owner = np.repeat(np.arange(start.size - 1), np.diff(start))
+    if values.size == 0:
+        return np.zeros(start.size, dtype=np.int64), values
+    order = np.lexsort((values, owner))
+    v, o = values[order], owner[order]
+    keep = np.concatenate(([True], (v[1:] != v[:-1]) | (o[1:] != o[:-1])))
+    v, o = v[keep], o[keep]
+    return np.searchsorted(o, np.arange(start.size)).astype(np.int64), v
+
+
+def sorted_rows(
+    start: np.ndarray, values: np.ndarray, owner: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's values sorted, and their positions in the item (CSR by ``start``)."""
+    if not values.size:
+        return _EMPTY_I64, _EMPTY_U64
+    order = np.lexsort((values, owner)).astype(np.int64)
+    ordered = values[order]
+    order -= np.repeat(start[:-1], np.diff(start))
+    return order, ordered
