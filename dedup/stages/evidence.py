@@ -249,9 +249,9 @@ def _title_conflict(prep: Prepared, short: np.ndarray, long_: np.ndarray) -> np.
 
 def near_spellings(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Whether each row of ``a`` spells nearly what the same row of ``b`` spells (rows from
-    :func:`dedup.stages.material.spellings`): within one edit (a letter changed, dropped or added) per four
-    bytes of the longer one. Never for a number, nor for words under four bytes ("UK",
-    "US"), which one edit makes another word.
+    :func:`dedup.stages.material.spellings`): within one edit (a letter changed, dropped or
+    added) per four bytes of the longer one. Never for a number, nor for words under four
+    bytes ("UK", "US"), which one edit makes another word.
 
     >>> from dedup.stages.material import spellings
     >>> row = lambda w: spellings(np.frombuffer(w, np.uint8), np.array([0]), np.array([len(w)]))
