@@ -10,7 +10,8 @@ directory and on the same files:
 
 - ``dedup scan CORPUS --format json``
 - ``dedup clean CORPUS --out OUT`` (every file written, the manifest included)
-- ``dedup index build CORPUS --index INDEX`` then ``dedup index stats --format json``
+- ``dedup index build CORPUS --index INDEX``, ``dedup index stats --format json``, then
+  ``dedup check CORPUS --index INDEX --format json`` (the corpus against its own index)
 
 and every output is compared byte for byte (but for when an index was built or updated). The
 commit ``REV`` runs from a git worktree in the work directory. Differences are listed by
@@ -126,7 +127,9 @@ def run_all(tree: Path, corpus: Path, out: Path, python: str) -> None:
     index = out / "index.sqlite"
     run("index-build", ["index", "build", str(corpus), "--index", str(index), "-q"])
     run("index-stats", ["index", "stats", "--index", str(index), "--format", "json"])
-    index.unlink(missing_ok=True)
+    run("check", ["check", str(corpus), "--index", str(index), "--format", "json", "-q"])
+    for part in out.glob(index.name + "*"):  # the database, its WAL, shared memory and lock
+        part.unlink()
 
 
 def differences(before: Path, after: Path) -> list[str]:

@@ -58,7 +58,7 @@ from dedup.io.index_codec import (
     postings,
 )
 from dedup.io.store import Key, Store, open_store
-from dedup.output.report import DOCUMENT_KINDS, ScanReport
+from dedup.output.report import ScanReport
 from dedup.records import Document, InputWarning, Segment
 from dedup.stages import boilerplate as bp
 from dedup.stages import candidates, fingerprint, load
@@ -638,27 +638,12 @@ class Index:
         frequencies = Frequencies(df, self.documents + new_documents)
         corpus = Corpus.gather([indexed, *outputs], None, 0, config.load, frequencies)
         n_indexed = len(indexed.documents)
-        docs, _, findings, paragraph_pairs = pipeline.analyse(
+        analysis = pipeline.analyse(
             corpus, config, timer, learned=self.templates, first_reported=n_indexed
         )
-        mine = [f for f in findings if any(r.doc >= n_indexed for r in f.refs)]
-        return ScanReport(
-            inputs=len(files),
-            articles=len(corpus.documents) - n_indexed,
-            paragraphs=int(corpus.pars.doc.size) - int(corpus.first_par[n_indexed]),
-            skipped=corpus.skipped + len(warnings),
-            clusters=sum(1 for f in mine if f.kind in DOCUMENT_KINDS),
-            candidate_pairs={
-                "documents": docs.candidate_pairs,
-                "paragraphs": paragraph_pairs,
-                "indexed_articles": n_indexed,
-            },
-            warnings=warnings + corpus.warnings,
-            findings=mine,
-            timings=timer.timings,
-            config={**config.to_dict(), "index": self.location},
-            read=[d.article for d in corpus.documents[n_indexed:]],
-        )
+        config_reported = {**config.to_dict(), "index": self.location}
+        facts = pipeline.RunFacts(len(files), warnings, timer.timings, config_reported, n_indexed)
+        return pipeline.build_report(corpus, analysis, facts)
 
 
 def _fingerprint_records(

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,8 @@ from dedup.corpus import Corpus, Progress
 from dedup.flow.executor import map_shards, total_articles
 from dedup.io import inputs
 from dedup.output.findings import boilerplate_findings, document_findings, paragraph_finding
-from dedup.output.report import Finding, ScanReport
+from dedup.output.report import DOCUMENT_KINDS, Finding, ScanReport
+from dedup.records import InputWarning
 from dedup.stages import boilerplate as bp
 from dedup.stages import fingerprint, load
 from dedup.stages.documents import DocumentClusters, document_clusters
@@ -83,21 +85,60 @@ def scan(
             map_shards(shards, config), on_progress, total_articles(shards), config.load
         )
         warnings += load.duplicate_ids(corpus.documents)
-    docs, boiler, findings, paragraph_pairs = analyse(corpus, config, timer)
-    report = ScanReport(
-        inputs=len(files),
-        articles=len(corpus.documents),
-        paragraphs=int(corpus.pars.doc.size),
-        skipped=corpus.skipped + len(warnings),
-        clusters=len(docs.exact) + len(docs.near),
-        candidate_pairs={"documents": docs.candidate_pairs, "paragraphs": paragraph_pairs},
-        warnings=warnings + corpus.warnings,
+    analysis = analyse(corpus, config, timer)
+    facts = RunFacts(len(files), warnings, timer.timings, config.to_dict())
+    report = build_report(corpus, analysis, facts)
+    return ScanResult(report, corpus, analysis.documents, analysis.boilerplate)
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What a report says besides its findings: the inputs given, the warnings of reading
+    them, the stages' timings and the configuration reported; with ``indexed`` (a check),
+    how many indexed articles came first in the corpus (compared, not reported)."""
+
+    inputs: int
+    warnings: list[InputWarning]
+    timings: dict[str, float]
+    config: dict[str, Any]
+    indexed: int | None = None
+
+
+def build_report(corpus: Corpus, analysis: Analysis, facts: RunFacts) -> ScanReport:
+    """The one report of a scan or a check: counters of the reported articles (those after
+    the indexed ones), the findings that involve one of them, the warnings, the timings."""
+    first = facts.indexed or 0
+    findings = [f for f in analysis.findings if any(r.doc >= first for r in f.refs)]
+    candidate_pairs = {
+        "documents": analysis.documents.candidate_pairs,
+        "paragraphs": analysis.paragraph_pairs,
+    }
+    if facts.indexed is not None:
+        candidate_pairs["indexed_articles"] = facts.indexed
+    return ScanReport(
+        inputs=facts.inputs,
+        articles=len(corpus.documents) - first,
+        paragraphs=int(corpus.pars.doc.size) - int(corpus.first_par[first]),
+        skipped=corpus.skipped + len(facts.warnings),
+        clusters=sum(1 for f in findings if f.kind in DOCUMENT_KINDS),
+        candidate_pairs=candidate_pairs,
+        warnings=facts.warnings + corpus.warnings,
         findings=findings,
-        timings=timer.timings,
-        config=config.to_dict(),
-        read=[d.article for d in corpus.documents],
+        timings=facts.timings,
+        config=facts.config,
+        read=[d.article for d in corpus.documents[first:]],
     )
-    return ScanResult(report, corpus, docs, boiler)
+
+
+@dataclass
+class Analysis:
+    """What the corpus-wide stages found: document clusters, furniture, the findings
+    (sorted) and how many paragraph pairs were compared."""
+
+    documents: DocumentClusters
+    boilerplate: Boilerplate
+    findings: list[Finding]
+    paragraph_pairs: int
 
 
 def analyse(
@@ -106,7 +147,7 @@ def analyse(
     timer: Timer,
     learned: Callable[[list[str]], list[bp.Template]] | None = None,
     first_reported: int = 0,
-) -> tuple[DocumentClusters, Boilerplate, list[Finding], int]:
+) -> Analysis:
     """The corpus-wide stages: documents, boilerplate, paragraphs, findings (sorted).
 
     Boilerplate is reported in documents from ``first_reported`` on (a check reports the
@@ -146,4 +187,4 @@ def analyse(
             ),
         ]
         findings.sort(key=Finding.sort_key)
-    return docs, boiler, findings, repeats.candidate_pairs
+    return Analysis(docs, boiler, findings, repeats.candidate_pairs)
