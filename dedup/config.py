@@ -38,7 +38,8 @@ def _setting(default: Any, help: str, **cli: Any) -> Any:
     ``option`` (its spelling, default ``--`` and the field name with dashes), ``choices``,
     ``index`` (True: an index built with another value cannot be checked with this one),
     ``comma`` (a tuple written ``fr,en`` on the command line) or ``multiple`` (a tuple given
-    by repeating the option), ``open_unit`` (a probability strictly between 0 and 1)."""
+    by repeating the option), ``open_unit`` (a probability strictly between 0 and 1),
+    ``path`` (a file name)."""
     return field(default=default, metadata={"help": help, **cli})
 
 
@@ -297,14 +298,17 @@ class Setting:
         return self.option.split("/")[0].removeprefix("--")
 
 
+#: The parts of a ScanConfig, by the name of the field that holds each.
+SECTIONS: dict[str, type] = {
+    name: kind
+    for name, kind in typing.get_type_hints(ScanConfig).items()
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind)
+}
+
+
 def _settings() -> tuple[Setting, ...]:
     out = []
-    sections: list[tuple[str | None, type]] = [
-        (f.name, typing.get_type_hints(ScanConfig)[f.name])
-        for f in dataclasses.fields(ScanConfig)
-        if dataclasses.is_dataclass(typing.get_type_hints(ScanConfig)[f.name])
-    ]
-    sections.append((None, ScanConfig))
+    sections: list[tuple[str | None, type]] = [*SECTIONS.items(), (None, ScanConfig)]
     for section, cls in sections:
         hints = typing.get_type_hints(cls)
         for f in dataclasses.fields(cls):
@@ -338,8 +342,9 @@ def build_config(values: Mapping[str, Any]) -> ScanConfig:
     for s in SETTINGS:
         if s.name in values:
             parts.setdefault(s.section, {})[s.name] = values[s.name]
-    hints = typing.get_type_hints(ScanConfig)
-    sections = {name: hints[name](**kwargs) for name, kwargs in parts.items() if name is not None}
+    sections = {
+        name: SECTIONS[name](**kwargs) for name, kwargs in parts.items() if name is not None
+    }
     return ScanConfig(**sections, **parts.get(None, {}))
 
 

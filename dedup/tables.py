@@ -8,7 +8,6 @@ and a stage reads ``corpus.pars.tokens``, never a column looked up by a string.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
@@ -30,13 +29,6 @@ class _Columns:
     def empty(cls: type[T]) -> T:
         """A table without rows."""
         return cls(**{name: np.zeros(0, dtype=np.int64) for name in cls.names()})
-
-    @classmethod
-    def concat(cls: type[T], parts: Sequence[T]) -> T:
-        """The rows of ``parts``, one after another."""
-        if not parts:
-            return cls.empty()
-        return cls(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in cls.names()})
 
     @classmethod
     def gathered(cls: type[T], columns: dict[str, list[np.ndarray]]) -> T:

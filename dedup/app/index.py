@@ -86,6 +86,7 @@ def index_params(config: ScanConfig) -> dict[str, Any]:
     params: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "normalization_version": NORMALIZATION_VERSION,
+        "paragraph_posting_bands": PARAGRAPH_POSTING_BANDS,
     }
     for setting in SETTINGS:
         if not setting.index:
@@ -94,8 +95,6 @@ def index_params(config: ScanConfig) -> dict[str, Any]:
         if setting.name in _AS_BANDS:
             bands = fingerprint.lsh_params(value, config.minhash.num_perm)
             params[_AS_BANDS[setting.name]] = list(bands)
-            if setting.name == "paragraph_threshold":
-                params["paragraph_posting_bands"] = PARAGRAPH_POSTING_BANDS
         else:
             params[setting.name] = list(value) if isinstance(value, tuple) else value
     return params

@@ -282,13 +282,14 @@ def near_spellings(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _near_agreements(
-    prep: Prepared, short: np.ndarray, long_: np.ndarray, open_: np.ndarray
+    prep: Prepared, mine: tuple[np.ndarray, ...], theirs: tuple[np.ndarray, ...], open_: np.ndarray
 ) -> np.ndarray:
-    """For each slot of the short articles (as :func:`gather` lists them) that ``open_``
-    marks (its context shared, its fact not agreeing by a key), whether the long article
-    has a fact nearly spelt the same (:func:`near_spellings`) in a slot of that context."""
-    ctx, ctx_owner, ctx_pos = gather(prep.slot_start, prep.slot, short)
-    other, other_owner, other_pos = gather(prep.slot_start, prep.slot, long_)
+    """For each slot of the short articles that ``open_`` marks (its context shared, its fact
+    not agreeing by a key), whether the long article has a fact nearly spelt the same
+    (:func:`near_spellings`) in a slot of that context. ``mine`` and ``theirs``: the short
+    and the long article of each pair, and their slots as :func:`gather` lists them."""
+    short, ctx, ctx_owner, ctx_pos = mine
+    long_, other, other_owner, other_pos = theirs
     near = np.zeros(ctx.size, dtype=bool)
     asked = np.flatnonzero(open_)
     if asked.size == 0 or other.size == 0:
@@ -302,9 +303,9 @@ def _near_agreements(
     which = np.repeat(np.arange(asked.size), count)
     offsets = np.repeat(np.cumsum(count) - count, count)
     match = by_key[np.repeat(lo, count) + np.arange(which.size) - offsets]
-    mine = prep.slot_start[short[ctx_owner[asked[which]]]] + ctx_pos[asked[which]]
-    theirs = prep.slot_start[long_[other_owner[match]]] + other_pos[match]
-    hit = near_spellings(prep.slot_spell[mine], prep.slot_spell[theirs])
+    at_mine = prep.slot_start[short[ctx_owner[asked[which]]]] + ctx_pos[asked[which]]
+    at_theirs = prep.slot_start[long_[other_owner[match]]] + other_pos[match]
+    hit = near_spellings(prep.slot_spell[at_mine], prep.slot_spell[at_theirs])
     near[asked] = np.bincount(which, weights=hit, minlength=asked.size) > 0
     return near
 
@@ -402,15 +403,20 @@ def _chunk(prep: Prepared, pairs: np.ndarray, tfidf: TfidfCosine) -> Evidence:
     in_order = np.maximum(in_order, in_order_end)  # by either key (see _keys)
     fact_order = (in_order + 0.5) / (order_s + 1.0)
     # Slots: a fact whose context the other article has, with another fact in it.
-    ctx, ctx_owner, _ = gather(prep.slot_start, prep.slot, short)
-    other_ctx, other_owner, _ = gather(prep.slot_start, prep.slot, long_)
+    ctx, ctx_owner, ctx_pos = gather(prep.slot_start, prep.slot, short)
+    other_ctx, other_owner, other_pos = gather(prep.slot_start, prep.slot, long_)
     shared_ctx = member(ctx, ctx_owner, other_ctx, other_owner)
     agree = np.zeros(ctx.size, dtype=bool)
     for column in (prep.slot_fact, prep.slot_end):  # a fact agrees by either key
         kv, _, _ = gather(prep.slot_start, column, short)
         other_kv, _, _ = gather(prep.slot_start, column, long_)
         agree |= member(kv, ctx_owner, other_kv, other_owner)
-    agree |= _near_agreements(prep, short, long_, shared_ctx & ~agree)
+    agree |= _near_agreements(
+        prep,
+        (short, ctx, ctx_owner, ctx_pos),
+        (long_, other_ctx, other_owner, other_pos),
+        shared_ctx & ~agree,
+    )
     conflicts = _per_pair(ctx_owner, shared_ctx & ~agree, n)
     agreements = _per_pair(ctx_owner, agree, n)
     conflict = conflicts / (conflicts + agreements + 1.0)
