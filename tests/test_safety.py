@@ -480,13 +480,13 @@ def test_control_characters_are_escaped_in_errors(tmp_path):
 
 
 def test_writes_are_synced_before_they_are_renamed(tmp_path, monkeypatch):
-    from dedup.app import clean
+    from dedup.io import files
 
     calls: list[str] = []
     real_fsync, real_replace = os.fsync, os.replace
     monkeypatch.setattr(os, "fsync", lambda fd: calls.append("fsync") or real_fsync(fd))
     monkeypatch.setattr(os, "replace", lambda a, b: calls.append("replace") or real_replace(a, b))
-    clean.write_atomic(tmp_path / "f.txt", b"data")
+    files.write_atomic(tmp_path / "f.txt", b"data")
     assert (tmp_path / "f.txt").read_bytes() == b"data"
     # The file before the rename, its folder after it.
     assert calls == ["fsync", "replace", "fsync"]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dedup.config import DEFAULT_BASELINE
 from dedup.errors import InputError
 from dedup.output.report import DOCUMENT_KINDS, Finding, ScanReport
 from dedup.records import Location
@@ -137,6 +138,16 @@ class Baseline:
             "accepted": accepted,
             "stale": [e.to_dict() for e in stale],
         }
+
+
+def apply_baseline(report: ScanReport, path: str | None) -> None:
+    """Apply the baseline at ``path`` to ``report`` (see :meth:`Baseline.apply`); None: the
+    default one (``.dedup-baseline.jsonl``), if it exists."""
+    if path is None:
+        if not Path(DEFAULT_BASELINE).is_file():
+            return
+        path = DEFAULT_BASELINE
+    Baseline.read(path).apply(report)
 
 
 def article_name(path: str, record_id: str | None) -> str:

@@ -17,28 +17,24 @@ What is removed, and why (every removal is one manifest record):
 
 Kept text is the original bytes: lines are removed with their line ends, nothing else is
 re-encoded or re-normalized (JSON Lines records that change are re-serialized, with every
-other field as it was; records that do not change are copied byte for byte). Writing is in
-:mod:`dedup.io.files`: atomic and durable, and transactional for ``--in-place``.
+other field as it was; records that do not change are copied byte for byte). Everything here
+happens in memory; where and how the result is written (and the manifest) is in
+:mod:`dedup.app.rewrite`, atomic and durable, and transactional for ``--in-place``.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import os
 import re
-import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dedup.config import LoadConfig
-from dedup.errors import DedupError, InputError
-from dedup.escape import printable
+from dedup.errors import InputError
 from dedup.flow.pipeline import ScanResult
-from dedup.io.files import Change, manifest_bytes, write_atomic
 from dedup.io.inputs import Decoded, decode, read_input
 from dedup.output.report import Finding
 from dedup.records import Document, Location
@@ -338,157 +334,3 @@ def _json_escape(char: str) -> str:
         return f"\\u{code:04x}"
     code -= 0x10000
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-
-
-def manifest_records(result: ScanResult, cleaning: CleanPlan) -> list[dict[str, Any]]:
-    """One JSON-ready record per removal: where, why, what was kept, and the removed text."""
-    corpus = result.corpus
-    records = []
-    for r in cleaning.removals:
-        doc = corpus.document(r.doc)
-        if r.action == "drop_document":
-            lines = split_keepends(doc.text)
-            location = doc.location(1, max(1, len(lines)))
-            removed = doc.text
-        else:
-            location = doc.location(r.start, r.end)
-            removed = "".join(split_keepends(doc.text)[r.start - 1 : r.end])
-        record: dict[str, Any] = {
-            "action": r.action,
-            "location": location.to_dict(),
-            "reason": {"kind": r.kind},
-            "kept": r.kept.to_dict() if r.kept is not None else None,
-            "text": removed,
-        }
-        if r.scores:
-            record["reason"]["scores"] = r.scores
-        if r.rule:
-            record["reason"]["rule"] = r.rule
-        records.append(record)
-    return records
-
-
-def unified_diff(outcome: FileOutcome, terminal: bool = False) -> str:
-    """A unified diff of one changed file (``/dev/null`` as target when it is not written).
-
-    For a ``terminal``, control characters in the text are made visible; into a pipe or a
-    file the diff is verbatim, so that ``patch`` applies it.
-    """
-    target = str(outcome.target) if outcome.target is not None else "/dev/null"
-    original, cleaned = split_keepends(outcome.input.text), split_keepends(outcome.cleaned)
-    if outcome.input.bom:
-        original[:1] = ["\ufeff" + "".join(original[:1])]
-        cleaned[:1] = ["\ufeff" + "".join(cleaned[:1])]
-    diff = difflib.unified_diff(original, cleaned, fromfile=outcome.path, tofile=target)
-    if not terminal:
-        return "".join(diff)
-    return "".join(printable(line.rstrip("\r\n")) + "\n" for line in diff)
-
-
-# --------------------------------------------------------------------------- writing
-
-
-class UnsafePathError(DedupError):
-    """An output path would leave the output directory, or write over an input."""
-
-
-def output_mapping(files: Sequence[str], roots: Sequence[str], out: Path) -> dict[str, Path]:
-    """Where each input file goes under ``out``: the same path relative to its input root.
-
-    With one root (``dedup clean corpus/ --out OUT``) paths are relative to it; with several,
-    to their common parent. Output paths come from input paths only (never from ids), and
-    any that would land outside ``out``, or that two inputs would share, is refused.
-    """
-    bases = [Path(r) if Path(r).is_dir() else Path(r).parent for r in roots]
-    base = Path(os.path.commonpath([str(b.resolve()) for b in bases])) if bases else Path.cwd()
-    out_resolved = out.resolve()
-    mapping: dict[str, Path] = {}
-    owner: dict[Path, str] = {}
-    for f in files:
-        relative = (
-            Path(f).resolve().relative_to(base)
-            if Path(f).resolve().is_relative_to(base)
-            else Path(Path(f).name)
-        )
-        target = (out_resolved / relative).resolve()
-        if not target.is_relative_to(out_resolved):
-            raise UnsafePathError(f"{f}: its output path would leave {out}")
-        if target in owner:
-            raise UnsafePathError(f"{f} and {owner[target]} would both be written to {target}")
-        owner[target] = f
-        mapping[f] = target
-    return mapping
-
-
-def refuse_unsafe_outputs(
-    out: Path | None, manifest: Path, roots: Sequence[str], files: Sequence[str]
-) -> None:
-    """Refuse an output that would change an input: ``--out`` equal to or inside an input
-    folder, or holding an input file (it would be overwritten by its cleaned copy), and a
-    manifest that is an input file.
-
-    Raises:
-        UnsafePathError: naming the option and the input.
-    """
-    real_files = {os.path.realpath(f): f for f in files}
-    if out is not None:
-        out_resolved = Path(os.path.realpath(out))
-        for root in roots:
-            base = Path(os.path.realpath(root))
-            if out_resolved == base or (base.is_dir() and out_resolved.is_relative_to(base)):
-                raise UnsafePathError(
-                    f"--out {out} is inside the input {root}: cleaning would write into its "
-                    "own input; choose another directory, or use --in-place to rewrite the files"
-                )
-        for real, given in real_files.items():
-            if Path(real).is_relative_to(out_resolved):
-                raise UnsafePathError(
-                    f"--out {out} holds the input {given}, which its cleaned copy would "
-                    "overwrite; choose another directory, or use --in-place to rewrite the files"
-                )
-    if os.path.realpath(manifest) in real_files:
-        raise UnsafePathError(
-            f"--manifest {manifest} is the input {real_files[os.path.realpath(manifest)]}; "
-            "choose another file"
-        )
-
-
-def write_out(
-    outcomes: Sequence[FileOutcome], records: Sequence[dict[str, Any]], manifest: Path
-) -> int:
-    """Write the canonical corpus under ``--out``: every kept file (with its input's mode),
-    then the manifest. Returns the number of files written."""
-    written = 0
-    for outcome in outcomes:
-        if outcome.target is not None:
-            mode = stat.S_IMODE(os.stat(outcome.path).st_mode)
-            write_atomic(outcome.target, outcome.data(), mode)
-            written += 1
-    write_atomic(manifest, manifest_bytes(records))
-    return written
-
-
-def in_place_changes(
-    outcomes: Sequence[FileOutcome], records: Sequence[dict[str, Any]]
-) -> list[Change]:
-    """The files an in-place clean changes (unchanged ones are left alone, inode and all),
-    each with the manifest records of its removals; a symlinked input is changed through
-    its link."""
-    by_path: dict[str, list[dict[str, Any]]] = {}
-    for record in records:
-        by_path.setdefault(record["location"]["path"], []).append(record)
-    changes = []
-    for outcome in outcomes:
-        if not outcome.changed:
-            continue
-        real = os.path.realpath(outcome.path)
-        changes.append(
-            Change(
-                path=real,
-                original=outcome.original,
-                data=outcome.data() if outcome.target is not None else None,
-                mode=stat.S_IMODE(os.stat(real).st_mode),
-                records=tuple(by_path.get(outcome.path, ())),
-            )
-        )
-    return changes
