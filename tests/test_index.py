@@ -17,6 +17,7 @@ from dedup.app import index
 from dedup.config import MinHashConfig, ScanConfig
 from dedup.errors import DedupError
 from dedup.flow.pipeline import scan
+from dedup.io.index_codec import IndexMismatchError, index_params
 
 CONFIG = ScanConfig(workers=1)
 SYNDICATION = [json.loads(line) for line in (CORPORA / "syndication.jsonl").open(encoding="utf-8")]
@@ -54,7 +55,7 @@ def test_round_trip_and_stats(seeds, tmp_path):
     result, stats = index.build([str(seeds)], CONFIG, location)
     assert (result.added, result.removed, result.articles) == (5, 0, 5)
     assert stats.articles == 5 and stats.sources == 1 and stats.postings > 0
-    assert stats.params == index.index_params(CONFIG)
+    assert stats.params == index_params(CONFIG)
     # Every stored article comes back as it was segmented and normalized.
     opened = index.open_index(location, readonly=True)
     records = opened.records(range(5))
@@ -216,9 +217,9 @@ def test_other_parameters_are_refused(seeds, tmp_path):
     location = str(tmp_path / "index.sqlite")
     index.build([str(seeds)], CONFIG, location)
     other = ScanConfig(workers=1, minhash=MinHashConfig(num_perm=64))
-    with pytest.raises(index.IndexMismatchError, match=r"num_perm=64 \(index: 128\)"):
+    with pytest.raises(IndexMismatchError, match=r"num_perm=64 \(index: 128\)"):
         index.check([str(seeds / "001_5e40105071325d3a.txt")], other, location)
-    with pytest.raises(index.IndexMismatchError):
+    with pytest.raises(IndexMismatchError):
         index.update([str(seeds)], other, location)
 
 
@@ -390,7 +391,7 @@ def test_redis_index_is_the_same_index(seeds, tmp_path, redis_url):
     assert index.update([str(seeds)], CONFIG, redis_url).added == 1
     extra.unlink()
     assert index.update([str(seeds)], CONFIG, redis_url).removed == 1
-    with pytest.raises(index.IndexMismatchError):
+    with pytest.raises(IndexMismatchError):
         index.check([str(new)], ScanConfig(workers=1, minhash=MinHashConfig(seed=2)), redis_url)
 
 

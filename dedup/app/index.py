@@ -32,92 +32,37 @@ from typing import Any
 
 import numpy as np
 
-from dedup.config import (
-    DEFAULT_INDEX,
-    NORMALIZATION_VERSION,
-    SETTINGS,
-    ScanConfig,
-    setting_value,
-)
+from dedup.config import DEFAULT_INDEX, ScanConfig
 from dedup.corpus import Corpus, Frequencies, Progress, ShardOutput
-from dedup.errors import DedupError, InputError
+from dedup.errors import InputError
 from dedup.flow import pipeline
 from dedup.flow.executor import map_shards
 from dedup.flow.shards import fingerprint_documents
 from dedup.io import inputs
 from dedup.io.index_codec import (
     BUCKET_BITS,
-    PARAGRAPH_POSTING_BANDS,
+    IndexMismatchError,
+    ParagraphLines,
     bucket_of,
+    check_params,
     compact_json,
     decode_doc,
     decode_postings,
     decoding,
     encode_doc,
     encode_postings,
+    index_params,
     postings,
 )
-from dedup.io.store import Key, Store, open_store
+from dedup.io.store import Store, WriteBatch, open_store
 from dedup.output.report import ScanReport
 from dedup.records import Document, InputWarning, Segment
 from dedup.stages import boilerplate as bp
-from dedup.stages import candidates, fingerprint, load
+from dedup.stages import candidates, load
 from dedup.stages.documents import document_clusters
 from dedup.stages.furniture import boilerplate_stage
 
-SCHEMA_VERSION = 2
 
-
-class IndexMismatchError(DedupError):
-    """The index was built with parameters other than the ones asked for."""
-
-
-# --------------------------------------------------------------------------- parameters
-
-
-#: Settings an index stores as what they make: the LSH bands of a threshold.
-_AS_BANDS = {"doc_threshold": "doc_bands", "paragraph_threshold": "paragraph_bands"}
-
-
-def index_params(config: ScanConfig) -> dict[str, Any]:
-    """What the stored fingerprints and templates depend on (the settings marked ``index``,
-    :data:`dedup.config.SETTINGS`): a check with any other value would silently miss
-    matches, so it is refused."""
-    params: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "normalization_version": NORMALIZATION_VERSION,
-        "paragraph_posting_bands": PARAGRAPH_POSTING_BANDS,
-    }
-    for setting in SETTINGS:
-        if not setting.index:
-            continue
-        value = setting_value(config, setting)
-        if setting.name in _AS_BANDS:
-            bands = fingerprint.lsh_params(value, config.minhash.num_perm)
-            params[_AS_BANDS[setting.name]] = list(bands)
-        else:
-            params[setting.name] = list(value) if isinstance(value, tuple) else value
-    return params
-
-
-def _check_params(stored: dict[str, Any], config: ScanConfig, location: str) -> None:
-    wanted = index_params(config)
-    diff = [
-        f"{k}={wanted.get(k)!r} (index: {stored.get(k)!r})"
-        for k in sorted(set(stored) | set(wanted))
-        if stored.get(k) != wanted.get(k)
-    ]
-    if diff:
-        raise IndexMismatchError(
-            f"{location}: built with other parameters: {'; '.join(diff)}; "
-            "use the index's parameters or rebuild it (dedup index build)"
-        )
-
-
-# --------------------------------------------------------------------------- encoding
-
-
-#: The fields of a :class:`Document` an index keeps (its text is read again from the file).
 @dataclass
 class IndexStats:
     location: str
@@ -178,27 +123,6 @@ class _Plan:
 
 #: A build commits its private file every this many bytes of values, to bound its memory.
 BUILD_BATCH_BYTES = 64 << 20
-
-
-class _Batch:
-    """Writes gathered for one commit, or for several when ``flush_bytes`` is set (a build,
-    whose file nobody sees until it is complete)."""
-
-    def __init__(self, store: Store, flush_bytes: int | None) -> None:
-        self.store, self.flush_bytes = store, flush_bytes
-        self.changes: dict[str, dict[Key, bytes | None]] = {}
-        self.size = 0
-
-    def put(self, table: str, key: Key, value: bytes | None) -> None:
-        self.changes.setdefault(table, {})[key] = value
-        self.size += len(value) if value is not None else 16
-        if self.flush_bytes is not None and self.size >= self.flush_bytes:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.changes:
-            self.store.commit(self.changes)
-        self.changes, self.size = {}, 0
 
 
 def _scan_units(files: Sequence[str], limit: int) -> tuple[list[_Unit], list[InputWarning]]:
@@ -303,7 +227,7 @@ class Index:
     def check_params(self, config: ScanConfig) -> None:
         if self.params is None:
             raise IndexMismatchError(f"{self.location}: the index is empty or incomplete")
-        _check_params(self.params, config, self.location)
+        check_params(self.params, config, self.location)
 
     # ----------------------------------------------------------------- reading
 
@@ -387,7 +311,7 @@ class Index:
         to a private file, commits as it goes)."""
         timer = pipeline.Timer()
         if self.params is not None:
-            _check_params(self.params, config, self.location)
+            check_params(self.params, config, self.location)
         with timer("load"):
             plan = self._plan(paths, config)
         with timer("fingerprint"):
@@ -418,7 +342,7 @@ class Index:
             docs = document_clusters(corpus, config)
         with timer("boilerplate"):
             boiler = boilerplate_stage(corpus, config, docs.cluster_of)
-        batch = _Batch(self.store, flush_bytes=BUILD_BATCH_BYTES if building else None)
+        batch = WriteBatch(self.store, flush_bytes=BUILD_BATCH_BYTES if building else None)
         new_ids = np.arange(self.next_id, self.next_id + n_new, dtype=np.int64)
         ids_of = np.concatenate([new_ids, np.array(kept_ids, dtype=np.int64)])
         with timer("write documents"):
@@ -496,7 +420,7 @@ class Index:
 
     def _write_documents(
         self,
-        batch: _Batch,
+        batch: WriteBatch,
         corpus: Corpus,
         n_new: int,
         new_ids: np.ndarray,
@@ -516,14 +440,10 @@ class Index:
                 continue
             lo, hi = bounds[local], bounds[local + 1]
             doc_id = int(new_ids[local])
-            record = encode_doc(
-                doc,
-                starts[lo:hi],
-                ends[lo:hi],
-                np.flatnonzero(titles[lo:hi]).tolist(),
-                corpus.packed_norms[local],
-                unit.sha,
+            lines = ParagraphLines(
+                starts[lo:hi], ends[lo:hi], np.flatnonzero(titles[lo:hi]).tolist()
             )
+            record = encode_doc(doc, lines, corpus.packed_norms[local], unit.sha)
             batch.put("docs", doc_id, record)
             batch.put("catalog", unit.key, str(doc_id).encode())
         for doc_id, *_ in removed:
@@ -533,7 +453,7 @@ class Index:
 
     def _write_sources(
         self,
-        batch: _Batch,
+        batch: WriteBatch,
         corpus: Corpus,
         ids_of: np.ndarray,
         sources: set[str],
@@ -555,7 +475,7 @@ class Index:
 
     def _write_postings(
         self,
-        batch: _Batch,
+        batch: WriteBatch,
         add_keys: np.ndarray,
         add_docs: np.ndarray,
         rm_keys: np.ndarray,
@@ -725,12 +645,10 @@ def check(
 __all__ = [
     "DEFAULT_INDEX",
     "Index",
-    "IndexMismatchError",
     "IndexStats",
     "UpdateResult",
     "build",
     "check",
-    "index_params",
     "open_index",
     "update",
 ]
