@@ -17,6 +17,7 @@ from dedup.app import index
 from dedup.config import MinHashConfig, ScanConfig
 from dedup.errors import DedupError
 from dedup.flow.pipeline import scan
+from dedup.io import inputs
 from dedup.io.index_codec import IndexMismatchError, index_params
 
 CONFIG = ScanConfig(workers=1)
@@ -162,6 +163,24 @@ def test_check_uses_the_templates_learned_for_the_source(tmp_path):
     assert [f.locations[0].text_lines for f in boiler] == [(2, 2)]
     assert boiler[0].rule.startswith("learned/") and boiler[0].source == "site"
     assert all(loc.id == "fresh" for f in report.findings for loc in f.locations)
+
+
+def test_one_planner_cuts_the_shards_of_a_scan_and_of_an_index():
+    unit, shard = inputs.Unit, inputs.Shard
+    units = [
+        unit("a.txt"),
+        unit("r.jsonl", 0, 1),
+        unit("r.jsonl", 10, 2),
+        unit("r.jsonl", 30, 4),  # line 3 is not read: blank, or indexed already
+        unit("b.txt"),
+    ]
+    first = shard(path="r.jsonl", offset=0, line=1, count=2)
+    second = shard(path="r.jsonl", offset=30, line=4, count=1)
+    files = shard(files=("a.txt", "b.txt"))
+    # A scan ends a run of records at the next unit that does not continue it...
+    assert list(inputs.shards_of(units, 2)) == [first, second, files]
+    # ...an index at the next record: a batch of files completed meanwhile comes first.
+    assert list(inputs.shards_of(units, 2, defer_runs=True)) == [first, files, second]
 
 
 def test_update_adds_changes_and_removes(seeds, tmp_path):

@@ -36,7 +36,7 @@ from dedup.config import DEFAULT_INDEX, ScanConfig
 from dedup.corpus import Corpus, Frequencies, Progress, ShardOutput
 from dedup.errors import InputError
 from dedup.flow import pipeline
-from dedup.flow.executor import map_shards
+from dedup.flow.executor import map_shards, total_articles
 from dedup.flow.shards import fingerprint_documents
 from dedup.io import inputs
 from dedup.io.index_codec import (
@@ -99,21 +99,19 @@ class UpdateResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Unit:
-    """One article in the inputs, before it is read: its catalog key and where it is."""
+class _CatalogUnit:
+    """An article of the inputs as the catalog knows it: its unit, content hash and key."""
 
-    path: str
+    unit: inputs.Unit
     sha: str
     key: str
-    offset: int = 0
-    line: int = 1
 
 
 @dataclass
 class _Plan:
     """What an update has to do (see :meth:`Index._plan`)."""
 
-    new_units: list[_Unit]
+    new_units: list[_CatalogUnit]
     gone: list[int]  # indexed article ids
     gone_keys: list[str]  # their catalog keys
     unchanged: int
@@ -125,10 +123,10 @@ class _Plan:
 BUILD_BATCH_BYTES = 64 << 20
 
 
-def _scan_units(files: Sequence[str], limit: int) -> tuple[list[_Unit], list[InputWarning]]:
+def _scan_units(files: Sequence[str], limit: int) -> tuple[list[_CatalogUnit], list[InputWarning]]:
     """Hash every article of the inputs (a file, or a JSON Lines record) without parsing;
     what cannot be read (or is larger than ``limit`` bytes) is a warning."""
-    units: list[_Unit] = []
+    units: list[_CatalogUnit] = []
     warnings: list[InputWarning] = []
     for path in files:
         if path == inputs.STDIN:
@@ -137,61 +135,23 @@ def _scan_units(files: Sequence[str], limit: int) -> tuple[list[_Unit], list[Inp
         seen: dict[str, int] = {}
         try:
             if path.lower().endswith(inputs.JSONL_SUFFIXES):
-                offset = 0
                 with inputs.open_input(path) as handle:
-                    for line_no, (size, raw) in enumerate(inputs.iter_lines(handle, limit), 1):
+                    for unit, size, raw in inputs.line_units(handle, path, limit):
                         if raw is None:
-                            error = inputs.too_large(path, size, limit, line_no)
-                            warnings.append(InputWarning(path, line_no, error.reason))
+                            error = inputs.too_large(path, size, limit, unit.line)
+                            warnings.append(InputWarning(path, unit.line, error.reason))
                         elif raw.strip():
                             sha = load.record_sha256(raw)
                             n = seen[sha] = seen.get(sha, 0) + 1
-                            units.append(_Unit(path, sha, f"{norm}\0{sha}\0{n}", offset, line_no))
-                        offset += size
+                            units.append(_CatalogUnit(unit, sha, f"{norm}\0{sha}\0{n}"))
             else:
                 sha = hashlib.sha256(inputs.read_input(path, limit)).hexdigest()
-                units.append(_Unit(path, sha, f"{norm}\0{sha}\0{1}"))
+                units.append(_CatalogUnit(inputs.Unit(path), sha, f"{norm}\0{sha}\0{1}"))
         except InputError as error:
             warnings.append(InputWarning(error.path, error.line, error.reason))
         except OSError as exc:
             warnings.append(InputWarning(path, None, f"cannot read: {exc.strerror or exc}"))
     return units, warnings
-
-
-def _shards(units: Sequence[_Unit], batch_size: int) -> list[inputs.Shard]:
-    """Shards that read exactly ``units``: files in batches, runs of JSON Lines records."""
-    shards: list[inputs.Shard] = []
-    files: list[str] = []
-    run: list[_Unit] = []
-
-    def flush_run() -> None:
-        if run:
-            shards.append(
-                inputs.Shard(
-                    path=run[0].path,
-                    offset=run[0].offset,
-                    line=run[0].line,
-                    count=run[-1].line - run[0].line + 1,
-                )
-            )
-            run.clear()
-
-    for u in units:
-        if u.path.lower().endswith(inputs.JSONL_SUFFIXES):
-            if run and (
-                u.path != run[-1].path or u.line != run[-1].line + 1 or len(run) >= batch_size
-            ):
-                flush_run()
-            run.append(u)
-        else:
-            files.append(u.path)
-            if len(files) >= batch_size:
-                shards.append(inputs.Shard(files=tuple(files)))
-                files = []
-    flush_run()
-    if files:
-        shards.append(inputs.Shard(files=tuple(files)))
-    return shards
 
 
 class Index:
@@ -323,8 +283,9 @@ class Index:
 
             def outputs() -> Iterator[ShardOutput]:
                 """The new articles (streamed), then the indexed ones of their sources."""
-                shards = _shards(plan.new_units, config.batch_size)
-                total, done = sum(len(s.files) or s.count for s in shards), 0
+                units = (u.unit for u in plan.new_units)
+                shards = list(inputs.shards_of(units, config.batch_size, defer_runs=True))
+                total, done = total_articles(shards), 0
                 for out in map_shards(shards, config):
                     sources.update(d.source for d in out.documents)
                     done += len(out.documents) + out.skipped
@@ -428,7 +389,7 @@ class Index:
         removed: Sequence[tuple[int, Document, list[Segment], str]],
     ) -> None:
         """Records and catalog entries of the new articles; removal of the gone ones."""
-        by_place = {(u.path, u.offset): u for u in plan.new_units}
+        by_place = {(u.unit.path, u.unit.offset): u for u in plan.new_units}
         starts = corpus.pars.start.tolist()
         ends = corpus.pars.end.tolist()
         titles = corpus.pars.title
