@@ -809,7 +809,7 @@ def score(run: SystemRun, articles: Sequence[Article]) -> dict[str, Any]:
 
 class DedupScorer:
     """dedup's evidence and decision for any pair of the set, as the verifier sees it
-    (:func:`dedup.app.evaluate.document_evidence`: the pair's bodies and titles, TF-IDF weights
+    (:func:`dedup.app.pair_scores.document_evidence`: the pair's bodies and titles, TF-IDF weights
     from the two texts, so the cosine can differ slightly from the scan's)."""
 
     def __init__(self, articles: Sequence[Article]) -> None:
@@ -820,7 +820,8 @@ class DedupScorer:
 
     def __call__(self, a: str, b: str) -> dict[str, Any]:
         """Scores of a pair, the copy probability and whether it reaches the threshold."""
-        from dedup.app.evaluate import LabelledPair, document_evidence
+        from dedup.app.labels import LabelledPair
+        from dedup.app.pair_scores import document_evidence
 
         x, y = self.by_id[a], self.by_id[b]
         found, _ = document_evidence([LabelledPair(x.text, y.text, True, x.title, y.title)])

@@ -6,8 +6,8 @@ import json
 
 from conftest import ROOT, SEEDS, run_cli
 
-from dedup.app.index import index_params
 from dedup.config import SETTINGS, ScanConfig, build_config, setting_value
+from dedup.io.index_codec import index_params
 
 
 def _toml(value: object) -> str:

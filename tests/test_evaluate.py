@@ -12,6 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup.app import evaluate as ev
+from dedup.app.labels import LabelledPair
+from dedup.app.metrics import binary_metrics, cluster_metrics
 from dedup.cli import main
 from dedup.config import ScanConfig, VerifyConfig
 from dedup.stages import verify
@@ -28,17 +30,17 @@ OTHER = (
 
 
 def test_binary_metrics_count_each_cell():
-    m = ev.binary_metrics(np.array([1, 1, 0, 0, 1]), np.array([1, 0, 1, 0, 1]))
+    m = binary_metrics(np.array([1, 1, 0, 0, 1]), np.array([1, 0, 1, 0, 1]))
     assert (m.tp, m.fp, m.fn, m.tn) == (2, 1, 1, 1)
     assert m.precision == 2 / 3 and m.recall == 2 / 3 and m.accuracy == 3 / 5
 
 
 def test_cluster_metrics_perfect_and_split():
-    perfect = ev.cluster_metrics([5, 5, 7, 9], [0, 0, 1, 2])
+    perfect = cluster_metrics([5, 5, 7, 9], [0, 0, 1, 2])
     assert perfect.ari == 1.0 and perfect.precision == 1.0 and perfect.recall == 1.0
-    split = ev.cluster_metrics([0, 1, 2, 3], [0, 0, 0, 1])
+    split = cluster_metrics([0, 1, 2, 3], [0, 0, 0, 1])
     assert (split.tp, split.fp, split.fn) == (0, 0, 3)
-    merged = ev.cluster_metrics([0, 0, 0, 0], [0, 0, 1, 1])
+    merged = cluster_metrics([0, 0, 0, 0], [0, 0, 1, 1])
     assert (merged.tp, merged.fp, merged.fn) == (2, 4, 0)
 
 
@@ -73,15 +75,15 @@ def test_read_pairs_jsonl_tsv_and_paths(tmp_path):
     tsv = tmp_path / "pairs.tsv"
     tsv.write_text(f"a\tb\tlabel\n{STORY}\t{EDITED}\t1\n", encoding="utf-8")
     assert ev.detect_task(str(tsv)) == "pairs"
-    assert ev.read_pairs(str(tsv))[0] == [ev.LabelledPair(STORY, EDITED, True)]
+    assert ev.read_pairs(str(tsv))[0] == [LabelledPair(STORY, EDITED, True)]
 
 
 def test_pairs_decide_as_the_scan_does():
     pairs = [
-        ev.LabelledPair(STORY, EDITED, True),
-        ev.LabelledPair(STORY, OTHER, False),
-        ev.LabelledPair(EDITED, OTHER, True),  # a wrong label: counted as a miss
-        ev.LabelledPair("Lire aussi", "Lire aussi", False),  # too short to report
+        LabelledPair(STORY, EDITED, True),
+        LabelledPair(STORY, OTHER, False),
+        LabelledPair(EDITED, OTHER, True),  # a wrong label: counted as a miss
+        LabelledPair("Lire aussi", "Lire aussi", False),  # too short to report
     ]
     result = ev.evaluate_pairs(pairs, "paragraph", ScanConfig())
     m = result.metrics

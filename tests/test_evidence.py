@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from dedup.app.evaluate import LabelledPair, document_evidence
+from dedup.app.labels import LabelledPair
+from dedup.app.pair_scores import document_evidence
 from dedup.stages import evidence as ev
 from dedup.stages import material
 from dedup.stages.verifier import Verifier

@@ -17,6 +17,8 @@ from dedup.app import index
 from dedup.config import MinHashConfig, ScanConfig
 from dedup.errors import DedupError
 from dedup.flow.pipeline import scan
+from dedup.io import inputs
+from dedup.io.index_codec import IndexMismatchError, index_params
 
 CONFIG = ScanConfig(workers=1)
 SYNDICATION = [json.loads(line) for line in (CORPORA / "syndication.jsonl").open(encoding="utf-8")]
@@ -54,7 +56,7 @@ def test_round_trip_and_stats(seeds, tmp_path):
     result, stats = index.build([str(seeds)], CONFIG, location)
     assert (result.added, result.removed, result.articles) == (5, 0, 5)
     assert stats.articles == 5 and stats.sources == 1 and stats.postings > 0
-    assert stats.params == index.index_params(CONFIG)
+    assert stats.params == index_params(CONFIG)
     # Every stored article comes back as it was segmented and normalized.
     opened = index.open_index(location, readonly=True)
     records = opened.records(range(5))
@@ -163,6 +165,24 @@ def test_check_uses_the_templates_learned_for_the_source(tmp_path):
     assert all(loc.id == "fresh" for f in report.findings for loc in f.locations)
 
 
+def test_one_planner_cuts_the_shards_of_a_scan_and_of_an_index():
+    unit, shard = inputs.Unit, inputs.Shard
+    units = [
+        unit("a.txt"),
+        unit("r.jsonl", 0, 1),
+        unit("r.jsonl", 10, 2),
+        unit("r.jsonl", 30, 4),  # line 3 is not read: blank, or indexed already
+        unit("b.txt"),
+    ]
+    first = shard(path="r.jsonl", offset=0, line=1, count=2)
+    second = shard(path="r.jsonl", offset=30, line=4, count=1)
+    files = shard(files=("a.txt", "b.txt"))
+    # A scan ends a run of records at the next unit that does not continue it...
+    assert list(inputs.shards_of(units, 2)) == [first, second, files]
+    # ...an index at the next record: a batch of files completed meanwhile comes first.
+    assert list(inputs.shards_of(units, 2, defer_runs=True)) == [first, files, second]
+
+
 def test_update_adds_changes_and_removes(seeds, tmp_path):
     location = str(tmp_path / "index.sqlite")
     index.build([str(seeds)], CONFIG, location)
@@ -216,9 +236,9 @@ def test_other_parameters_are_refused(seeds, tmp_path):
     location = str(tmp_path / "index.sqlite")
     index.build([str(seeds)], CONFIG, location)
     other = ScanConfig(workers=1, minhash=MinHashConfig(num_perm=64))
-    with pytest.raises(index.IndexMismatchError, match=r"num_perm=64 \(index: 128\)"):
+    with pytest.raises(IndexMismatchError, match=r"num_perm=64 \(index: 128\)"):
         index.check([str(seeds / "001_5e40105071325d3a.txt")], other, location)
-    with pytest.raises(index.IndexMismatchError):
+    with pytest.raises(IndexMismatchError):
         index.update([str(seeds)], other, location)
 
 
@@ -390,7 +410,7 @@ def test_redis_index_is_the_same_index(seeds, tmp_path, redis_url):
     assert index.update([str(seeds)], CONFIG, redis_url).added == 1
     extra.unlink()
     assert index.update([str(seeds)], CONFIG, redis_url).removed == 1
-    with pytest.raises(index.IndexMismatchError):
+    with pytest.raises(IndexMismatchError):
         index.check([str(new)], ScanConfig(workers=1, minhash=MinHashConfig(seed=2)), redis_url)
 
 

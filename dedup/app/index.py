@@ -13,111 +13,51 @@ they collide with, with the index's document frequencies and templates; it keeps
 findings that involve a new article. Indexed articles come first in that small corpus, so
 that, dates being equal, the copy already in the corpus is the one kept.
 
-Postings are grouped into :data:`N_BUCKETS` buckets by the top bits of their 64-bit key; a
-bucket is one value (sorted keys and article ids), so a lookup reads a few small values and
-an update rewrites only the buckets it touches. Articles are keyed by ``(path, content
-hash)``: an update adds what is new, removes what is gone, and leaves the rest alone.
+Postings are grouped into :data:`~dedup.io.index_codec.N_BUCKETS` buckets by the top bits of
+their 64-bit key; a bucket is one value (sorted keys and article ids), so a lookup reads a few
+small values and an update rewrites only the buckets it touches. Articles are keyed by
+``(path, content hash)``: an update adds what is new, removes what is gone, and leaves the
+rest alone (its plan and writes: :mod:`dedup.app.index_update`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
-from dedup.config import (
-    DEFAULT_INDEX,
-    NORMALIZATION_VERSION,
-    SETTINGS,
-    ScanConfig,
-    setting_value,
-)
+from dedup.app import index_update as up
+from dedup.config import DEFAULT_INDEX, ScanConfig
 from dedup.corpus import Corpus, Frequencies, Progress, ShardOutput
-from dedup.errors import DedupError, InputError
 from dedup.flow import pipeline
-from dedup.flow.executor import map_shards
+from dedup.flow.executor import map_shards, total_articles
 from dedup.flow.shards import fingerprint_documents
 from dedup.io import inputs
 from dedup.io.index_codec import (
-    BUCKET_BITS,
-    PARAGRAPH_POSTING_BANDS,
+    IndexMismatchError,
     bucket_of,
+    check_params,
     compact_json,
     decode_doc,
     decode_postings,
     decoding,
-    encode_doc,
-    encode_postings,
+    index_params,
     postings,
 )
-from dedup.io.store import Key, Store, open_store
+from dedup.io.store import Store, WriteBatch, open_store
 from dedup.output.report import ScanReport
-from dedup.records import Document, InputWarning, Segment
 from dedup.stages import boilerplate as bp
-from dedup.stages import candidates, fingerprint, load
+from dedup.stages import candidates
 from dedup.stages.documents import document_clusters
 from dedup.stages.furniture import boilerplate_stage
 
-SCHEMA_VERSION = 2
 
-
-class IndexMismatchError(DedupError):
-    """The index was built with parameters other than the ones asked for."""
-
-
-# --------------------------------------------------------------------------- parameters
-
-
-#: Settings an index stores as what they make: the LSH bands of a threshold.
-_AS_BANDS = {"doc_threshold": "doc_bands", "paragraph_threshold": "paragraph_bands"}
-
-
-def index_params(config: ScanConfig) -> dict[str, Any]:
-    """What the stored fingerprints and templates depend on (the settings marked ``index``,
-    :data:`dedup.config.SETTINGS`): a check with any other value would silently miss
-    matches, so it is refused."""
-    params: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "normalization_version": NORMALIZATION_VERSION,
-        "paragraph_posting_bands": PARAGRAPH_POSTING_BANDS,
-    }
-    for setting in SETTINGS:
-        if not setting.index:
-            continue
-        value = setting_value(config, setting)
-        if setting.name in _AS_BANDS:
-            bands = fingerprint.lsh_params(value, config.minhash.num_perm)
-            params[_AS_BANDS[setting.name]] = list(bands)
-        else:
-            params[setting.name] = list(value) if isinstance(value, tuple) else value
-    return params
-
-
-def _check_params(stored: dict[str, Any], config: ScanConfig, location: str) -> None:
-    wanted = index_params(config)
-    diff = [
-        f"{k}={wanted.get(k)!r} (index: {stored.get(k)!r})"
-        for k in sorted(set(stored) | set(wanted))
-        if stored.get(k) != wanted.get(k)
-    ]
-    if diff:
-        raise IndexMismatchError(
-            f"{location}: built with other parameters: {'; '.join(diff)}; "
-            "use the index's parameters or rebuild it (dedup index build)"
-        )
-
-
-# --------------------------------------------------------------------------- encoding
-
-
-#: The fields of a :class:`Document` an index keeps (its text is read again from the file).
 @dataclass
 class IndexStats:
     location: str
@@ -134,140 +74,8 @@ class IndexStats:
         return asdict(self)
 
 
-@dataclass
-class UpdateResult:
-    """What an update did (a build is an update of an empty index)."""
-
-    added: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    articles: int = 0
-    warnings: list[InputWarning] = field(default_factory=list)
-    skipped: int = 0
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["warnings"] = [w.to_dict() for w in self.warnings]
-        out.pop("timings")
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    """One article in the inputs, before it is read: its catalog key and where it is."""
-
-    path: str
-    sha: str
-    key: str
-    offset: int = 0
-    line: int = 1
-
-
-@dataclass
-class _Plan:
-    """What an update has to do (see :meth:`Index._plan`)."""
-
-    new_units: list[_Unit]
-    gone: list[int]  # indexed article ids
-    gone_keys: list[str]  # their catalog keys
-    unchanged: int
-    warnings: list[InputWarning]
-    skipped: int
-
-
 #: A build commits its private file every this many bytes of values, to bound its memory.
 BUILD_BATCH_BYTES = 64 << 20
-
-
-class _Batch:
-    """Writes gathered for one commit, or for several when ``flush_bytes`` is set (a build,
-    whose file nobody sees until it is complete)."""
-
-    def __init__(self, store: Store, flush_bytes: int | None) -> None:
-        self.store, self.flush_bytes = store, flush_bytes
-        self.changes: dict[str, dict[Key, bytes | None]] = {}
-        self.size = 0
-
-    def put(self, table: str, key: Key, value: bytes | None) -> None:
-        self.changes.setdefault(table, {})[key] = value
-        self.size += len(value) if value is not None else 16
-        if self.flush_bytes is not None and self.size >= self.flush_bytes:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.changes:
-            self.store.commit(self.changes)
-        self.changes, self.size = {}, 0
-
-
-def _scan_units(files: Sequence[str], limit: int) -> tuple[list[_Unit], list[InputWarning]]:
-    """Hash every article of the inputs (a file, or a JSON Lines record) without parsing;
-    what cannot be read (or is larger than ``limit`` bytes) is a warning."""
-    units: list[_Unit] = []
-    warnings: list[InputWarning] = []
-    for path in files:
-        if path == inputs.STDIN:
-            continue
-        norm = os.path.normpath(path)
-        seen: dict[str, int] = {}
-        try:
-            if path.lower().endswith(inputs.JSONL_SUFFIXES):
-                offset = 0
-                with inputs.open_input(path) as handle:
-                    for line_no, (size, raw) in enumerate(inputs.iter_lines(handle, limit), 1):
-                        if raw is None:
-                            error = inputs.too_large(path, size, limit, line_no)
-                            warnings.append(InputWarning(path, line_no, error.reason))
-                        elif raw.strip():
-                            sha = load.record_sha256(raw)
-                            n = seen[sha] = seen.get(sha, 0) + 1
-                            units.append(_Unit(path, sha, f"{norm}\0{sha}\0{n}", offset, line_no))
-                        offset += size
-            else:
-                sha = hashlib.sha256(inputs.read_input(path, limit)).hexdigest()
-                units.append(_Unit(path, sha, f"{norm}\0{sha}\0{1}"))
-        except InputError as error:
-            warnings.append(InputWarning(error.path, error.line, error.reason))
-        except OSError as exc:
-            warnings.append(InputWarning(path, None, f"cannot read: {exc.strerror or exc}"))
-    return units, warnings
-
-
-def _shards(units: Sequence[_Unit], batch_size: int) -> list[inputs.Shard]:
-    """Shards that read exactly ``units``: files in batches, runs of JSON Lines records."""
-    shards: list[inputs.Shard] = []
-    files: list[str] = []
-    run: list[_Unit] = []
-
-    def flush_run() -> None:
-        if run:
-            shards.append(
-                inputs.Shard(
-                    path=run[0].path,
-                    offset=run[0].offset,
-                    line=run[0].line,
-                    count=run[-1].line - run[0].line + 1,
-                )
-            )
-            run.clear()
-
-    for u in units:
-        if u.path.lower().endswith(inputs.JSONL_SUFFIXES):
-            if run and (
-                u.path != run[-1].path or u.line != run[-1].line + 1 or len(run) >= batch_size
-            ):
-                flush_run()
-            run.append(u)
-        else:
-            files.append(u.path)
-            if len(files) >= batch_size:
-                shards.append(inputs.Shard(files=tuple(files)))
-                files = []
-    flush_run()
-    if files:
-        shards.append(inputs.Shard(files=tuple(files)))
-    return shards
 
 
 class Index:
@@ -303,11 +111,11 @@ class Index:
     def check_params(self, config: ScanConfig) -> None:
         if self.params is None:
             raise IndexMismatchError(f"{self.location}: the index is empty or incomplete")
-        _check_params(self.params, config, self.location)
+        check_params(self.params, config, self.location)
 
     # ----------------------------------------------------------------- reading
 
-    def records(self, ids: Iterable[int]) -> list[tuple[int, Document, list[Segment], str]]:
+    def records(self, ids: Iterable[int]) -> list[up.IndexedRecord]:
         wanted = sorted(set(ids))
         values = self.store.get("docs", wanted)
         out = []
@@ -380,224 +188,114 @@ class Index:
         on_progress: Progress | None = None,
         *,
         building: bool = False,
-    ) -> UpdateResult:
+    ) -> up.UpdateResult:
         """Add the new and changed articles of ``paths``, remove the indexed articles that
         are gone (from a file given, or whose file no longer exists), relearn the templates
         of the sources that changed, and commit it all in one transaction (a build, written
         to a private file, commits as it goes)."""
         timer = pipeline.Timer()
         if self.params is not None:
-            _check_params(self.params, config, self.location)
+            check_params(self.params, config, self.location)
         with timer("load"):
-            plan = self._plan(paths, config)
+            with decoding(self.location, "the catalog"):
+                catalog = {str(key): int(value) for key, value in self.store.items("catalog")}
+            plan = up.plan(paths, catalog, config.load.max_input_bytes)
         with timer("fingerprint"):
-            removed = self.records(plan.gone)
-            removed_out = _fingerprint_records(removed, config)
-            sources = {doc.source for _, doc, _, _ in removed}
-            kept: list[ShardOutput] = []
-            kept_ids: list[int] = []
-
-            def outputs() -> Iterator[ShardOutput]:
-                """The new articles (streamed), then the indexed ones of their sources."""
-                shards = _shards(plan.new_units, config.batch_size)
-                total, done = sum(len(s.files) or s.count for s in shards), 0
-                for out in map_shards(shards, config):
-                    sources.update(d.source for d in out.documents)
-                    done += len(out.documents) + out.skipped
-                    if on_progress is not None:
-                        on_progress(done, total)
-                    yield out
-                kept_ids.extend(sorted(self._members(sources) - set(plan.gone)))
-                kept.append(_fingerprint_records(self.records(kept_ids), config))
-                yield kept[0]
-
-            # Templates are learned on the sources as they will be after the update.
-            corpus = Corpus.gather(outputs(), None, 0, config.load)
-        n_new = len(corpus.documents) - len(kept_ids)
+            change = self._gather(plan, config, on_progress)
         with timer("documents"):
-            docs = document_clusters(corpus, config)
+            docs = document_clusters(change.corpus, config)
         with timer("boilerplate"):
-            boiler = boilerplate_stage(corpus, config, docs.cluster_of)
-        batch = _Batch(self.store, flush_bytes=BUILD_BATCH_BYTES if building else None)
-        new_ids = np.arange(self.next_id, self.next_id + n_new, dtype=np.int64)
-        ids_of = np.concatenate([new_ids, np.array(kept_ids, dtype=np.int64)])
+            boiler = boilerplate_stage(change.corpus, config, docs.cluster_of)
+        batch = WriteBatch(self.store, flush_bytes=BUILD_BATCH_BYTES if building else None)
+        ids_of = change.ids(self.next_id)
         with timer("write documents"):
-            self._write_documents(batch, corpus, n_new, new_ids, plan, removed)
+            up.write_documents(batch, change, ids_of)
         with timer("postings"):
-            add_keys, add_docs = _corpus_postings(corpus, n_new, config, boiler.whole)
-            rm_keys, _ = postings(removed_out.pars, removed_out.docs, config)
-        with timer("write postings"):
-            delta = self._write_postings(batch, add_keys, ids_of[add_docs], rm_keys, plan.gone)
+            add_keys, add_docs = up.corpus_postings(
+                change.corpus, change.n_new, config, boiler.whole
+            )
+            rm_keys, _ = postings(change.removed_out.pars, change.removed_out.docs, config)
+            added = up.PostingsChange(add_keys, ids_of[add_docs], rm_keys, plan.gone)
             del add_keys, add_docs
+        with timer("write postings"):
+            delta = up.write_postings(batch, added, indexed=bool(self.documents))
+            del added
         with timer("write"):
-            self._write_sources(batch, corpus, ids_of, sources, boiler.templates)
-            # Corpus-wide, last: document frequencies and counters.
-            df = self.df()
-            df += corpus.df
-            df[kept[0].df_index] -= kept[0].df_count  # counted already
-            df[removed_out.df_index] -= removed_out.df_count
-            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()).encode()
-            documents = self.documents + n_new - len(removed)
-            meta = {
-                "params": compact_json(index_params(config)),
-                "documents": str(documents).encode(),
-                "next_id": str(self.next_id + n_new).encode(),
-                "postings": str(self.postings + delta).encode(),
-                "df": zlib.compress(df.astype("<i4").tobytes(), 1),
-                "updated_at": now,
-                **({"built_at": now} if building else {}),
-            }
-            for key, value in meta.items():
-                batch.put("meta", key, value)
-            batch.flush()
-        self.params = index_params(config)
-        self.documents, self.next_id = documents, self.next_id + n_new
-        self.postings += delta
-        self._df_blob = meta["df"]
-        return UpdateResult(
-            added=n_new,
-            removed=len(removed),
+            up.write_sources(batch, change, ids_of, boiler.templates)
+            self._write_meta(batch, change, config, delta, building)
+        return up.UpdateResult(
+            added=change.n_new,
+            removed=len(change.removed),
             unchanged=plan.unchanged,
-            articles=documents,
-            warnings=plan.warnings + corpus.warnings,
-            skipped=plan.skipped + corpus.skipped,
+            articles=self.documents,
+            warnings=plan.warnings + change.corpus.warnings,
+            skipped=plan.skipped + change.corpus.skipped,
             timings=timer.timings,
         )
 
-    def _plan(self, paths: Sequence[str], config: ScanConfig) -> _Plan:
-        """What an update has to do: the inputs' articles that are new, the indexed ones
-        that are gone."""
-        files, warnings = inputs.expand_paths(paths)
-        units, unreadable = _scan_units(files, config.load.max_input_bytes)
-        with decoding(self.location, "the catalog"):
-            catalog = {str(key): int(value) for key, value in self.store.items("catalog")}
-        present = {u.key for u in units}
-        given = {os.path.normpath(f) for f in files}
-        gone: dict[str, int] = {}
-        for key, doc in catalog.items():
-            path = key.split("\0", 1)[0]
-            if key not in present and (path in given or not os.path.exists(path)):
-                gone[key] = doc
-        new_units = [u for u in units if u.key not in catalog]
-        return _Plan(
-            new_units=new_units,
-            gone=sorted(gone.values()),
-            gone_keys=sorted(gone),
-            unchanged=len(units) - len(new_units),
-            warnings=warnings + unreadable,
-            skipped=len(warnings) + len(unreadable),
-        )
+    def _gather(self, plan: up.Plan, config: ScanConfig, on_progress: Progress | None) -> up.Change:
+        """The articles of an update, fingerprinted: the new ones (streamed), then the
+        indexed ones of their sources (on which templates are learned as they will be)."""
+        removed = self.records(plan.gone)
+        removed_out = _fingerprint_records(removed, config)
+        sources = {doc.source for _, doc, _, _ in removed}
+        kept: list[ShardOutput] = []
+        kept_ids: list[int] = []
+
+        def outputs() -> Iterator[ShardOutput]:
+            shards = plan.shards(config.batch_size)
+            total, done = total_articles(shards), 0
+            for out in map_shards(shards, config):
+                sources.update(d.source for d in out.documents)
+                done += len(out.documents) + out.skipped
+                if on_progress is not None:
+                    on_progress(done, total)
+                yield out
+            kept_ids.extend(sorted(self._members(sources) - set(plan.gone)))
+            kept.append(_fingerprint_records(self.records(kept_ids), config))
+            yield kept[0]
+
+        corpus = Corpus.gather(outputs(), None, 0, config.load)
+        return up.Change(plan, corpus, kept_ids, kept[0], removed, removed_out, sources)
+
+    def _write_meta(
+        self,
+        batch: WriteBatch,
+        change: up.Change,
+        config: ScanConfig,
+        delta: int,
+        building: bool,
+    ) -> None:
+        """Corpus-wide, last: document frequencies and counters; then commit, and hold
+        what was committed."""
+        df = self.df()
+        df += change.corpus.df
+        df[change.kept.df_index] -= change.kept.df_count  # counted already
+        df[change.removed_out.df_index] -= change.removed_out.df_count
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()).encode()
+        documents = self.documents + change.n_new - len(change.removed)
+        meta = {
+            "params": compact_json(index_params(config)),
+            "documents": str(documents).encode(),
+            "next_id": str(self.next_id + change.n_new).encode(),
+            "postings": str(self.postings + delta).encode(),
+            "df": zlib.compress(df.astype("<i4").tobytes(), 1),
+            "updated_at": now,
+            **({"built_at": now} if building else {}),
+        }
+        for key, value in meta.items():
+            batch.put("meta", key, value)
+        batch.flush()
+        self.params = index_params(config)
+        self.documents, self.next_id = documents, self.next_id + change.n_new
+        self.postings += delta
+        self._df_blob = meta["df"]
 
     def _members(self, sources: Iterable[str]) -> set[int]:
         """The indexed articles of ``sources``."""
         rows = self.store.get("sources", sorted(sources))
         with decoding(self.location, "sources"):
             return {int(i) for value in rows.values() for i in json.loads(value)["docs"]}
-
-    def _write_documents(
-        self,
-        batch: _Batch,
-        corpus: Corpus,
-        n_new: int,
-        new_ids: np.ndarray,
-        plan: _Plan,
-        removed: Sequence[tuple[int, Document, list[Segment], str]],
-    ) -> None:
-        """Records and catalog entries of the new articles; removal of the gone ones."""
-        by_place = {(u.path, u.offset): u for u in plan.new_units}
-        starts = corpus.pars.start.tolist()
-        ends = corpus.pars.end.tolist()
-        titles = corpus.pars.title
-        bounds = corpus.first_par.tolist()
-        for local in range(n_new):
-            doc = corpus.documents[local]
-            unit = by_place.get((doc.path, doc.offset if doc.format == "jsonl" else 0))
-            if unit is None:  # pragma: no cover - every document comes from a unit
-                continue
-            lo, hi = bounds[local], bounds[local + 1]
-            doc_id = int(new_ids[local])
-            record = encode_doc(
-                doc,
-                starts[lo:hi],
-                ends[lo:hi],
-                np.flatnonzero(titles[lo:hi]).tolist(),
-                corpus.packed_norms[local],
-                unit.sha,
-            )
-            batch.put("docs", doc_id, record)
-            batch.put("catalog", unit.key, str(doc_id).encode())
-        for doc_id, *_ in removed:
-            batch.put("docs", doc_id, None)
-        for key in plan.gone_keys:
-            batch.put("catalog", key, None)
-
-    def _write_sources(
-        self,
-        batch: _Batch,
-        corpus: Corpus,
-        ids_of: np.ndarray,
-        sources: set[str],
-        templates: Sequence[bp.Template],
-    ) -> None:
-        """Each touched source's articles and templates (learned on ``corpus``, which holds
-        all of their articles)."""
-        names = sorted({d.source for d in corpus.documents})
-        members: dict[str, list[int]] = {name: [] for name in sources}
-        for local, doc in enumerate(corpus.documents):
-            members.setdefault(doc.source, []).append(int(ids_of[local]))
-        learned: dict[str, list[list[int]]] = {name: [] for name in names}
-        for t in templates:
-            learned[names[t.source]].append([t.key_type, t.position, t.key, t.documents])
-        for name in sorted(sources):
-            ids = sorted(members.get(name, []))
-            value = compact_json({"docs": ids, "templates": learned.get(name, [])}) if ids else None
-            batch.put("sources", name, value)
-
-    def _write_postings(
-        self,
-        batch: _Batch,
-        add_keys: np.ndarray,
-        add_docs: np.ndarray,
-        rm_keys: np.ndarray,
-        gone: list[int],
-    ) -> int:
-        """Rewrite every bucket that gains ``add_keys`` or loses the ``gone`` articles'
-        ``rm_keys`` (delete it when left empty); return how many postings that adds in all
-        (negative when more are removed). Buckets are handled a range at a time, so a
-        build sorts a sixteenth of its postings at once."""
-        part_bits = 4
-        add_part = (add_keys >> np.uint64(64 - part_bits)).astype(np.int8)
-        rm_b = bucket_of(rm_keys)
-        gone_arr = np.array(gone, dtype=np.int64)
-        delta = int(add_keys.size)
-        for part in range(1 << part_bits):
-            pick = np.flatnonzero(add_part == part)
-            # Within a key, ids stay in the order given (increasing: new articles get new ids).
-            pick = pick[np.argsort(add_keys[pick], kind="stable")]
-            keys, owners = add_keys[pick], add_docs[pick]
-            buckets = bucket_of(keys)
-            lo_b, hi_b = part << (BUCKET_BITS - part_bits), (part + 1) << (BUCKET_BITS - part_bits)
-            touched = np.union1d(buckets, rm_b[(rm_b >= lo_b) & (rm_b < hi_b)]).tolist()
-            existing = self.store.get("postings", touched) if touched and self.documents else {}
-            lo = np.searchsorted(buckets, touched, "left").tolist()
-            hi = np.searchsorted(buckets, touched, "right").tolist()
-            # One buffer of keys and one of ids, sliced per bucket: a build touches them all.
-            key_bytes = np.asarray(keys, "<u8").tobytes()
-            doc_bytes = np.asarray(owners, "<i4").tobytes()
-            for bucket, a, b in zip(touched, lo, hi, strict=True):
-                if bucket not in existing:
-                    batch.put(
-                        "postings", bucket, key_bytes[8 * a : 8 * b] + doc_bytes[4 * a : 4 * b]
-                    )
-                    continue
-                ek, ed = decode_postings(existing[bucket])
-                keep = ~np.isin(ed, gone_arr)
-                delta -= int(ed.size - keep.sum())
-                k = np.concatenate([keys[a:b], ek[keep]])
-                d = np.concatenate([owners[a:b], ed[keep]])
-                o = np.lexsort((d, k))
-                batch.put("postings", bucket, encode_postings(k[o], d[o]) if k.size else None)
-        return delta
 
     # ----------------------------------------------------------------- checking
 
@@ -645,18 +343,8 @@ class Index:
         return pipeline.build_report(corpus, analysis, facts)
 
 
-def _fingerprint_records(
-    records: Sequence[tuple[int, Document, list[Segment], str]], config: ScanConfig
-) -> ShardOutput:
+def _fingerprint_records(records: Sequence[up.IndexedRecord], config: ScanConfig) -> ShardOutput:
     return fingerprint_documents([r[1] for r in records], [r[2] for r in records], config)
-
-
-def _corpus_postings(
-    corpus: Corpus, n_docs: int, config: ScanConfig, whole: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Posting keys of the first ``n_docs`` documents of ``corpus`` (local ids)."""
-    n_par = int(corpus.first_par[n_docs])
-    return postings(corpus.pars.head(n_par), corpus.docs.head(n_docs), config, whole[:n_par])
 
 
 # --------------------------------------------------------------------------- entry points
@@ -671,7 +359,7 @@ def build(
     config: ScanConfig,
     location: str = DEFAULT_INDEX,
     on_progress: Progress | None = None,
-) -> tuple[UpdateResult, IndexStats]:
+) -> tuple[up.UpdateResult, IndexStats]:
     """A new index of ``paths`` at ``location``, replacing any index there only once it is
     complete. It holds the writer lock throughout, as an update does: an update running
     meanwhile would be lost, and one killed after its commit has left a journal that the
@@ -697,7 +385,7 @@ def update(
     config: ScanConfig,
     location: str = DEFAULT_INDEX,
     on_progress: Progress | None = None,
-) -> UpdateResult:
+) -> up.UpdateResult:
     store = open_store(location)
     try:
         with store.writer():
@@ -722,15 +410,4 @@ def check(
         index.store.close()
 
 
-__all__ = [
-    "DEFAULT_INDEX",
-    "Index",
-    "IndexMismatchError",
-    "IndexStats",
-    "UpdateResult",
-    "build",
-    "check",
-    "index_params",
-    "open_index",
-    "update",
-]
+__all__ = ["DEFAULT_INDEX", "Index", "IndexStats", "build", "check", "open_index", "update"]

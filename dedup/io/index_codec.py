@@ -3,7 +3,9 @@
 An article is one JSON value (its record and paragraphs: lines, title flag, normalized text
 compressed); a postings bucket is two raw arrays (sorted uint64 keys, int64 article ids).
 The posting keys of articles are computed here from their typed tables (:func:`postings`):
-what the index can find, the same three ways a scan finds candidates.
+what the index can find, the same three ways a scan finds candidates. So are the
+parameters they depend on (:func:`index_params`), which an index stores and a check of it
+must share.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import json
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from dedup.config import ScanConfig
+from dedup.config import NORMALIZATION_VERSION, SETTINGS, ScanConfig, setting_value
+from dedup.errors import DedupError
 from dedup.io.store import IndexError_
 from dedup.records import Document, Segment
 from dedup.stages import fingerprint
@@ -54,18 +58,21 @@ _DOC_FIELDS = (
 )  # fmt: skip
 
 
-def encode_doc(
-    doc: Document,
-    starts: list[int],
-    ends: list[int],
-    titles: list[int],
-    packed_norms: bytes,
-    sha: str,
-) -> bytes:
+@dataclass(frozen=True, slots=True)
+class ParagraphLines:
+    """Where an article's paragraphs are: the first and last line of each (``starts``,
+    ``ends``), and which of them are titles (their positions)."""
+
+    starts: list[int]
+    ends: list[int]
+    titles: list[int]
+
+
+def encode_doc(doc: Document, lines: ParagraphLines, packed_norms: bytes, sha: str) -> bytes:
     """An article's record: a JSON header (metadata, paragraph lines, which paragraph is the
     title), then its normalized paragraphs, one a line, zlib-compressed."""
     head = {name: getattr(doc, name) for name in _DOC_FIELDS}
-    head.update(sha256=sha, starts=starts, ends=ends, titles=titles)
+    head.update(sha256=sha, starts=lines.starts, ends=lines.ends, titles=lines.titles)
     header = _COMPACT.encode(head).encode("utf-8")
     return len(header).to_bytes(4, "little") + header + packed_norms
 
@@ -168,4 +175,51 @@ def bucket_of(keys: np.ndarray) -> np.ndarray:
     return (keys >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
 
 
-# --------------------------------------------------------------------------- the index
+# --------------------------------------------------------------------------- parameters
+
+SCHEMA_VERSION = 2
+
+
+class IndexMismatchError(DedupError):
+    """The index was built with parameters other than the ones asked for."""
+
+
+#: Settings an index stores as what they make: the LSH bands of a threshold.
+_AS_BANDS = {"doc_threshold": "doc_bands", "paragraph_threshold": "paragraph_bands"}
+
+
+def index_params(config: ScanConfig) -> dict[str, Any]:
+    """What the stored fingerprints and templates depend on (the settings marked ``index``,
+    :data:`dedup.config.SETTINGS`): a check with any other value would silently miss
+    matches, so it is refused."""
+    params: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "normalization_version": NORMALIZATION_VERSION,
+        "paragraph_posting_bands": PARAGRAPH_POSTING_BANDS,
+    }
+    for setting in SETTINGS:
+        if not setting.index:
+            continue
+        value = setting_value(config, setting)
+        if setting.name in _AS_BANDS:
+            bands = fingerprint.lsh_params(value, config.minhash.num_perm)
+            params[_AS_BANDS[setting.name]] = list(bands)
+        else:
+            params[setting.name] = list(value) if isinstance(value, tuple) else value
+    return params
+
+
+def check_params(stored: dict[str, Any], config: ScanConfig, location: str) -> None:
+    """Refuse ``config`` unless it makes the parameters ``stored`` (of the index at
+    ``location``)."""
+    wanted = index_params(config)
+    diff = [
+        f"{k}={wanted.get(k)!r} (index: {stored.get(k)!r})"
+        for k in sorted(set(stored) | set(wanted))
+        if stored.get(k) != wanted.get(k)
+    ]
+    if diff:
+        raise IndexMismatchError(
+            f"{location}: built with other parameters: {'; '.join(diff)}; "
+            "use the index's parameters or rebuild it (dedup index build)"
+        )

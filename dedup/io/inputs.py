@@ -3,8 +3,9 @@
 Inputs are files, directories (searched recursively for ``.txt``, ``.md``, ``.markdown`` and
 ``.jsonl``), glob patterns, and ``-`` for one article on standard input. Work is cut into
 *shards* (a list of files, or a range of lines of one JSON Lines file) so that workers can read
-and fingerprint them independently (:func:`plan_shards`). Only regular files are read, each
-whole and at most ``max_input_bytes`` (a JSON Lines record too).
+and fingerprint them independently: :func:`shards_of` is the one planner, of the scan
+(:func:`plan_shards`) and of the index, over :class:`Unit` (one article each). Only regular
+files are read, each whole and at most ``max_input_bytes`` (a JSON Lines record too).
 
 Bytes become text in one place, :func:`decode`: UTF-8 (with or without BOM); a file that is
 mostly UTF-8 with a few stray bytes stays UTF-8, the stray bytes kept as lone surrogates
@@ -284,6 +285,72 @@ def decode(data: bytes, path: str) -> Decoded:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One article of the inputs, before it is read: a whole file (``line`` 0), or the
+    record at file line ``line`` of a JSON Lines file, from byte ``offset``."""
+
+    path: str
+    offset: int = 0
+    line: int = 0
+
+
+def line_units(
+    handle: IO[bytes], path: str, limit: int
+) -> Iterator[tuple[Unit, int, bytes | None]]:
+    """Each line of a JSON Lines file, from its start: its unit, its length and its bytes
+    (None for a line longer than ``limit``, see :func:`iter_lines`)."""
+    offset = 0
+    for line, (size, raw) in enumerate(iter_lines(handle, limit), start=1):
+        yield Unit(path, offset, line), size, raw
+        offset += size
+
+
+def shards_of(
+    items: Iterable[Unit | Shard], batch_size: int, *, defer_runs: bool = False
+) -> Iterator[Shard]:
+    """The one planner: units cut into shards of at most ``batch_size`` articles, whole
+    files in batches and runs of consecutive records of one JSON Lines file, in the order
+    of the units; a shard given (standard input, a file that will warn) passes as it is.
+
+    A run ends at the first item that does not continue it; with ``defer_runs``, at the
+    first record that does not (or at the end), so that a batch of whole files completed
+    meanwhile comes first: the order an index has always read its new articles in.
+    """
+    files: list[str] = []
+    run: list[Unit] = []
+    for item in items:
+        if isinstance(item, Unit) and item.line:
+            if run and (
+                item.path != run[-1].path or item.line != run[-1].line + 1 or len(run) >= batch_size
+            ):
+                yield _run_shard(run)
+                run = []
+            run.append(item)
+            continue
+        if run and not defer_runs:
+            yield _run_shard(run)
+            run = []
+        if isinstance(item, Shard):
+            yield item
+            continue
+        files.append(item.path)
+        if len(files) >= batch_size:
+            yield Shard(files=tuple(files))
+            files = []
+    if run:
+        yield _run_shard(run)
+    if files:
+        yield Shard(files=tuple(files))
+
+
+def _run_shard(run: list[Unit]) -> Shard:
+    first, last = run[0], run[-1]
+    return Shard(
+        path=first.path, offset=first.offset, line=first.line, count=last.line - first.line + 1
+    )
+
+
 def plan_shards(
     files: Iterable[str],
     config: LoadConfig,
@@ -291,39 +358,26 @@ def plan_shards(
     stdin: bytes | None = None,
     stdin_name: str = STDIN,
 ) -> Iterator[Shard]:
-    """Cut the input files into shards of about ``batch_size`` articles each."""
-    pending: list[str] = []
+    """The scan's shards of the input files, about ``batch_size`` articles each: every
+    line of a JSON Lines file is a unit (the reader skips blank lines and warns of long
+    ones); no other file is read here."""
+    return shards_of(_scan_units(files, config.max_input_bytes, stdin, stdin_name), batch_size)
+
+
+def _scan_units(
+    files: Iterable[str], limit: int, stdin: bytes | None, stdin_name: str
+) -> Iterator[Unit | Shard]:
+    """The units of a scan; an unreadable JSON Lines file is one shard that will warn."""
     for path in files:
         if path == STDIN:
             yield Shard(stdin=stdin or b"", stdin_name=stdin_name)
         elif path.lower().endswith(JSONL_SUFFIXES):
-            yield from _jsonl_shards(path, batch_size, config.max_input_bytes)
+            try:
+                handle = open_input(path)
+            except InputError:
+                yield Shard(path=path, count=-1)
+                continue
+            with handle:
+                yield from (unit for unit, _, _ in line_units(handle, path, limit))
         else:
-            pending.append(path)
-            if len(pending) >= batch_size:
-                yield Shard(files=tuple(pending))
-                pending = []
-    if pending:
-        yield Shard(files=tuple(pending))
-
-
-def _jsonl_shards(path: str, batch_size: int, limit: int) -> Iterator[Shard]:
-    """Shards of ``batch_size`` lines; an unreadable file becomes one shard that will warn."""
-    try:
-        handle = open_input(path)
-    except InputError:
-        yield Shard(path=path, count=-1)
-        return
-    with handle:
-        offset = 0
-        start_offset, start_line, count = 0, 1, 0
-        for line_no, (size, _) in enumerate(iter_lines(handle, limit), start=1):
-            if count == 0:
-                start_offset, start_line = offset, line_no
-            count += 1
-            offset += size
-            if count >= batch_size:
-                yield Shard(path=path, offset=start_offset, line=start_line, count=count)
-                count = 0
-        if count:
-            yield Shard(path=path, offset=start_offset, line=start_line, count=count)
+            yield Unit(path)

@@ -72,6 +72,28 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+class WriteBatch:
+    """Writes gathered for one commit, or for several when ``flush_bytes`` is set (a build,
+    whose file nobody sees until it is complete): it commits every ``flush_bytes`` bytes of
+    values, to bound its memory."""
+
+    def __init__(self, store: Store, flush_bytes: int | None) -> None:
+        self.store, self.flush_bytes = store, flush_bytes
+        self.changes: dict[str, dict[Key, bytes | None]] = {}
+        self.size = 0
+
+    def put(self, table: str, key: Key, value: bytes | None) -> None:
+        self.changes.setdefault(table, {})[key] = value
+        self.size += len(value) if value is not None else 16
+        if self.flush_bytes is not None and self.size >= self.flush_bytes:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.changes:
+            self.store.commit(self.changes)
+        self.changes, self.size = {}, 0
+
+
 def is_redis(location: str) -> bool:
     return location.startswith(("redis://", "rediss://", "unix://"))
 
