@@ -52,8 +52,9 @@ def jaccard(a: set[str], b: set[str]) -> float:
     >>> jaccard({"x", "y"}, {"y"}), jaccard(set(), set())
     (0.5, 0.0)
     """
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
+    shared = len(a & b)
+    union = len(a) + len(b) - shared
+    return shared / union if union else 0.0
 
 
 #: Jaccard thresholds of :func:`phrase_share`.
