@@ -237,6 +237,7 @@ ORG_HEADS = _split(
 MONTHS = _split(
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
 )
+WEEKDAYS = _split("lundi mardi mercredi jeudi vendredi samedi dimanche")
 #: Site furniture; ``{outlet}`` is filled per outlet, the other fields per article.
 FURNITURE_TAIL = (
     "Laisser un commentaire",
@@ -1483,7 +1484,6 @@ def _stories(
 
 # ----------------------------------------------------------------------------- templates
 
-WEEKDAYS = _split("lundi mardi mercredi jeudi vendredi samedi dimanche")
 QUARTERS = ("quatrième", "premier", "deuxième", "troisième")  # reported in quarter q + 1
 TEAM_HEADS = _split("FC AS Stade Olympique US Racing SC Sporting")
 ROLES = (
