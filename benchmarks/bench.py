@@ -4,8 +4,9 @@ Run by ``make bench``::
 
     python benchmarks/bench.py --sizes 10000,100000 --out benchmarks/RESULTS-bench.md
 
-For each size it generates a seeded synthetic corpus (``benchmarks/generate.py``, cached in the
-work directory), runs ``python -m dedup scan CORPUS --format json --quiet > findings.json`` and
+For each size (and each ``--variants`` variant of the generator, default ``standard``) it
+generates a seeded synthetic corpus (``benchmarks/generate.py``, cached in the work
+directory), runs ``python -m dedup scan CORPUS --format json --quiet > findings.json`` and
 ``python benchmarks/baseline.py CORPUS`` as subprocesses, measuring wall time, CPU time and
 peak memory (the sum of the resident set sizes of the process tree, sampled every 50 ms with
 psutil: dedup runs a process pool), and scores both against the planted truth. It writes a
@@ -190,9 +191,18 @@ def _generator_key() -> str:
     return hashlib.sha1((HERE / "generate.py").read_bytes()).hexdigest()[:8]
 
 
-def ensure_corpus(python: str, n: int, seed: int, work: Path) -> tuple[Path, str, float | None]:
-    """The cached corpus directory for (n, seed, generator), generated if missing."""
-    out = work / f"corpus-{n}-seed{seed}-gen{_generator_key()}"
+def _variant_prefix(variant: str) -> str:
+    """What names the corpora and runs of a generator variant apart (nothing for the
+    standard one, whose names are those from before there were variants)."""
+    return "" if variant == "standard" else f"{variant}-"
+
+
+def ensure_corpus(
+    python: str, n: int, seed: int, work: Path, variant: str = "standard"
+) -> tuple[Path, str, float | None]:
+    """The cached corpus directory for (variant, n, seed, generator), generated if missing."""
+    name = f"corpus-{_variant_prefix(variant)}{n}-seed{seed}-gen"
+    out = work / f"{name}{_generator_key()}"
     cmd = [
         python,
         str(HERE / "generate.py"),
@@ -200,6 +210,7 @@ def ensure_corpus(python: str, n: int, seed: int, work: Path) -> tuple[Path, str
         str(n),
         "--seed",
         str(seed),
+        *(["--variant", variant] if variant != "standard" else []),
         "--out",
         str(out),
     ]
@@ -207,7 +218,7 @@ def ensure_corpus(python: str, n: int, seed: int, work: Path) -> tuple[Path, str
     if stamp.exists():
         _log(f"corpus {n}: cached in {out}")
         return out, shlex.join(cmd), None
-    for stale in work.glob(f"corpus-{n}-seed{seed}-gen*"):  # made by another generate.py
+    for stale in work.glob(f"{name}*"):  # made by another generate.py
         if stale != out and (stale / ".complete").exists():
             _log(f"corpus {n}: removing {stale} (older generator)")
             shutil.rmtree(stale)
@@ -617,6 +628,31 @@ def _document_stage_markdown(
     return [line + "."]
 
 
+def _heading(size: dict[str, Any]) -> str:
+    """The heading of one corpus: its size, its variant if not the standard one, and how
+    often its unrelated articles share stock phrases (``phrases.json``), if known."""
+    variant = size.get("variant") or "standard"
+    kind = "articles" if variant == "standard" else f"articles, {variant} variant"
+    out = f"{size['articles']:,} {kind} ({size['corpus_mb']:.1f} MB of JSON Lines"
+    p = size.get("phrases")
+    if p:
+
+        def share(key: str) -> str:
+            return f"{100 * p[key]:.2f} %"
+
+        out += (
+            "; random pairs above word 3-gram Jaccard 0.02 and 0.05: "
+            f"{share('jaccard_above_0.02')}, {share('jaccard_above_0.05')}"
+        )
+        if "body_jaccard_above_0.02" in p:
+            out += (
+                f" (without the furniture {share('body_jaccard_above_0.02')}, "
+                f"{share('body_jaccard_above_0.05')})"
+            )
+        out += f"; {p['mean_words']:.0f} words an article"
+    return out + ")"
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     """The report as Markdown."""
     m = results["machine"]
@@ -646,8 +682,7 @@ def render_markdown(results: dict[str, Any]) -> str:
     ]
     for size in results["sizes"]:
         d, b = size["dedup"], size.get("baseline")
-        n = size["articles"]
-        out += [f"## {n:,} articles ({size['corpus_mb']:.1f} MB of JSON Lines)", ""]
+        out += [f"## {_heading(size)}", ""]
         if d.get("error"):
             out += ["**dedup failed:**", "", "```", d["error"].rstrip(), "```", ""]
         if b and b.get("error"):
@@ -903,16 +938,26 @@ def held_out_check(
     }
 
 
-def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+def read_phrases(corpus_dir: Path) -> dict[str, Any] | None:
+    """The phrase share the generator wrote beside the corpus (``phrases.json``), if any."""
+    path = corpus_dir / "phrases.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def bench_size(
+    n: int, args: argparse.Namespace, work: Path, variant: str = "standard"
+) -> dict[str, Any]:
     """Generate (or reuse) the corpus of ``n`` articles, run both tools, score them."""
-    corpus_dir, gen_cmd, gen_s = ensure_corpus(args.python, n, args.seed, work)
+    corpus_dir, gen_cmd, gen_s = ensure_corpus(args.python, n, args.seed, work, variant)
     corpus_path = corpus_dir / "corpus.jsonl"
-    run_dir = work / f"run-{n}-seed{args.seed}"
+    run_dir = work / f"run-{_variant_prefix(variant)}{n}-seed{args.seed}"
     run_dir.mkdir(parents=True, exist_ok=True)
     _log(f"corpus {n}: loading truth")
     corpus = load_corpus(corpus_dir)
     result: dict[str, Any] = {
         "articles": n,
+        "variant": variant,
+        "phrases": read_phrases(corpus_dir),
         "corpus": str(corpus_dir),
         "corpus_bytes": corpus.bytes,
         "corpus_mb": corpus.bytes / 1e6,
@@ -1095,6 +1140,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default: 1)")
     parser.add_argument(
+        "--variants",
+        default="standard",
+        help="comma-separated generator variants, each size run with each (default: standard; "
+        "also: phrase-heavy)",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=HERE / "RESULTS-bench.md",
@@ -1167,12 +1218,17 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
         parser.error(f"--sizes: not a list of integers: {args.sizes!r}")
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    known = ("standard", "phrase-heavy")  # generate.VARIANTS (not imported: a subprocess runs it)
+    if not variants or any(v not in known for v in variants):
+        parser.error(f"--variants: not a list of {', '.join(known)}: {args.variants!r}")
     work = args.work_dir
     work.mkdir(parents=True, exist_ok=True)
 
     results: dict[str, Any] = {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "seed": args.seed,
+        "variants": variants,
         "baseline_threshold": args.threshold,
         "dedup_args": args.dedup_args,
         "baseline_args": args.baseline_args,
@@ -1180,8 +1236,8 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": [],
     }
     failed = False
-    for n in sizes:
-        size = bench_size(n, args, work)
+    for variant, n in ((v, n) for v in variants for n in sizes):
+        size = bench_size(n, args, work, variant)
         results["sizes"].append(size)
         results["dedup_version"] = results.get("dedup_version") or size.get("dedup_version")
         failed = failed or bool(size["dedup"].get("error"))

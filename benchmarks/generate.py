@@ -5,8 +5,11 @@ Usage::
     python benchmarks/generate.py --articles 10000 --seed 1 --out benchmarks/work/c10k
 
 writes ``corpus.jsonl`` (one article a line: ``id``, ``title``, ``text``, ``source``, ``url``,
-``date``; ``text`` has one paragraph a line) and ``truth.json`` (what was planted). Only the
-standard library and numpy are used, and no data is downloaded.
+``date``; ``text`` has one paragraph a line), ``truth.json`` (what was planted) and
+``phrases.json`` (how often unrelated articles share stock phrases, see below). Only the
+standard library and numpy are used, and no data is downloaded. ``--variant phrase-heavy``
+makes short wire copy full of stock phrases instead (below); ``python benchmarks/generate.py
+--measure PATH [--pairs N]`` prints the phrase share of any JSON Lines corpus.
 
 The text is made of pronounceable pseudo-words (French-looking, with é è à ç ê) drawn from a
 Zipfian vocabulary whose head is real French function words, mixed with topic words, named
@@ -75,6 +78,61 @@ What is planted (all deterministic for a given ``--seed`` and ``--articles``):
   of most of its articles. ``boilerplate`` lists them per outlet; a ``{field}`` in a line is
   filled per article (``{topic}``, ``{date}``, ``{time}``, ``{year}``, ``{minutes}``,
   ``{headline}``); the outlet's name is filled in already.
+
+**Phrase share.** ``phrases.json`` gives, for the generated corpus, the share of random
+article pairs (20,000 pairs of distinct articles among at most 3,000, seeded:
+:func:`common.phrase_share`) whose word 3-gram Jaccard (lowercased ``\\w+`` tokens) is above
+0.02 and above 0.05, of the texts and (``body_``) of the texts without the outlet's furniture
+lines, and the mean words a text. The standard variant, whose unrelated stories share names
+and common words but no sentence, has about 0.006 and 0.0003 (0.0002 and 0.0001 for the
+bodies) at 465 words a text; BBC news stories (2,225, 379 words) have 0.0003 and 0.0001.
+
+**The phrase-heavy variant** (``--variant phrase-heavy``; ``VARIANTS``) imitates agency wire
+copy, short and formulaic, where unrelated stories share many 3-grams: the same corpus (same
+planted cases, drawn the same way) with shorter bodies (log-normal, median 88 words, 40-700;
+related stories at least 130; template commentary 50-120) and the stock phrases of six
+agencies (``AGENCIES``; 45 % of the articles English, Reuters, AP or Bloomberg, the others
+French, AFP, Reuters or Belga), each with its own stream of random numbers (:class:`Wire`):
+
+- a dateline (``PARIS, March 3 (Reuters) - ``, ``Bruxelles (AFP) - ``) opening the lead, on
+  about 9 articles in 10, the city one of a few capitals (most often Paris) or any place;
+- attribution clauses ending 60 % of the paragraphs (``CLAUSES``: ``, X said in a
+  statement.``, ``, according to people familiar with the matter.``, ``, a-t-on appris de
+  source proche du dossier.``, ``, a indiqué à l'AFP X.``, ...);
+- stock sentences (``SENTENCES``, each with its rate per article, four times higher in its
+  section: ``X did not immediately respond to a request for comment.`` 40 %, ``L'AFP n'a pas
+  pu vérifier ces informations de source indépendante.``, market and weather boilerplate with
+  their figures, ...), appended to a paragraph or on a line of their own;
+- a sign-off (``(Reporting by X; Editing by Y)``, ``Associated Press writer X in CITY
+  contributed to this report.``, AFP's ``abc/de/fgh``, ``(Reportage X, édité par Y)``), the
+  names drawn from each agency's desk, a few of whom sign often.
+
+Slots (``{org}``, ``{person}``, ``{weekday}``, figures) are filled and alternatives
+(``[a|b]``) drawn per use, so that the phrases are near-identical rather than identical. An
+original gets its phrases before it is copied: exact copies, briefs, noisy reprints and
+corrections carry them as they carry the rest of the text, and a rewrite gets them again but
+for the sign-off (the rewrite Jaccard mean, 0.31-0.35 for seeds 1-6, is a little higher than
+the standard variant's 0.29-0.30). Template instances get a French dateline and sign-off
+only (their wording is the format's), related stories their own phrases, no clause changing
+a sentence another article of the group has. The truth is that of the standard variant, with
+``variant``, ``counts.stock_phrases`` and ``phrase_share`` (as in ``phrases.json``) added;
+the standard variant's truth has none of them, and its output is byte for byte what it was
+before there were variants.
+
+*The aim is an assumption*, as the agency feed issue 13 was measured on (19,775 stories, 132
+words on average) is not available here: for the bodies, 5-15 % of random pairs above 0.02
+and 0.5-3 % above 0.05. In 130 words (some 260 distinct 3-grams in a pair), 0.02 takes about
+5 shared 3-grams and 0.05 about 13: a pair of wire stories with the same attribution or
+no-comment formula and one editor in common gets past the first, two shared formulas past
+the second; so a minority of pairs should pass 0.02, and a few in a hundred 0.05, an order of
+magnitude above the BBC's edited prose and the standard variant (below 1 % and 0.1 %). The
+aim is for the bodies since an agency feed has no site furniture. The furniture lines, as
+long as a sentence and shared by outlets, add to the texts' share, for some seeds more than
+the phrases do, as they weigh more in short texts; the bodies' share hardly changes with the
+seed. At 2,000 articles and seeds 1-6 the bodies measure 0.073-0.083 and 0.0061-0.0080, the
+texts 0.11-0.14 and 0.011-0.022, at 149-157 words a text (136-140 a body). Unrelated pairs
+stay far from copies: in 700,000 pairs of seed 1 their 3-gram Jaccard is at most 0.17 (0.13
+for the bodies; rewrites: median 0.29, 5 % quantile 0.18).
 """
 
 from __future__ import annotations
@@ -146,6 +204,8 @@ REWRITE_DROP_RATE = (0.0, 0.15)
 REWRITE_LEAD_REWORD = 0.8
 #: At most this many rewrite/original pairs are measured for ``rewrite_jaccard_mean``.
 JACCARD_SAMPLE = 2000
+#: Random article pairs measured for the phrase share (:func:`phrase_summary`).
+PHRASE_PAIRS = 20_000
 #: Stories generated per vectorized batch.
 CHUNK = 4096
 #: Resolution of the inverse-CDF lookup used to draw vocabulary words.
@@ -177,6 +237,7 @@ ORG_HEADS = _split(
 MONTHS = _split(
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
 )
+WEEKDAYS = _split("lundi mardi mercredi jeudi vendredi samedi dimanche")
 #: Site furniture; ``{outlet}`` is filled per outlet, the other fields per article.
 FURNITURE_TAIL = (
     "Laisser un commentaire",
@@ -850,6 +911,451 @@ def _ordinal(n: int) -> str:
     return "1er" if n == 1 else f"{n}e"
 
 
+# ----------------------------------------------------------------------------- variants
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What a corpus variant (``--variant``) changes."""
+
+    name: str
+    #: Ordinary bodies: words drawn log-normal (median, sigma), clipped to [min, max].
+    words: tuple[float, float, int, int]
+    related_min_words: int
+    commentary_words: tuple[int, int]  # template commentary: [lo, hi) words
+    wire: bool  # stock phrases of agency copy (:class:`Wire`)
+
+
+STANDARD = Variant("standard", (400, 0.55, 80, 2500), RELATED_MIN_WORDS, (150, 400), False)
+PHRASE_HEAVY = Variant("phrase-heavy", (88, 0.45, 40, 700), 130, (50, 120), True)
+VARIANTS = {v.name: v for v in (STANDARD, PHRASE_HEAVY)}
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A news agency whose copy the phrase-heavy variant imitates (``french``: its stock
+    phrases are French)."""
+
+    name: str
+    french: bool
+    weight: float
+    datelines: tuple[str, ...]
+    dateline_rate: float
+    sign_offs: tuple[str, ...]
+    sign_off_rate: float
+    to: str = ""  # "à {to}", "par {to}" in French attributions
+
+
+#: Stock phrases are templates: ``{slot}`` is filled per use (see :meth:`Wire._slot`),
+#: ``[a|b|c]`` is one of the alternatives, drawn per use.
+AGENCIES = (
+    Agency(
+        "Reuters",
+        False,
+        0.30,
+        ("{CITY}, {month} {d} (Reuters) - ",),
+        0.92,
+        (
+            "(Reporting by {reporter}[ in {City}|]; [Additional reporting by {reporter}; |]"
+            "[Writing by {writer}; |]Editing by {editor}[ and {editor}|])",
+        ),
+        0.85,
+    ),
+    Agency(
+        "AP",
+        False,
+        0.08,
+        ("{CITY} (AP) — ",),
+        0.9,
+        ("Associated Press writer {reporter} in {City} contributed to this report.",),
+        0.35,
+    ),
+    Agency(
+        "Bloomberg",
+        False,
+        0.07,
+        ("(Bloomberg) -- ",),
+        0.8,
+        ("--With assistance from {reporter}[ and {reporter}|].",),
+        0.5,
+    ),
+    Agency(
+        "AFP",
+        True,
+        0.35,
+        ("{City} (AFP) - ", "{CITY}, {d} {mois} {year} (AFP) - "),
+        0.9,
+        ("{desk}/{desk}/{desk}", "{desk}-{desk}/{desk}"),
+        0.8,
+        "l'AFP",
+    ),
+    Agency(
+        "Reuters (French)",
+        True,
+        0.15,
+        ("{CITY}, {d} {mois} (Reuters) - ",),
+        0.9,
+        (
+            "(Reportage {reporter}[, avec {reporter}|], [version française {writer}, |]"
+            "édité par {editor})",
+        ),
+        0.8,
+        "Reuters",
+    ),
+    Agency(
+        "Belga",
+        True,
+        0.05,
+        ("{CITY}, {d} {mois} (Belga) - ",),
+        0.85,
+        ("({desk})",),
+        0.5,
+        "Belga",
+    ),
+)
+#: Attribution clauses (weight, template): each replaces the final mark of a paragraph.
+CLAUSES = {
+    False: (
+        (4, ", {org} said in a statement."),
+        (3, ", {person} told reporters [on {weekday}|in {City}|after the meeting]."),
+        (4, ", {person} said [on {weekday}|in an interview|in a statement]."),
+        (2, ", according to [people|two people|three sources|a person] familiar with the matter."),
+        (2, ", [a spokesperson|a spokesman|a spokeswoman] for {org} said[ on {weekday}|]."),
+        (1, ", {org} said in a [filing|regulatory filing|statement on its website]."),
+        (2, ", [he|she] [added|said]."),
+        (1, ", according to [data|figures] [released|published] on {weekday} by {org}."),
+        (
+            1,
+            ", the [sources|people] said, declining to be identified because the matter is "
+            "[private|confidential].",
+        ),
+    ),
+    True: (
+        (
+            3,
+            ", a-t-on appris [de source proche du dossier|de source policière|de source "
+            "judiciaire|de sources concordantes|auprès de {org}].",
+        ),
+        (3, ", selon un communiqué [de {org}|publié {jour}|diffusé {jour} soir]."),
+        (3, ", a indiqué à {to} {person}[, porte-parole de {org}|]."),
+        (2, ", a [déclaré|indiqué|précisé] {person} lors d'une conférence de presse[ à {City}|]."),
+        (
+            2,
+            ", selon [des sources proches du dossier|une source proche de l'enquête|plusieurs "
+            "sources concordantes].",
+        ),
+        (2, ", a [annoncé|indiqué|précisé] {org} dans un communiqué[ publié {jour}|]."),
+        (2, ", a-t-[il|elle] [ajouté|précisé|souligné]."),
+        (1, ", selon [les chiffres publiés|les données publiées] {jour} par {org}."),
+    ),
+}
+#: Stock sentences (rate per article, template, section where the rate is
+#: WIRE_SECTION_BOOST times higher): appended to a paragraph or put on a line of their own.
+SENTENCES = {
+    False: (
+        (
+            0.4,
+            "{org} did not immediately respond to [a request|requests] for comment"
+            "[ on {weekday}|].",
+            "",
+        ),
+        (
+            0.1,
+            "Representatives for {org} did not immediately respond to a request for comment "
+            "outside regular business hours.",
+            "",
+        ),
+        (0.12, "{agency} could not immediately verify the [report|information|figures].", ""),
+        (
+            0.1,
+            "The [sources|officials] spoke on condition of anonymity because they were not "
+            "authorised to speak to the media.",
+            "",
+        ),
+        (0.08, "It was not immediately clear [whether|when|how] {org} would respond.", ""),
+        (
+            0.1,
+            "Shares in {company} [rose|fell] {pct}% to {price} euros by {gmt} GMT"
+            "[, while the broader market was flat|].",
+            "économie",
+        ),
+        (
+            0.08,
+            "Brent crude futures [rose|fell] {cents} cents, or {pct}%, to ${price} a barrel by "
+            "{gmt} GMT.",
+            "économie",
+        ),
+        (0.08, "($1 = {fx} euros)", "économie"),
+        (
+            0.06,
+            "Temperatures are expected to reach {celsius} degrees Celsius on {weekday}, the "
+            "national weather service said.",
+            "météo",
+        ),
+    ),
+    True: (
+        (
+            0.4,
+            "Contacté par {to}, {org} n'a pas [souhaité faire de commentaire|donné suite|"
+            "répondu dans l'immédiat].",
+            "",
+        ),
+        (0.12, "Sollicité par {to}, {person} n'était pas joignable dans l'immédiat.", ""),
+        (
+            0.1,
+            "{To} n'a pas pu vérifier ces informations de source indépendante.",
+            "",
+        ),
+        (
+            0.08,
+            "Une enquête a été ouverte et confiée à [la police judiciaire|la gendarmerie|"
+            "la brigade criminelle] de {City}.",
+            "faits-divers",
+        ),
+        (
+            0.1,
+            "À la Bourse de Paris, le CAC 40 [gagnait|perdait] {pct} % à {level} points vers "
+            "{hh}h{mm}.",
+            "économie",
+        ),
+        (
+            0.08,
+            "Le baril de Brent de la mer du Nord pour livraison en {mois_suivant} "
+            "[valait|cédait] {price} dollars sur l'Intercontinental Exchange de Londres.",
+            "économie",
+        ),
+        (
+            0.06,
+            "Météo-France a placé {n} départements en vigilance orange [aux orages|"
+            "à la canicule|pluie-inondation|aux vents violents].",
+            "météo",
+        ),
+    ),
+}
+#: Share of the paragraphs that end with an attribution clause.
+WIRE_CLAUSE_RATE = 0.6
+WIRE_SECTION_BOOST = 4.0
+#: Stock sentences put on a line of their own (the others end a paragraph).
+WIRE_OWN_LINE = 0.4
+#: Dateline cities (English, French), most frequent first; the rest are places of the lexicon.
+WIRE_CITIES = (
+    ("Paris", "Paris"),
+    ("London", "Londres"),
+    ("Brussels", "Bruxelles"),
+    ("Washington", "Washington"),
+    ("Berlin", "Berlin"),
+    ("Geneva", "Genève"),
+    ("New York", "New York"),
+    ("Frankfurt", "Francfort"),
+    ("Moscow", "Moscou"),
+    ("Beijing", "Pékin"),
+    ("Rome", "Rome"),
+    ("Madrid", "Madrid"),
+    ("Tokyo", "Tokyo"),
+    ("Lyon", "Lyon"),
+    ("Marseille", "Marseille"),
+    ("Montreal", "Montréal"),
+    ("Dakar", "Dakar"),
+    ("Abidjan", "Abidjan"),
+)
+WIRE_LEXICON_CITIES = 0.3  # datelines naming a place of the lexicon
+MONTHS_EN = _split(
+    "January February March April May June July August September October November December"
+)
+WEEKDAYS_EN = _split("Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
+_SENTENCE_END = re.compile(r"(?<=[.!?]) ")
+_ALTERNATIVES = re.compile(r"\[([^\[\]]*)\]")
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+@dataclass
+class Stock:
+    """The stock phrases planned for one article, applied to its text by :meth:`apply` (and
+    again to a rewrite of it, which has as many paragraphs, but for the sign-off)."""
+
+    dateline: str
+    clauses: list[tuple[int, str]]  # (paragraph, clause replacing its final mark)
+    sentences: list[tuple[int, str, bool]]  # (paragraph, sentence, on a line of its own)
+    sign_off: str
+
+    def apply(self, text: str, sign_off: bool = True) -> str:
+        """``text`` (one paragraph a line) with the stock phrases.
+
+        >>> Stock("PARIS (AFP) - ", [(1, ", a-t-il ajouté.")], [(0, "Vu.", False),
+        ...     (0, "Lu.", True)], "abc/de").apply("Un.\\nDeux.")
+        'PARIS (AFP) - Un. Vu.\\nLu.\\nDeux, a-t-il ajouté.\\nabc/de'
+        """
+        pars = text.split("\n")
+        for k, clause in self.clauses:
+            p = pars[k]
+            pars[k] = p.rstrip(".?! ") + clause
+        lines: list[list[str]] = [[p] for p in pars]
+        for k, sentence, own in self.sentences:
+            if own:
+                lines[k].append(sentence)
+            else:
+                lines[k][0] += " " + sentence
+        if self.dateline:
+            lines[0][0] = self.dateline + lines[0][0]
+        out = [line for group in lines for line in group]
+        if sign_off and self.sign_off:
+            out.append(self.sign_off)
+        return "\n".join(out)
+
+
+class Wire:
+    """Plans the stock phrases of agency copy for the phrase-heavy variant: a dateline, an
+    attribution clause ending some paragraphs, stock sentences (no comment, could not verify,
+    market and weather boilerplate) and a sign-off, English or French after the agency, with
+    their slots filled per use so that they are near-identical rather than identical.
+
+    It draws from its own generator (seeded from the corpus seed), so the rest of the corpus
+    is drawn as in the standard variant, but for the article lengths.
+    """
+
+    def __init__(self, lex: Lexicon, seed: int) -> None:
+        self.lex = lex
+        py = self.py = random.Random(f"wire-{seed}")
+        self.agency_w = [a.weight for a in AGENCIES]
+        self.french = [k for k, a in enumerate(AGENCIES) if a.french]
+        # Each agency's desk: reporters, writers and editors, a few of them signing often.
+        self.desks = []
+        for _ in AGENCIES:
+            people = [f"{py.choice(lex.first_names)} {py.choice(lex.surnames)}" for _ in range(190)]
+            initials = [
+                "".join(py.choice("abcdefghijlmnoprstv") for _ in range(py.randint(2, 3)))
+                for _ in range(40)
+            ]
+            self.desks.append(
+                {
+                    "reporter": people[:120],
+                    "writer": people[120:160],
+                    "editor": people[160:],
+                    "desk": initials,
+                }
+            )
+        self.desk_w = {
+            role: _zipf(len(names), 1.0, 2.0).tolist() for role, names in self.desks[0].items()
+        }
+        heads = (
+            "Ministère de l'Intérieur de",
+            "Ministère des Finances de",
+            "Préfecture de",
+            "Parquet de",
+            "Mairie de",
+            *(h.replace("_", " ") for h in ORG_HEADS),
+        )
+        self.orgs = [f"{py.choice(heads)} {py.choice(lex.places)}" for _ in range(300)]
+        self.orgs += lex.companies
+        self.cities_w = _zipf(len(WIRE_CITIES), 1.0, 1.0).tolist()
+        self.counts = {"datelines": 0, "clauses": 0, "sentences": 0, "sign_offs": 0}
+
+    def plan(
+        self,
+        n_pars: int,
+        day: int,
+        topic: int,
+        french: bool | None = None,
+        phrases: bool = True,
+        avoid: frozenset[int] = frozenset(),
+    ) -> Stock:
+        """The stock phrases of an article of ``n_pars`` paragraphs published on ``day``:
+        ``french`` forces the language; without ``phrases``, only a dateline and a sign-off;
+        no clause ends a paragraph of ``avoid``."""
+        py = self.py
+        if french:
+            agency = py.choices(self.french, weights=[AGENCIES[k].weight for k in self.french])[0]
+        else:
+            agency = py.choices(range(len(AGENCIES)), weights=self.agency_w)[0]
+        a = AGENCIES[agency]
+        date = START + dt.timedelta(days=day)
+        if py.random() < WIRE_LEXICON_CITIES:
+            city = py.choice(self.lex.places)
+        else:
+            city = py.choices(WIRE_CITIES, weights=self.cities_w)[0][a.french]
+        ctx = _Context(a, self.desks[agency], date, city)
+        dateline = ""
+        if py.random() < a.dateline_rate:
+            dateline = self._expand(py.choice(a.datelines), ctx)
+        clauses: list[tuple[int, str]] = []
+        sentences: list[tuple[int, str, bool]] = []
+        if phrases:
+            pool = CLAUSES[a.french]
+            weights = [w for w, _ in pool]
+            for k in range(n_pars):
+                if k not in avoid and py.random() < WIRE_CLAUSE_RATE:
+                    clauses.append((k, self._expand(py.choices(pool, weights)[0][1], ctx)))
+            section = self.lex.topic_sections[topic]
+            for rate, template, where in SENTENCES[a.french]:
+                if py.random() < rate * (WIRE_SECTION_BOOST if where == section else 1.0):
+                    k = py.randrange(n_pars)
+                    sentences.append((k, self._expand(template, ctx), py.random() < WIRE_OWN_LINE))
+        sign_off = ""
+        if py.random() < a.sign_off_rate:
+            sign_off = self._expand(py.choice(a.sign_offs), ctx)
+        c = self.counts
+        c["datelines"] += bool(dateline)
+        c["clauses"] += len(clauses)
+        c["sentences"] += len(sentences)
+        c["sign_offs"] += bool(sign_off)
+        return Stock(dateline, clauses, sentences, sign_off)
+
+    def _expand(self, template: str, ctx: _Context) -> str:
+        py = self.py
+        text = _ALTERNATIVES.sub(lambda m: py.choice(m.group(1).split("|")), template)
+        return _SLOT.sub(lambda m: _SLOTS[m.group(1)](self, ctx), text)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the slots of one article's stock phrases depend on."""
+
+    agency: Agency
+    desk: dict[str, list[str]]
+    date: dt.date
+    city: str
+
+
+def _dec(w: Wire, c: _Context, lo: float, hi: float, digits: int = 2) -> str:
+    x = f"{w.py.uniform(lo, hi):.{digits}f}"
+    return x.replace(".", ",") if c.agency.french else x
+
+
+def _desk(role: str) -> Callable[[Wire, _Context], str]:
+    return lambda w, c: w.py.choices(c.desk[role], weights=w.desk_w[role])[0]
+
+
+#: The slots of the stock phrases: what fills ``{name}``.
+_SLOTS: dict[str, Callable[[Wire, _Context], str]] = {
+    **{role: _desk(role) for role in ("reporter", "writer", "editor", "desk")},
+    "CITY": lambda w, c: c.city.upper(),
+    "City": lambda w, c: c.city,
+    "month": lambda w, c: MONTHS_EN[c.date.month - 1],
+    "mois": lambda w, c: MONTHS[c.date.month - 1],
+    "mois_suivant": lambda w, c: MONTHS[c.date.month % 12],
+    "d": lambda w, c: str(c.date.day),
+    "year": lambda w, c: str(c.date.year),
+    "weekday": lambda w, c: WEEKDAYS_EN[c.date.weekday()],
+    "jour": lambda w, c: WEEKDAYS[c.date.weekday()],
+    "agency": lambda w, c: c.agency.name.split(" ")[0],
+    "to": lambda w, c: c.agency.to,
+    "To": lambda w, c: c.agency.to[0].upper() + c.agency.to[1:],
+    "person": lambda w, c: f"{w.py.choice(w.lex.first_names)} {w.py.choice(w.lex.surnames)}",
+    "org": lambda w, c: w.py.choice(w.orgs),
+    "company": lambda w, c: w.py.choice(w.lex.companies),
+    "pct": lambda w, c: _dec(w, c, 0.1, 3.5),
+    "price": lambda w, c: _dec(w, c, 40, 95),
+    "level": lambda w, c: _dec(w, c, 6800, 8200),
+    "fx": lambda w, c: _dec(w, c, 0.88, 0.96, 4),
+    "cents": lambda w, c: str(w.py.randint(3, 150)),
+    "gmt": lambda w, c: f"{w.py.randint(7, 17):02d}{w.py.choice(('00', '15', '30', '45'))}",
+    "hh": lambda w, c: str(w.py.randint(9, 17)),
+    "mm": lambda w, c: f"{w.py.randrange(0, 60, 5):02d}",
+    "n": lambda w, c: str(w.py.randint(2, 40)),
+    "celsius": lambda w, c: str(w.py.randint(24, 42)),
+}
+
+
 # ----------------------------------------------------------------------------- corpus
 
 
@@ -865,6 +1371,7 @@ class Article:
     title: str
     text: str
     head: int = 0  # furniture lines put before the body
+    tail: int = 0  # furniture lines put after it
     detail: dict[str, object] | None = None  # what a noisy copy or a correction changed
 
 
@@ -885,9 +1392,16 @@ START = dt.date(2024, 1, 1)
 
 
 def _stories(
-    n_articles: int, lex: Lexicon, w: Writer, rng: np.random.Generator
+    n_articles: int,
+    lex: Lexicon,
+    w: Writer,
+    rng: np.random.Generator,
+    variant: Variant = STANDARD,
+    wire: Wire | None = None,
 ) -> tuple[list[Article], int]:
-    """Originals and their syndicated copies, until there are ``n_articles``."""
+    """Originals and their syndicated copies, until there are ``n_articles``; with ``wire``,
+    every original gets its stock phrases before it is copied (a rewrite keeps them, but
+    for the sign-off)."""
     articles: list[Article] = []
     story = 0
     py = w.py
@@ -897,18 +1411,25 @@ def _stories(
         topics = rng.integers(N_TOPICS, size=m)
         outlets = _draw(rng, lex.outlets_cdf, m).tolist()
         days = rng.integers(0, 366, size=m).tolist()
-        n_words = np.clip(rng.lognormal(math.log(400), 0.55, m), 80, 2500).astype(np.int64)
+        median, sigma, lo, hi = variant.words
+        n_words = np.clip(rng.lognormal(math.log(median), sigma, m), lo, hi).astype(np.int64)
         syndicated = (rng.random(m) < SYNDICATED_SHARE).tolist()
         batch = w.bodies(topics, n_words)
         texts = w.render(batch)
         titles, title_ids, title_off = w.titles(topics)
-        rewrite_jobs: list[tuple[Article, Bodies, int]] = []
+        rewrite_jobs: list[tuple[Article, Bodies, int, Stock | None]] = []
         title_jobs: list[tuple[Article, int, np.ndarray]] = []
         for i in range(m):
             if len(articles) >= n_articles:
                 break
             topic, outlet, day = int(topics[i]), outlets[i], days[i]
             title, text = titles[i], texts[i]
+            stock = None
+            n_par = batch.n_par[i]
+            if wire is not None:
+                stock = wire.plan(int(n_par), day, topic)
+                text = stock.apply(text)
+                n_par = text.count("\n") + 1
             articles.append(Article(story, "original", outlet, topic, day, title, text))
             if syndicated[i] and len(articles) < n_articles:
                 n_copies = py.choices(range(1, 5), weights=COPIES_WEIGHTS)[0]
@@ -923,7 +1444,7 @@ def _stories(
                 corrected = False
                 for target in targets:
                     kind = py.choices(COPY_KINDS, weights=COPY_KIND_WEIGHTS)[0]
-                    if kind == "brief" and batch.n_par[i] < 5:
+                    if kind == "brief" and n_par < 5:
                         kind = "exact" if py.random() < 0.5 else "rewrite"
                     fixed = None
                     if kind == "correction":  # one a story, by the original's outlet
@@ -931,7 +1452,7 @@ def _stories(
                         kind = "correction" if fixed else "exact"
                     copy = Article(story, kind, target, topic, day + py.randint(0, 2), title, text)
                     if kind == "rewrite":
-                        rewrite_jobs.append((copy, body, topic))
+                        rewrite_jobs.append((copy, body, topic, stock))
                         title_jobs.append((copy, topic, t_ids[lex.is_entity[t_ids]]))
                     elif kind == "noisy":
                         copy.text, copy.title, copy.detail = w.noisy(text, title)
@@ -952,9 +1473,9 @@ def _stories(
                             copy.text = "\n".join(text.split("\n", k)[:k])
                     articles.append(copy)
             story += 1
-        new_texts = w.rewrites([b for _, b, _ in rewrite_jobs], [t for _, _, t in rewrite_jobs])
-        for (a, _, _), new_text in zip(rewrite_jobs, new_texts, strict=True):
-            a.text = new_text
+        new_texts = w.rewrites([j[1] for j in rewrite_jobs], [j[2] for j in rewrite_jobs])
+        for (a, _, _, stock), new_text in zip(rewrite_jobs, new_texts, strict=True):
+            a.text = new_text if stock is None else stock.apply(new_text, sign_off=False)
         new_titles = w.retitles([t for _, t, _ in title_jobs], [k for _, _, k in title_jobs])
         for (a, _, _), new_title in zip(title_jobs, new_titles, strict=True):
             a.title = new_title
@@ -963,7 +1484,6 @@ def _stories(
 
 # ----------------------------------------------------------------------------- templates
 
-WEEKDAYS = _split("lundi mardi mercredi jeudi vendredi samedi dimanche")
 QUARTERS = ("quatrième", "premier", "deuxième", "troisième")  # reported in quarter q + 1
 TEAM_HEADS = _split("FC AS Stade Olympique US Racing SC Sporting")
 ROLES = (
@@ -1362,10 +1882,17 @@ Résultats de la {round}e journée de la {league} :
 
 
 def _templates(
-    n: int, lex: Lexicon, w: Writer, rng: np.random.Generator, story: int
+    n: int,
+    lex: Lexicon,
+    w: Writer,
+    rng: np.random.Generator,
+    story: int,
+    variant: Variant = STANDARD,
+    wire: Wire | None = None,
 ) -> tuple[list[Article], list[list[int]]]:
     """``n`` template stories (story numbers from ``story``) and, per format of
-    :data:`FORMATS`, the indices of its instances in the returned list."""
+    :data:`FORMATS`, the indices of its instances in the returned list; with ``wire``, a
+    French dateline and sign-off (no other stock phrase: the wording is the format's)."""
     py = w.py
     slots = Slots(lex, py)
     outlet_w = np.diff(lex.outlets_cdf, prepend=0.0).tolist()
@@ -1412,9 +1939,13 @@ def _templates(
         )
     if commented:
         ts = np.array([articles[i].topic for i, _ in commented])
-        words = rng.integers(150, 400, size=len(commented))
+        words = rng.integers(*variant.commentary_words, size=len(commented))
         for (i, k), body in zip(commented, w.render(w.bodies(ts, words)), strict=True):
             articles[i].text += "\n" + "\n".join(body.split("\n")[:k])
+    if wire is not None:
+        for a in articles:
+            n_par = a.text.count("\n") + 1
+            a.text = wire.plan(n_par, a.day, a.topic, french=True, phrases=False).apply(a.text)
     return articles, groups
 
 
@@ -1469,10 +2000,17 @@ def _followup(
 
 
 def _related(
-    sizes: list[int], lex: Lexicon, w: Writer, rng: np.random.Generator, story: int
+    sizes: list[int],
+    lex: Lexicon,
+    w: Writer,
+    rng: np.random.Generator,
+    story: int,
+    variant: Variant = STANDARD,
+    wire: Wire | None = None,
 ) -> tuple[list[Article], list[list[int]], list[tuple[int, int, float]]]:
     """Groups of related stories of ``sizes`` (story numbers from ``story``): the indices of
-    each group in the returned list, and the follow-ups as (follow-up, first, reused share)."""
+    each group in the returned list, and the follow-ups as (follow-up, first, reused share).
+    With ``wire``, each article gets its own stock phrases, no clause ending the quote."""
     py = w.py
     n = sum(sizes)
     if not n:
@@ -1480,7 +2018,8 @@ def _related(
     outlet_w = np.diff(lex.outlets_cdf, prepend=0.0).tolist()
     g_topics = rng.integers(N_TOPICS, size=len(sizes))
     topics = np.repeat(g_topics, sizes)
-    n_words = np.clip(rng.lognormal(math.log(400), 0.55, n), RELATED_MIN_WORDS, 2500)
+    median, sigma, _, hi = variant.words
+    n_words = np.clip(rng.lognormal(math.log(median), sigma, n), variant.related_min_words, hi)
     batch = w.bodies(topics, n_words.astype(np.int64))
     starts = _starts(np.array(sizes)).tolist()
     # The event: a speaker and 1-3 other names of the topic, put in every article.
@@ -1570,6 +2109,18 @@ def _related(
                 )
             )
         groups.append(list(range(s0, s0 + size)))
+    if wire is not None:
+        # No clause ends a paragraph with a sentence another article of the group has (the
+        # quote, the background sentence, a follow-up's reused run): they stay verbatim.
+        sentences = [[set(_SENTENCE_END.split(p)) for p in a.text.split("\n")] for a in articles]
+        for s0, size in zip(starts, sizes, strict=True):
+            for i in range(s0, s0 + size):
+                others = set().union(
+                    *(s for j in range(s0, s0 + size) if j != i for s in sentences[j])
+                )
+                avoid = frozenset(k for k, p in enumerate(sentences[i]) if p & others)
+                a = articles[i]
+                a.text = wire.plan(len(sentences[i]), a.day, a.topic, avoid=avoid).apply(a.text)
     return articles, groups, followups
 
 
@@ -1653,23 +2204,36 @@ def _add_furniture(
             (head if line.head else tail).append(text)
         if head or tail:
             a.text = "\n".join([*head, a.text, *tail])
-            a.head = len(head)
+            a.head, a.tail = len(head), len(tail)
 
 
-def generate(n_articles: int, seed: int) -> tuple[list[dict[str, str]], dict[str, object]]:
-    """The corpus records (in output order) and the truth."""
+def generate(
+    n_articles: int, seed: int, variant: str = "standard"
+) -> tuple[list[dict[str, str]], dict[str, object]]:
+    """The corpus records (in output order) and the truth, of ``variant`` (a key of
+    :data:`VARIANTS`)."""
+    records, truth, _ = generate_bodies(n_articles, seed, variant)
+    return records, truth
+
+
+def generate_bodies(
+    n_articles: int, seed: int, variant: str = "standard"
+) -> tuple[list[dict[str, str]], dict[str, object], list[str]]:
+    """:func:`generate`, and the text of each record without its outlet's furniture lines."""
+    v = VARIANTS[variant]
     rng = np.random.default_rng(seed)
     lex = build_lexicon(rng)
     w = Writer(lex, rng)
+    wire = Wire(lex, seed) if v.wire else None
     n_templates = round(TEMPLATE_SHARE * n_articles)
     related_sizes = _related_sizes(round(RELATED_SHARE * n_articles), w.py)
     n_plain = n_articles - n_templates - sum(related_sizes)
-    articles, n_stories = _stories(n_plain, lex, w, rng)
+    articles, n_stories = _stories(n_plain, lex, w, rng, v, wire)
     base = len(articles)
-    templates, template_groups = _templates(n_templates, lex, w, rng, n_stories)
+    templates, template_groups = _templates(n_templates, lex, w, rng, n_stories, v, wire)
     n_stories += len(templates)
     articles += templates
-    related, related_groups, followups = _related(related_sizes, lex, w, rng, n_stories)
+    related, related_groups, followups = _related(related_sizes, lex, w, rng, n_stories, v, wire)
     n_stories += len(related)
     articles += related
     repeats = _plant_repeats(articles, w, rng)
@@ -1790,7 +2354,47 @@ def generate(n_articles: int, seed: int) -> tuple[list[dict[str, str]], dict[str
             "related_followups": len(followups),
         },
     }
-    return records, truth
+    if wire is not None:  # the standard variant's truth stays as it was
+        truth["variant"] = v.name
+        truth["counts"]["stock_phrases"] = dict(wire.counts)  # type: ignore[index]
+    body = bodies(articles, order)
+    if wire is not None:
+        truth["phrase_share"] = phrase_summary(records, body)
+    return records, truth, body
+
+
+def bodies(articles: list[Article], order: list[int]) -> list[str]:
+    """The texts of ``articles`` in output ``order`` without their outlet's furniture lines."""
+    out = []
+    for i in order:
+        a = articles[i]
+        lines = a.text.split("\n")
+        out.append("\n".join(lines[a.head : len(lines) - a.tail]))
+    return out
+
+
+def phrase_summary(
+    records: list[dict[str, str]], body: list[str] | None = None, pairs: int = PHRASE_PAIRS
+) -> dict[str, object]:
+    """How often random pairs of articles share stock phrases (:func:`common.phrase_share`)
+    and their mean length in words (split on white space): of their ``text``, and of their
+    ``body`` when given (the text without the outlet's furniture lines)."""
+    out: dict[str, object] = {"articles": len(records), "pairs": pairs}
+    texts = {"": [r["text"] for r in records], "body_": body}
+    for prefix, values in texts.items():
+        if values is None:
+            continue
+        above_002, above_005 = common.phrase_share(values, pairs)
+        n_words = sum(len(t.split()) for t in values)
+        out[f"{prefix}jaccard_above_0.02"] = round(above_002, 4)
+        out[f"{prefix}jaccard_above_0.05"] = round(above_005, 4)
+        out[f"{prefix}mean_words"] = round(n_words / len(values), 1) if values else None
+    out["definition"] = (
+        "share of random pairs of distinct articles (drawn among at most 3,000) whose word "
+        "3-gram Jaccard (lowercased \\w+ tokens) is above 0.02 and 0.05, of the texts"
+        + (" and (body_) of the texts without the outlet's furniture lines" if body else "")
+    )
+    return out
 
 
 def _json_str(s: str) -> str:
@@ -1819,23 +2423,70 @@ def write(records: list[dict[str, str]], truth: dict[str, object], out: Path) ->
         f.write("\n")
 
 
+def write_phrases(summary: dict[str, object], out: Path, variant: str) -> None:
+    """Write the phrase share of the corpus, ``phrases.json``, into ``out`` (beside
+    ``corpus.jsonl``, for every variant: the standard variant's truth has no such field)."""
+    with open(out / "phrases.json", "w", encoding="utf-8") as f:
+        json.dump({"variant": variant, **summary}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+
+
+def measure(path: Path, pairs: int = PHRASE_PAIRS) -> dict[str, object]:
+    """:func:`phrase_summary` of the ``text`` fields of a JSON Lines corpus."""
+    with open(path, encoding="utf-8") as f:
+        texts = [str(json.loads(line).get("text") or "") for line in f if line.strip()]
+    return phrase_summary([{"text": t} for t in texts], pairs=pairs)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(
-        description="Generate a seeded synthetic news corpus with planted duplicates."
+        description="Generate a seeded synthetic news corpus with planted duplicates, or "
+        "measure how often the articles of a corpus share stock phrases (--measure)."
     )
-    parser.add_argument("--articles", type=int, required=True, help="number of articles")
+    parser.add_argument("--articles", type=int, help="number of articles")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
-    parser.add_argument("--out", type=Path, required=True, help="output directory")
+    parser.add_argument("--out", type=Path, help="output directory")
+    parser.add_argument(
+        "--variant",
+        choices=sorted(VARIANTS),
+        default="standard",
+        help="standard (default), or phrase-heavy: short wire copy with stock phrases",
+    )
+    parser.add_argument(
+        "--measure",
+        type=Path,
+        metavar="PATH",
+        help="print the phrase share of the JSON Lines corpus PATH (as JSON) and exit",
+    )
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=PHRASE_PAIRS,
+        help=f"random article pairs measured (default: {PHRASE_PAIRS})",
+    )
     args = parser.parse_args(argv)
+    if args.measure is not None:
+        print(json.dumps(measure(args.measure, args.pairs), ensure_ascii=False, indent=1))
+        return 0
+    if args.articles is None or args.out is None:
+        parser.error("--articles and --out are required (unless --measure)")
     if args.articles < 1:
         parser.error("--articles must be at least 1")
     t0 = time.perf_counter()
-    records, truth = generate(args.articles, args.seed)
+    records, truth, body = generate_bodies(args.articles, args.seed, args.variant)
     write(records, truth, args.out)
+    elapsed = time.perf_counter() - t0
+    summary = truth.get("phrase_share")
+    if not isinstance(summary, dict) or args.pairs != PHRASE_PAIRS:
+        summary = phrase_summary(records, body, args.pairs)
+    write_phrases(summary, args.out, args.variant)
     print(
-        f"generate: {len(records)} articles in {time.perf_counter() - t0:.1f} s -> {args.out}; "
-        f"{truth['counts']}; rewrite Jaccard mean {truth['rewrite_jaccard_mean']}",
+        f"generate: {len(records)} {args.variant} articles in {elapsed:.1f} s -> {args.out}; "
+        f"{truth['counts']}; rewrite Jaccard mean {truth['rewrite_jaccard_mean']}; "
+        f"pairs above 3-gram Jaccard 0.02 and 0.05: {summary['jaccard_above_0.02']}, "
+        f"{summary['jaccard_above_0.05']} (bodies {summary['body_jaccard_above_0.02']}, "
+        f"{summary['body_jaccard_above_0.05']}); {summary['mean_words']} words a text",
         file=sys.stderr,
     )
     return 0

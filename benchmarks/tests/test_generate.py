@@ -1,5 +1,6 @@
 """The synthetic corpus generator (benchmarks/generate.py): determinism, and the verifier's
-hard cases it plants (template stories, related stories, noisy reprints, corrections)."""
+hard cases it plants (template stories, related stories, noisy reprints, corrections), in
+both variants (the phrase-heavy one's own properties: test_phrase_heavy.py)."""
 
 from __future__ import annotations
 
@@ -28,9 +29,9 @@ QUOTE = re.compile(r"« [^»]+ », a \w+ [^.]+\.")
 NOTE = re.compile(r"\(Corrige (?:le montant|le pourcentage) au (?:1er|\d+e) paragraphe\)")
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    records, truth = generate.generate(N, SEED)
+@pytest.fixture(scope="module", params=sorted(generate.VARIANTS))
+def corpus(request):
+    records, truth = generate.generate(N, SEED, request.param)
     return {r["id"]: r for r in records}, truth, records
 
 
@@ -79,10 +80,11 @@ def _edits(a: str, b: str) -> int:
 
 def test_same_seed_same_corpus_in_and_across_processes(corpus):
     _, truth, records = corpus
+    variant = truth.get("variant", "standard")
     # Another process, with another string hash seed: no set or dict order may leak in.
     code = (
         "import hashlib, json; from benchmarks import generate; "
-        f"r, t = generate.generate({N}, {SEED}); "
+        f"r, t = generate.generate({N}, {SEED}, {variant!r}); "
         "print(hashlib.sha256(json.dumps([r, t], ensure_ascii=False, sort_keys=True)"
         ".encode()).hexdigest())"
     )
@@ -91,7 +93,7 @@ def test_same_seed_same_corpus_in_and_across_processes(corpus):
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == _digest(records, truth)
-    other, _ = generate.generate(N, SEED + 1)
+    other, _ = generate.generate(N, SEED + 1, variant)
     assert other != records
 
 
