@@ -1,6 +1,6 @@
 """Compiled kernels for the fingerprint stage (numba), used when numba is installed.
 
-Imported lazily by :mod:`dedup.stages.fingerprint` (never by ``dedup --version`` or the CLI's
+Imported lazily by :mod:`dedup.stages.jit_switch` (never by ``dedup --version`` or the CLI's
 start-up): numba costs a few tenths of a second to import, which pays only when there are
 articles to hash. Every kernel computes exactly what the numpy code it replaces computes;
 ``tests/test_fingerprint.py`` compares both.

@@ -29,7 +29,8 @@ import numpy as np
 
 from dedup.config import BoilerplateConfig
 from dedup.stages.candidates import sorted_unique
-from dedup.stages.fingerprint import Words, fold, sequence_keys
+from dedup.stages.fingerprint import Words, sequence_keys
+from dedup.stages.hashmix import fold
 
 #: The tokenizer's notion of a word (see :mod:`dedup.stages.fingerprint`), for display.
 WORD = re.compile(r"[0-9A-Za-z\u0080-\U0010ffff]+")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dedup.stages.fingerprint import U64, fmix64
+from dedup.stages.hashmix import U64, fmix64
 
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)
 _EMPTY_U64 = np.zeros(0, dtype=U64)

@@ -49,7 +49,8 @@ import numpy as np
 
 from dedup.stages.candidates import sorted_unique
 from dedup.stages.csr import gather, member, salt
-from dedup.stages.fingerprint import fold, load_kernels
+from dedup.stages.hashmix import fold
+from dedup.stages.jit_switch import load_kernels
 from dedup.stages.material import NGRAM, SPELL, Prepared
 from dedup.stages.verify import TfidfCosine
 

@@ -16,15 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from dedup.stages.csr import member, sorted_rows, unique_rows
-from dedup.stages.fingerprint import (
-    _WORD_BYTES,
-    U64,
-    Words,
-    fmix64,
-    fold,
-    shingles,
-    word_hashes,
-)
+from dedup.stages.fingerprint import _WORD_BYTES, Words, shingles, word_hashes
+from dedup.stages.hashmix import U64, fmix64, fold
 from dedup.stages.normalize import fold_case
 
 NGRAM = 3
