@@ -263,7 +263,7 @@ def test_a_verifier_round_trips_through_json_and_refuses_others(tmp_path):
 
 
 def test_the_compiled_kernel_computes_what_numpy_computes():
-    from dedup.stages.fingerprint import load_kernels
+    from dedup.stages.jit_switch import load_kernels
     from dedup.stages.verify import TfidfCosine
 
     if load_kernels() is None:

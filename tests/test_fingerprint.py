@@ -5,6 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.stages import fingerprint as fp
+from dedup.stages import jit_switch
+from dedup.stages.exact_hashes import exact_hash
 from dedup.stages.normalize import normalize_text
 
 TEXTS = [
@@ -131,12 +133,12 @@ def test_compiled_signatures_equal_numpy_signatures():
     pytest.importorskip("numba")
     texts = [*TEXTS, "", "un", "deux mots", " ".join(f"w{i}" for i in range(300))]
     sh = fp.shingles(fp.word_hashes(texts), 3)
-    with fp.compiled(False):
+    with jit_switch.compiled(False):
         expected = fp.signatures(sh, len(texts) + 2, 128, 7)
-    with fp.compiled(True):
-        assert fp.jit_kernels() is not None
+    with jit_switch.compiled(True):
+        assert jit_switch.jit_kernels() is not None
         got = fp.signatures(sh, len(texts) + 2, 128, 7)
-    assert fp.jit_kernels() is None
+    assert jit_switch.jit_kernels() is None
     assert got.dtype == expected.dtype
     assert (got == expected).all()
 
@@ -151,7 +153,7 @@ def test_compiled_words_and_shingles_equal_numpy(texts, ngram_size):
     texts = [*texts, "x" * 70]  # a long token takes the numpy path's slow branch
     words = fp.word_hashes(texts)
     sh = fp.shingles(words, ngram_size)
-    with fp.compiled(True):
+    with jit_switch.compiled(True):
         jit_words = fp.word_hashes(texts)
         jit_sh = fp.shingles(jit_words, ngram_size)
     for name in ("hashes", "paragraph", "counts", "numeric"):
@@ -173,7 +175,7 @@ def test_exact_hashes_are_blake2b_of_texts(shuffle):
         norms = [norms[i] for i in order]
         par_doc, par_title = par_doc[order], par_title[order]
     got = fp.fingerprint_paragraphs(norms, par_doc, par_title, 6, MinHashConfig())
-    assert got.par_hash.tolist() == [fp.exact_hash(t) if t else 0 for t in norms]
+    assert got.par_hash.tolist() == [exact_hash(t) if t else 0 for t in norms]
     bodies = [
         "\n".join(
             t
@@ -182,4 +184,4 @@ def test_exact_hashes_are_blake2b_of_texts(shuffle):
         )
         for doc in range(6)
     ]
-    assert got.doc_hash.tolist() == [fp.exact_hash(b) if b else 0 for b in bodies]
+    assert got.doc_hash.tolist() == [exact_hash(b) if b else 0 for b in bodies]

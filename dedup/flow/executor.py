@@ -17,7 +17,7 @@ from dedup.config import ScanConfig
 from dedup.corpus import ShardOutput
 from dedup.flow.shards import process_shard
 from dedup.io import inputs
-from dedup.stages import fingerprint
+from dedup.stages import fingerprint, jit_switch
 from dedup.stages.patterns import load_patterns
 
 #: Articles per worker process from which the compiled kernels are used (when installed).
@@ -32,7 +32,7 @@ def map_shards(shards: Sequence[inputs.Shard], config: ScanConfig) -> Iterator[S
     # the corpus, does not carry them.
     jit = total_articles(shards) >= JIT_MIN_ARTICLES * max(1, workers)
     if workers <= 1:
-        with fingerprint.compiled(jit):
+        with jit_switch.compiled(jit):
             for shard in shards:
                 yield process_shard(shard, config)
         return
@@ -51,7 +51,7 @@ def map_shards(shards: Sequence[inputs.Shard], config: ScanConfig) -> Iterator[S
     if method == "forkserver":
         multiprocessing.set_forkserver_preload(["dedup.flow.shards"])
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=fingerprint.allow_jit, initargs=(jit,)
+        workers, mp_context=context, initializer=jit_switch.allow_jit, initargs=(jit,)
     ) as pool:
         # The configuration goes with each shard (a few hundred bytes): workers hold no
         # state of their own but the compiled-kernel switch.

@@ -31,7 +31,7 @@ from dedup.output.findings import boilerplate_findings, document_findings, parag
 from dedup.output.report import DOCUMENT_KINDS, Finding, ScanReport
 from dedup.records import InputWarning
 from dedup.stages import boilerplate as bp
-from dedup.stages import fingerprint, load
+from dedup.stages import jit_switch, load
 from dedup.stages.documents import DocumentClusters, document_clusters
 from dedup.stages.furniture import Boilerplate, boilerplate_stage
 from dedup.stages.paragraphs import paragraph_repeats
@@ -155,7 +155,7 @@ def analyse(
     """
     # The corpus-wide stages hash the words of candidate items again: with the compiled
     # kernels on very large corpora (worker processes are gone by now).
-    with fingerprint.compiled(len(corpus.documents) >= MAIN_JIT_MIN_ARTICLES):
+    with jit_switch.compiled(len(corpus.documents) >= MAIN_JIT_MIN_ARTICLES):
         if learned is None:
             with timer("documents"):
                 docs = document_clusters(corpus, config)

@@ -23,8 +23,8 @@ from dedup.config import NORMALIZATION_VERSION, SETTINGS, ScanConfig, setting_va
 from dedup.errors import DedupError
 from dedup.io.store import IndexError_
 from dedup.records import Document, Segment
-from dedup.stages import fingerprint
 from dedup.stages.furniture import pattern_furniture
+from dedup.stages.hashmix import fold
 from dedup.tables import DocTable, ParTable
 
 #: Postings buckets: the top 16 bits of a posting key.
@@ -162,7 +162,7 @@ def postings(
 
 
 def _key(kind: int, band: np.ndarray, value: np.ndarray) -> np.ndarray:
-    return fingerprint.fold(
+    return fold(
         [
             np.full(value.size, kind, dtype=np.uint64),
             band.astype(np.uint64),

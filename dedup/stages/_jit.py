@@ -1,6 +1,6 @@
 """Compiled kernels for the fingerprint stage (numba), used when numba is installed.
 
-Imported lazily by :mod:`dedup.stages.fingerprint` (never by ``dedup --version`` or the CLI's
+Imported lazily by :mod:`dedup.stages.jit_switch` (never by ``dedup --version`` or the CLI's
 start-up): numba costs a few tenths of a second to import, which pays only when there are
 articles to hash. Every kernel computes exactly what the numpy code it replaces computes;
 ``tests/test_fingerprint.py`` compares both.
@@ -11,8 +11,13 @@ in numba's user cache directory, or ``NUMBA_CACHE_DIR``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numba import njit
+
+if TYPE_CHECKING:
+    from dedup.stages.kernel_tables import KernelTables
 
 
 @njit(cache=True, nogil=True)
@@ -176,9 +181,11 @@ def _spans(hit: np.ndarray, gap: int) -> int:  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def _coverage(
-    hit: np.ndarray, words: int, min_run: int, ngram: int, gap: int, lead: int
+    hit: np.ndarray, words: int, params: tuple
 ) -> tuple[float, float, float]:  # pragma: no cover - compiled
-    """:func:`dedup.stages.evidence._coverage` of one body: passages, spans, lead."""
+    """:func:`dedup.stages.evidence._coverage` of one body: passages, spans, lead (``params``:
+    min run, n-gram, gap, lead)."""
+    min_run, ngram, gap, lead = params
     n = hit.size
     covered = 0
     run = 0
@@ -257,62 +264,69 @@ def _near_agreements(
 
 @njit(cache=True, nogil=True)
 def pair_evidence(
-    pairs: np.ndarray,
-    starts: tuple,
-    values: tuple,
-    lengths: np.ndarray,
-    corrected: np.ndarray,
-    vec_val: np.ndarray,
-    constants: np.ndarray,
-    out: np.ndarray,
+    pairs: np.ndarray, t: KernelTables, constants: np.ndarray, out: np.ndarray
 ) -> None:  # pragma: no cover - compiled
     """:func:`dedup.stages.evidence.evidence` for every pair, one row of ``out`` per pair (the
-    columns in :meth:`dedup.stages.evidence.Evidence.names` order). ``starts`` and ``values`` hold
-    the CSR columns of :class:`dedup.stages.material.Prepared` in this order: shingles, their
-    sorted order, distinct shingles, words, facts, fact pairs, slots, slot facts, distinct
-    slots, distinct slot facts, distinct title words, TF-IDF columns (``vec_val`` their
-    weights), then sampled character grams in sorted order, their order and distinct ones,
-    then the slot facts' positions in sorted order, the slot facts by their last bytes
-    sorted, their positions, and distinct ones, the fact pairs by their last bytes, the
-    slots' positions in sorted order and the spelling of each slot's fact;
-    ``constants``: min run, n-gram, gap, lead, short words, character gap."""
-    s_sh, s_ord, _, s_uni, s_words, s_facts, s_seq, s_slot, _, s_uslot, s_ukv, s_title, s_vec = (
-        starts[:13]
-    )
-    _, order, ordered, uni, words, facts, seq, slot, slot_kv, uslot, ukv, title, vec = values[:13]
-    s_chars, _, s_uchars = starts[13:16]
-    char_order, char_sorted, uchars = values[13:16]
-    kv_order, end_sorted, end_order, uend, seq_end, slot_order, slot_spell = values[16:]
-    s_uend, s_seq_end = starts[19], starts[20]
-    min_run, ngram, gap = int(constants[0]), int(constants[1]), int(constants[2])
-    lead, short_words, char_gap = int(constants[3]), constants[4], int(constants[5])
-    longest = 1
-    for i in range(lengths.size):
-        longest = max(longest, s_sh[i + 1] - s_sh[i])
-    hit = np.zeros(longest, dtype=np.bool_)
-    most_chars = 1
-    for k in range(lengths.size):
-        most_chars = max(most_chars, s_chars[k + 1] - s_chars[k])
-    char_hit = np.zeros(most_chars, dtype=np.bool_)
-    most_slots = 1
-    for k in range(lengths.size):
-        most_slots = max(most_slots, s_slot[k + 1] - s_slot[k])
-    agree_start = np.zeros(most_slots, dtype=np.bool_)
-    agree_end = np.zeros(most_slots, dtype=np.bool_)
-    open_slot = np.zeros(most_slots, dtype=np.bool_)
-    scratch = np.zeros(slot_spell.shape[1], dtype=np.int64)
+    columns in :data:`dedup.stages.evidence.COMPILED_COLUMNS` order), on the articles' tables
+    ``t`` (:class:`dedup.stages.kernel_tables.KernelTables`); ``constants``: min run, n-gram,
+    gap, lead, short words, character gap. One pass over the pairs per group of measures."""
+    pairs = _short_first(pairs, t.lengths)
+    _shared_words(pairs, t, out)
+    _passages(pairs, t, constants, out)
+    _facts_agree(pairs, t, out)
+    _conflicts(pairs, t, out)
+    _title_and_length(pairs, t, constants[4], out)
+
+
+@njit(cache=True, nogil=True)
+def _short_first(pairs: np.ndarray, lengths: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """Each pair with the article of fewer body words first (the first one on a tie)."""
+    out = np.empty_like(pairs)
     for r in range(pairs.shape[0]):
         a, b = pairs[r, 0], pairs[r, 1]
         if lengths[a] > lengths[b]:
             a, b = b, a
-        ua, ub = uni[s_uni[a] : s_uni[a + 1]], uni[s_uni[b] : s_uni[b + 1]]
+        out[r, 0] = a
+        out[r, 1] = b
+    return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _row(start: np.ndarray, values: np.ndarray, i: int) -> np.ndarray:  # pragma: no cover
+    """Row ``i`` of a CSR column (:class:`dedup.stages.csr.Rows`)."""
+    return values[start[i] : start[i + 1]]
+
+
+@njit(cache=True, nogil=True)
+def _longest(start: np.ndarray) -> int:  # pragma: no cover - compiled
+    """The length of the longest row of a CSR column (at least 1)."""
+    longest = 1
+    for i in range(start.size - 1):
+        longest = max(longest, start[i + 1] - start[i])
+    return longest
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _jaccard(inter: int, size_a: int, size_b: int) -> float:  # pragma: no cover - compiled
+    union = size_a + size_b - inter
+    return inter / union if union > 0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def _shared_words(pairs: np.ndarray, t: KernelTables, out: np.ndarray) -> None:  # pragma: no cover
+    """Containment and Jaccard of each pair's distinct 3-grams, and the TF-IDF cosine."""
+    s_uni, uni = t.shingles.unique
+    s_vec, vec = t.vectors
+    weights = t.weights
+    for r in range(pairs.shape[0]):
+        a, b = pairs[r, 0], pairs[r, 1]
+        ua, ub = _row(s_uni, uni, a), _row(s_uni, uni, b)
         inter = _merge_count(ua, ub)
         out[r, 0] = inter / ua.size if ua.size > 0 else 0.0
-        union = ua.size + ub.size - inter
-        out[r, 1] = inter / union if union > 0 else 0.0
+        out[r, 1] = _jaccard(inter, ua.size, ub.size)
         # cosine: TF-IDF rows, sorted by column
-        ca, cb = vec[s_vec[a] : s_vec[a + 1]], vec[s_vec[b] : s_vec[b + 1]]
-        va, vb = vec_val[s_vec[a] : s_vec[a + 1]], vec_val[s_vec[b] : s_vec[b + 1]]
+        ca, cb = _row(s_vec, vec, a), _row(s_vec, vec, b)
+        va, vb = _row(s_vec, weights, a), _row(s_vec, weights, b)
         dot = 0.0
         i = j = 0
         while i < ca.size and j < cb.size:
@@ -322,38 +336,89 @@ def pair_evidence(
             i += x <= y
             j += x >= y
         out[r, 2] = min(max(dot, 0.0), 1.0)
+
+
+@njit(cache=True, nogil=True)
+def _passages(
+    pairs: np.ndarray, t: KernelTables, constants: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Passages, spans and lead of each side of each pair (:func:`_coverage`), and the spans
+    of its sampled character grams."""
+    coverage = (int(constants[0]), int(constants[1]), int(constants[2]), int(constants[3]))
+    char_gap = int(constants[5])
+    s_sh, order, ordered = t.shingles.start, t.shingles.order, t.shingles.ordered
+    s_uni, uni = t.shingles.unique
+    s_chars, char_order, char_sorted = t.chars.start, t.chars.order, t.chars.ordered
+    s_uchars, uchars = t.chars.unique
+    lengths = t.lengths
+    hit = np.zeros(_longest(s_sh), dtype=np.bool_)
+    char_hit = np.zeros(_longest(s_chars), dtype=np.bool_)
+    for r in range(pairs.shape[0]):
         for side in range(2):
-            x, y = (a, b) if side == 0 else (b, a)
-            n = s_sh[x + 1] - s_sh[x]
-            h = hit[:n]
+            x, y = (pairs[r, 0], pairs[r, 1]) if side == 0 else (pairs[r, 1], pairs[r, 0])
+            lo, hi = s_sh[x], s_sh[x + 1]
+            h = hit[: hi - lo]
             h[:] = False
-            lo, hi = s_ord[x], s_ord[x + 1]
-            _hits(ordered[lo:hi], order[lo:hi], uni[s_uni[y] : s_uni[y + 1]], h)
-            passages, spans, in_lead = _coverage(h, lengths[x], min_run, ngram, gap, lead)
+            _hits(ordered[lo:hi], order[lo:hi], _row(s_uni, uni, y), h)
+            passages, spans, in_lead = _coverage(h, lengths[x], coverage)
             out[r, 3 + side] = passages
             out[r, 5 + side] = spans
             out[r, 7 + side] = in_lead
-        fa = facts[s_facts[a] : s_facts[a + 1]]
-        out[r, 9] = (_merge_count(fa, words[s_words[b] : s_words[b + 1]]) + 0.5) / (fa.size + 1.0)
-        qa = seq[s_seq[a] : s_seq[a + 1]]
-        qe = seq_end[s_seq_end[a] : s_seq_end[a + 1]]
+            lo, hi = s_chars[x], s_chars[x + 1]
+            h = char_hit[: hi - lo]
+            h[:] = False
+            _hits(char_sorted[lo:hi], char_order[lo:hi], _row(s_uchars, uchars, y), h)
+            out[r, 16 + side] = _spans(h, char_gap) / h.size if h.size > 0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def _facts_agree(pairs: np.ndarray, t: KernelTables, out: np.ndarray) -> None:  # pragma: no cover
+    """The share of the short article's facts among the long one's words, and of its facts'
+    order (by either key)."""
+    s_facts, facts = t.facts
+    s_words, words = t.words
+    s_seq, seq = t.sequence
+    s_seq_end, seq_end = t.sequence_end
+    for r in range(pairs.shape[0]):
+        a, b = pairs[r, 0], pairs[r, 1]
+        fa = _row(s_facts, facts, a)
+        out[r, 9] = (_merge_count(fa, _row(s_words, words, b)) + 0.5) / (fa.size + 1.0)
+        qa = _row(s_seq, seq, a)
         in_order = max(
-            _merge_count(qa, seq[s_seq[b] : s_seq[b + 1]]),
-            _merge_count(qe, seq_end[s_seq_end[b] : s_seq_end[b + 1]]),
+            _merge_count(qa, _row(s_seq, seq, b)),
+            _merge_count(_row(s_seq_end, seq_end, a), _row(s_seq_end, seq_end, b)),
         )
         out[r, 10] = (in_order + 0.5) / (qa.size + 1.0)
-        # A fact whose context and fact the other has agrees (and so does its context):
-        # conflicts are the shared contexts less the agreements.
+
+
+@njit(cache=True, nogil=True)
+def _conflicts(pairs: np.ndarray, t: KernelTables, out: np.ndarray) -> None:  # pragma: no cover
+    """A fact whose context and fact the other has agrees (and so does its context):
+    conflicts are the shared contexts less the agreements (none for a correction)."""
+    s_slot, slot, slot_order = t.slots.start, t.slots.ordered, t.slots.order
+    s_uslot, uslot = t.slots.unique
+    slot_kv, kv_order = t.slot_facts.ordered, t.slot_facts.order
+    s_ukv, ukv = t.slot_facts.unique
+    end_sorted, end_order = t.slot_ends.ordered, t.slot_ends.order
+    s_uend, uend = t.slot_ends.unique
+    corrected, slot_spell = t.corrected, t.slot_spell
+    most_slots = _longest(s_slot)
+    agree_start = np.zeros(most_slots, dtype=np.bool_)
+    agree_end = np.zeros(most_slots, dtype=np.bool_)
+    open_slot = np.zeros(most_slots, dtype=np.bool_)
+    scratch = np.zeros(slot_spell.shape[1], dtype=np.int64)
+    for r in range(pairs.shape[0]):
+        a, b = pairs[r, 0], pairs[r, 1]
         conflicts = agreements = 0
         if not (corrected[a] or corrected[b]):
             lo, hi = s_slot[a], s_slot[a + 1]
-            shared = _merge_count(slot[lo:hi], uslot[s_uslot[b] : s_uslot[b + 1]])
+            shared = _merge_count(slot[lo:hi], _row(s_uslot, uslot, b))
             # a fact agrees by its first bytes or by its last ones
             first, last = agree_start[: hi - lo], agree_end[: hi - lo]
             first[:] = False
             last[:] = False
-            _hits(slot_kv[lo:hi], kv_order[lo:hi], ukv[s_ukv[b] : s_ukv[b + 1]], first)
-            _hits(end_sorted[lo:hi], end_order[lo:hi], uend[s_uend[b] : s_uend[b + 1]], last)
+            _hits(slot_kv[lo:hi], kv_order[lo:hi], _row(s_ukv, ukv, b), first)
+            _hits(end_sorted[lo:hi], end_order[lo:hi], _row(s_uend, uend, b), last)
             opened = open_slot[: hi - lo]
             for k in range(hi - lo):
                 agreements += first[k] or last[k]
@@ -363,17 +428,20 @@ def pair_evidence(
                 agreements += _near_agreements(a, b, slot, s_slot, marks)
             conflicts = shared - agreements
         out[r, 11] = conflicts / (conflicts + agreements + 1.0)
-        ta, tb = title[s_title[a] : s_title[a + 1]], title[s_title[b] : s_title[b + 1]]
-        t_inter = _merge_count(ta, tb)
-        t_union = ta.size + tb.size - t_inter
-        out[r, 12] = t_inter / t_union if t_union > 0 else 0.0
-        for side in range(2):
-            x, y = (a, b) if side == 0 else (b, a)
-            lo, hi = s_chars[x], s_chars[x + 1]
-            h = char_hit[: hi - lo]
-            h[:] = False
-            _hits(char_sorted[lo:hi], char_order[lo:hi], uchars[s_uchars[y] : s_uchars[y + 1]], h)
-            out[r, 16 + side] = _spans(h, char_gap) / h.size if h.size > 0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def _title_and_length(
+    pairs: np.ndarray, t: KernelTables, short_words: float, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """The titles' Jaccard, alone and weighted by shortness; the short article's length, and
+    the ratio of the lengths."""
+    s_title, title = t.title
+    lengths = t.lengths
+    for r in range(pairs.shape[0]):
+        a, b = pairs[r, 0], pairs[r, 1]
+        ta, tb = _row(s_title, title, a), _row(s_title, title, b)
+        out[r, 12] = _jaccard(_merge_count(ta, tb), ta.size, tb.size)
         words_a = float(lengths[a])
         out[r, 13] = out[r, 12] / (1.0 + words_a / short_words)
         out[r, 14] = np.log1p(words_a)

@@ -29,7 +29,8 @@ import numpy as np
 
 from dedup.config import BoilerplateConfig
 from dedup.stages.candidates import sorted_unique
-from dedup.stages.fingerprint import Words, fold, sequence_keys
+from dedup.stages.fingerprint import Words, sequence_keys
+from dedup.stages.hashmix import fold
 
 #: The tokenizer's notion of a word (see :mod:`dedup.stages.fingerprint`), for display.
 WORD = re.compile(r"[0-9A-Za-z\u0080-\U0010ffff]+")
@@ -88,46 +89,37 @@ class Template:
         return f"learned/{KEY_NAMES[self.key_type]}{where}"
 
 
+@dataclass(frozen=True, slots=True)
+class TemplateLines:
+    """The paragraphs of a corpus as templates are learned from them and applied to them."""
+
+    keys: ParagraphKeys
+    source: np.ndarray  # int64, source id of each paragraph's article
+    tokens: np.ndarray  # words per paragraph
+    is_title: np.ndarray  # bool, the paragraph is its article's title
+    from_start: np.ndarray  # 0-based position among its article's body paragraphs...
+    from_end: np.ndarray  # ...and from the end
+
+
 def learn_templates(
-    *,
-    keys: ParagraphKeys,
-    source: np.ndarray,
-    cluster: np.ndarray,
-    tokens: np.ndarray,
-    is_title: np.ndarray,
-    from_start: np.ndarray,
-    from_end: np.ndarray,
-    config: BoilerplateConfig,
+    lines: TemplateLines, cluster: np.ndarray, config: BoilerplateConfig
 ) -> tuple[np.ndarray, list[Template]]:
     """Learn templates per source and return, for each paragraph, the index of the template
     it matches (-1 for none) and the templates.
 
     Args:
-        keys: per-paragraph keys.
-        source: source id of each paragraph's article.
+        lines: the paragraphs, their keys and positions.
         cluster: duplicate-cluster id of each paragraph's article (its own index if unique).
-        tokens: words per paragraph.
-        is_title: the paragraph is its article's title.
-        from_start, from_end: 0-based position of the paragraph among its article's body
-            paragraphs, from the start and from the end.
         config: thresholds.
     """
-    n = tokens.size
+    n = lines.tokens.size
     match = np.full(n, -1, dtype=np.int64)
     if not config.learn or n == 0:
         return match, []
-    emitted = _emitted(keys, tokens, is_title, from_start, from_end, config)
-
-    # Source sizes, counted in distinct clusters.
-    n_sources = int(source.max()) + 1
-    width = int(cluster.max()) + 1
-    # Distinct (source, cluster) pairs, packed into one integer each.
-    pairs = sorted_unique(source.astype(np.int64) * width + cluster)
-    source_docs = np.bincount(pairs // width, minlength=n_sources)
-    needed = np.maximum(config.min_docs, np.ceil(config.min_fraction * source_docs - 1e-9))
-
+    source = lines.source
+    needed = _needed_docs(source, cluster, config)
     templates: list[Template] = []
-    for para, key_type, pos, values in emitted:
+    for para, key_type, pos, values in _emitted(lines, config):
         if para.size == 0:
             continue
         combined = fold(
@@ -137,47 +129,64 @@ def learn_templates(
                 np.full(para.size, key_type * 4 + pos, dtype=np.uint64),
             ]
         )
-        # Distinct clusters per key: sort by (key, cluster), keep the first of each pair.
-        member = cluster[para]
-        by_pair = np.lexsort((member, combined))
-        k, c = combined[by_pair], member[by_pair]
-        first_of_pair = np.concatenate(([True], (k[1:] != k[:-1]) | (c[1:] != c[:-1])))
-        distinct = k[first_of_pair]
-        starts = np.flatnonzero(np.concatenate(([True], distinct[1:] != distinct[:-1])))
-        keys_u = distinct[starts]
-        counts = np.diff(np.append(starts, distinct.size))
-        order = np.argsort(combined, kind="stable")
-        sorted_keys = combined[order]
-        first = np.searchsorted(sorted_keys, keys_u, "left")
-        key_source = source[para[order[first]]]
-        qualifying = np.flatnonzero(counts >= needed[key_source])
-        for q in qualifying.tolist():
-            lo = int(first[q])
-            hi = int(np.searchsorted(sorted_keys, keys_u[q], "right"))
-            members = para[order[lo:hi]]
+        for emitting, count in _qualifying(combined, cluster[para], source[para], needed):
+            members = para[emitting]
             free = members[match[members] < 0]
             if free.size == 0:
                 continue
             match[free] = len(templates)
             templates.append(
-                Template(int(key_source[q]), key_type, pos, int(values[members[0]]), int(counts[q]))
+                Template(int(source[members[0]]), key_type, pos, int(values[members[0]]), count)
             )
     return match, templates
 
 
+def _needed_docs(source: np.ndarray, cluster: np.ndarray, config: BoilerplateConfig) -> np.ndarray:
+    """Per source: the distinct articles a key must occur in to be a template, its sources'
+    articles counted in distinct clusters."""
+    n_sources = int(source.max()) + 1
+    width = int(cluster.max()) + 1
+    # Distinct (source, cluster) pairs, packed into one integer each.
+    pairs = sorted_unique(source.astype(np.int64) * width + cluster)
+    source_docs = np.bincount(pairs // width, minlength=n_sources)
+    return np.maximum(config.min_docs, np.ceil(config.min_fraction * source_docs - 1e-9))
+
+
+def _qualifying(
+    combined: np.ndarray, member: np.ndarray, source: np.ndarray, needed: np.ndarray
+) -> list[tuple[np.ndarray, int]]:
+    """The keys (``combined``: one per emitting paragraph, of ``source`` and in cluster
+    ``member``) that occur in at least ``needed[source]`` distinct clusters, in key order:
+    the positions of the paragraphs that emit each, and its clusters."""
+    # Distinct clusters per key: sort by (key, cluster), keep the first of each pair.
+    by_pair = np.lexsort((member, combined))
+    k, c = combined[by_pair], member[by_pair]
+    first_of_pair = np.concatenate(([True], (k[1:] != k[:-1]) | (c[1:] != c[:-1])))
+    distinct = k[first_of_pair]
+    starts = np.flatnonzero(np.concatenate(([True], distinct[1:] != distinct[:-1])))
+    keys_u = distinct[starts]
+    counts = np.diff(np.append(starts, distinct.size))
+    order = np.argsort(combined, kind="stable")
+    sorted_keys = combined[order]
+    first = np.searchsorted(sorted_keys, keys_u, "left")
+    key_source = source[order[first]]
+    out = []
+    for q in np.flatnonzero(counts >= needed[key_source]).tolist():
+        lo = int(first[q])
+        hi = int(np.searchsorted(sorted_keys, keys_u[q], "right"))
+        out.append((order[lo:hi], int(counts[q])))
+    return out
+
+
 def _emitted(
-    keys: ParagraphKeys,
-    tokens: np.ndarray,
-    is_title: np.ndarray,
-    from_start: np.ndarray,
-    from_end: np.ndarray,
-    config: BoilerplateConfig,
+    lines: TemplateLines, config: BoilerplateConfig
 ) -> list[tuple[np.ndarray, int, int, np.ndarray]]:
     """The keys a paragraph offers, in the order templates take precedence: (paragraphs,
     key type, position, key of every paragraph)."""
-    usable = (tokens >= 1) & (tokens <= config.max_tokens) & ~is_title
-    head = usable & (from_start < config.edge_lines)
-    tail = usable & (from_end < config.edge_lines)
+    keys = lines.keys
+    usable = (lines.tokens >= 1) & (lines.tokens <= config.max_tokens) & ~lines.is_title
+    head = usable & (lines.from_start < config.edge_lines)
+    tail = usable & (lines.from_end < config.edge_lines)
     emitted: list[tuple[np.ndarray, int, int, np.ndarray]] = [
         (np.flatnonzero(usable & (keys.exact != 0)), KEY_EXACT, POS_ANY, keys.exact),
     ]
@@ -188,28 +197,19 @@ def _emitted(
 
 
 def apply_templates(
-    *,
-    keys: ParagraphKeys,
-    source: np.ndarray,
-    tokens: np.ndarray,
-    is_title: np.ndarray,
-    from_start: np.ndarray,
-    from_end: np.ndarray,
-    templates: list[Template],
-    config: BoilerplateConfig,
+    lines: TemplateLines, templates: list[Template], config: BoilerplateConfig
 ) -> np.ndarray:
     """Match paragraphs against templates learned earlier (from an index): for each
     paragraph, the index of the template it matches, -1 for none. Where several match, the
     first in ``templates`` wins, as in :func:`learn_templates` (whose order it keeps)."""
-    match = np.full(tokens.size, -1, dtype=np.int64)
-    if not templates or tokens.size == 0:
+    match = np.full(lines.tokens.size, -1, dtype=np.int64)
+    if not templates or lines.tokens.size == 0:
         return match
     lookup: dict[tuple[int, int, int, int], int] = {}
     for i, t in enumerate(templates):
         lookup.setdefault((t.source, t.key_type, t.position, t.key), i)
-    for para, key_type, pos, values in _emitted(
-        keys, tokens, is_title, from_start, from_end, config
-    ):
+    source = lines.source
+    for para, key_type, pos, values in _emitted(lines, config):
         for p, value, src in zip(
             para.tolist(), values[para].tolist(), source[para].tolist(), strict=True
         ):

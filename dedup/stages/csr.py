@@ -6,12 +6,34 @@ all rows, never a Python call per row.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from dedup.stages.fingerprint import U64, fmix64
+from dedup.stages.hashmix import U64, fmix64
 
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)
 _EMPTY_U64 = np.zeros(0, dtype=U64)
+
+
+class Rows(NamedTuple):
+    """A CSR column: row ``i``'s values are ``values[start[i]:start[i + 1]]``."""
+
+    start: np.ndarray  # int64[rows + 1]
+    values: np.ndarray
+
+
+class SortedRows(NamedTuple):
+    """A CSR column (``start``, ``values``, each row in its own order) with each row's values
+    sorted (``ordered``, repeats kept) and their positions in the row (``order``), and each
+    row's distinct values, sorted (``unique``). Named tuples of arrays, so that the compiled
+    kernels take them as they are."""
+
+    start: np.ndarray  # int64[rows + 1]
+    values: np.ndarray
+    order: np.ndarray  # int64
+    ordered: np.ndarray
+    unique: Rows
 
 
 def salt(owner: np.ndarray) -> np.ndarray:
@@ -72,3 +94,10 @@ def sorted_rows(
     ordered = values[order]
     order -= np.repeat(start[:-1], np.diff(start))
     return order, ordered
+
+
+def sorted_column(start: np.ndarray, values: np.ndarray, owner: np.ndarray) -> SortedRows:
+    """``values`` as rows by ``start`` (``owner``: the row of each value), sorted and distinct
+    too (:class:`SortedRows`)."""
+    order, ordered = sorted_rows(start, values, owner)
+    return SortedRows(start, values, order, ordered, Rows(*unique_rows(start, values)))

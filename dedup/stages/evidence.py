@@ -48,8 +48,10 @@ from types import ModuleType
 import numpy as np
 
 from dedup.stages.candidates import sorted_unique
-from dedup.stages.csr import gather, member, salt
-from dedup.stages.fingerprint import fold, load_kernels
+from dedup.stages.csr import Rows, gather, member, salt
+from dedup.stages.hashmix import fold
+from dedup.stages.jit_switch import load_kernels
+from dedup.stages.kernel_tables import kernel_tables
 from dedup.stages.material import NGRAM, SPELL, Prepared
 from dedup.stages.verify import TfidfCosine
 
@@ -151,7 +153,7 @@ def evidence(
     kernels = load_kernels() if compiled else None
     if kernels is not None and pairs.size:
         return _compiled(kernels, prep, pairs, tfidf)
-    lengths = np.diff(prep.shingle_start)
+    lengths = np.diff(prep.shingles.start)
     total = np.cumsum(lengths[pairs[:, 0]] + lengths[pairs[:, 1]])
     parts, lo = [], 0
     while lo < pairs.shape[0]:
@@ -165,52 +167,12 @@ def evidence(
 def _compiled(
     kernels: ModuleType, prep: Prepared, pairs: np.ndarray, tfidf: TfidfCosine
 ) -> Evidence:
-    it = prep.items
-    vectors = tfidf.vectors(prep.bags)
-    vectors.sort_indices()
-    order_start = prep.shingle_start
-    csr = (
-        (prep.shingle_start, prep.shingles),
-        (order_start, prep.shingle_order),
-        (order_start, prep.shingle_sorted),
-        (prep.unique_start, prep.unique),
-        (prep.words_start, prep.all_words),
-        (prep.facts_start, prep.facts),
-        (prep.sequence_start, prep.sequence),
-        (prep.slot_start, prep.slot_sorted),
-        (prep.slot_start, prep.slot_fact_sorted),
-        (prep.slot_unique_start, prep.slot_unique),
-        (prep.slot_fact_unique_start, prep.slot_fact_unique),
-        (prep.title_unique_start, prep.title_unique),
-        (vectors.indptr.astype(np.int64), vectors.indices.astype(np.int64)),
-        (it.chars_start, prep.chars_order),
-        (it.chars_start, prep.chars_sorted),
-        (prep.chars_unique_start, prep.chars_unique),
-        (prep.slot_start, prep.slot_fact_order),
-        (prep.slot_start, prep.slot_end_sorted),
-        (prep.slot_start, prep.slot_end_order),
-        (prep.slot_end_unique_start, prep.slot_end_unique),
-        (prep.sequence_end_start, prep.sequence_end),
-        (prep.slot_start, prep.slot_order),
-        (prep.slot_start, prep.slot_spell),
-    )
-    starts = tuple(np.ascontiguousarray(start, dtype=np.int64) for start, _ in csr)
-    values = tuple(np.ascontiguousarray(v) for _, v in csr)
     constants = np.array([MIN_RUN, NGRAM, GAP, LEAD, SHORT_WORDS, CHAR_GAP], np.float64)
     out = np.empty((pairs.shape[0], len(COMPILED_COLUMNS)), dtype=np.float64)
-    kernels.pair_evidence(
-        pairs,
-        starts,
-        values,
-        it.lengths.astype(np.int64),
-        it.corrected,
-        vectors.data.astype(np.float64),
-        constants,
-        out,
-    )
+    kernels.pair_evidence(pairs, kernel_tables(prep, tfidf), constants, out)
     columns = {name: out[:, k].copy() for k, name in enumerate(COMPILED_COLUMNS)}
     columns["topic"] = np.maximum(columns["cosine"] - columns["spans_short"], 0.0)
-    columns["title_conflict"] = _title_conflict(prep, *_short_long(it.lengths, pairs))
+    columns["title_conflict"] = _title_conflict(prep, *_short_long(prep.items.lengths, pairs))
     return Evidence(**columns)
 
 
@@ -228,15 +190,15 @@ def _title_conflict(prep: Prepared, short: np.ndarray, long_: np.ndarray) -> np.
     name). Two headlines that share no wording are no conflict (a re-headlined reprint); nor
     is a correction."""
     n = short.size
-    inter, size_s, size_l = _sets(prep.title_frame_start, prep.title_frame, short, long_)
+    inter, size_s, size_l = _sets(prep.title_frame, short, long_)
     wording = _ratio(inter, np.minimum(size_s, size_l).astype(np.float64))
     found = np.zeros(n, dtype=np.float64)
-    start = prep.title_facts_start
+    start = prep.title_fact_keys.start
     for a, b in ((short, long_), (long_, short)):
-        keys, owner, _ = gather(start, prep.title_fact_keys, a)
-        ends, _, _ = gather(start, prep.title_fact_ends, a)
-        held, held_owner, _ = gather(start, prep.title_fact_keys, b)
-        held_ends, _, _ = gather(start, prep.title_fact_ends, b)
+        keys, owner, _ = gather(*prep.title_fact_keys, a)
+        ends, _, _ = gather(*prep.title_fact_ends, a)
+        held, held_owner, _ = gather(*prep.title_fact_keys, b)
+        held_ends, _, _ = gather(*prep.title_fact_ends, b)
         hit = member(keys, owner, held, held_owner) | member(ends, owner, held_ends, held_owner)
         found += _per_pair(owner, hit, n)
     facts = np.diff(start)
@@ -303,8 +265,9 @@ def _near_agreements(
     which = np.repeat(np.arange(asked.size), count)
     offsets = np.repeat(np.cumsum(count) - count, count)
     match = by_key[np.repeat(lo, count) + np.arange(which.size) - offsets]
-    at_mine = prep.slot_start[short[ctx_owner[asked[which]]]] + ctx_pos[asked[which]]
-    at_theirs = prep.slot_start[long_[other_owner[match]]] + other_pos[match]
+    start = prep.slots.start
+    at_mine = start[short[ctx_owner[asked[which]]]] + ctx_pos[asked[which]]
+    at_theirs = start[long_[other_owner[match]]] + other_pos[match]
     hit = near_spellings(prep.slot_spell[at_mine], prep.slot_spell[at_theirs])
     near[asked] = np.bincount(which, weights=hit, minlength=asked.size) > 0
     return near
@@ -323,8 +286,8 @@ def _coverage(prep: Prepared, rows: np.ndarray, other: np.ndarray) -> tuple[np.n
     (pairwise): shares of each body's words in runs of shared 3-grams, in spans,
     and the shared share of its lead."""
     n = rows.size
-    needles, owner, position = gather(prep.shingle_start, prep.shingles, rows)
-    values, value_owner, _ = gather(prep.unique_start, prep.unique, other)
+    needles, owner, position = gather(prep.shingles.start, prep.shingles.values, rows)
+    values, value_owner, _ = gather(*prep.shingles.unique, other)
     hit = member(needles, owner, values, value_owner)
     words = prep.items.lengths[rows].astype(np.float64)
     # Runs of consecutive shared 3-grams, inside one body.
@@ -362,66 +325,36 @@ def _spans(hit: np.ndarray, owner: np.ndarray, n: int, gap: int) -> np.ndarray:
 def _char_coverage(prep: Prepared, rows: np.ndarray, other: np.ndarray) -> np.ndarray:
     """The share of each body's sampled character 8-grams that lie in spans of grams the other
     body has too, joined across at most :data:`CHAR_GAP` others."""
-    it = prep.items
     n = rows.size
-    needles, owner, _ = gather(it.chars_start, it.chars, rows)
-    values, value_owner, _ = gather(prep.chars_unique_start, prep.chars_unique, other)
+    needles, owner, _ = gather(prep.chars.start, prep.chars.values, rows)
+    values, value_owner, _ = gather(*prep.chars.unique, other)
     hit = member(needles, owner, values, value_owner)
     return _ratio(_spans(hit, owner, n, CHAR_GAP), np.bincount(owner, minlength=n).astype(float))
 
 
 def _sets(
-    start: np.ndarray, values: np.ndarray, rows: np.ndarray, other: np.ndarray
+    column: Rows, rows: np.ndarray, other: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per pair: how many distinct values of ``rows`` the ``other`` has, and both sizes."""
-    needles, owner, _ = gather(start, values, rows)
-    held, held_owner, _ = gather(start, values, other)
+    """Per pair: how many distinct values of ``rows`` the ``other`` has (in ``column``), and
+    both sizes."""
+    needles, owner, _ = gather(*column, rows)
+    held, held_owner, _ = gather(*column, other)
     hit = member(needles, owner, held, held_owner)
     n = rows.size
-    return _per_pair(owner, hit, n), np.diff(start)[rows], np.diff(start)[other]
+    sizes = np.diff(column.start)
+    return _per_pair(owner, hit, n), sizes[rows], sizes[other]
 
 
 def _chunk(prep: Prepared, pairs: np.ndarray, tfidf: TfidfCosine) -> Evidence:
-    it = prep.items
-    lengths = it.lengths
+    lengths = prep.items.lengths
     short, long_ = _short_long(lengths, pairs)
-    n = pairs.shape[0]
-    inter, size_s, size_l = _sets(prep.unique_start, prep.unique, short, long_)
+    inter, size_s, size_l = _sets(prep.shingles.unique, short, long_)
     containment = _ratio(inter, size_s.astype(np.float64))
     jaccard = _ratio(inter, (size_s + size_l - inter).astype(np.float64))
     passages_s, spans_s, lead_s = _coverage(prep, short, long_)
     passages_l, spans_l, lead_l = _coverage(prep, long_, short)
-    chars_s = _char_coverage(prep, short, long_)
-    chars_l = _char_coverage(prep, long_, short)
-    # Facts of the shorter one found among the words of the longer one.
-    needles, owner, _ = gather(prep.facts_start, prep.facts, short)
-    held, held_owner, _ = gather(prep.words_start, prep.all_words, long_)
-    found = _per_pair(owner, member(needles, owner, held, held_owner), n)
-    facts = (found + 0.5) / (np.diff(prep.facts_start)[short] + 1.0)
-    in_order, order_s, _ = _sets(prep.sequence_start, prep.sequence, short, long_)
-    in_order_end, _, _ = _sets(prep.sequence_end_start, prep.sequence_end, short, long_)
-    in_order = np.maximum(in_order, in_order_end)  # by either key (see _keys)
-    fact_order = (in_order + 0.5) / (order_s + 1.0)
-    # Slots: a fact whose context the other article has, with another fact in it.
-    ctx, ctx_owner, ctx_pos = gather(prep.slot_start, prep.slot, short)
-    other_ctx, other_owner, other_pos = gather(prep.slot_start, prep.slot, long_)
-    shared_ctx = member(ctx, ctx_owner, other_ctx, other_owner)
-    agree = np.zeros(ctx.size, dtype=bool)
-    for column in (prep.slot_fact, prep.slot_end):  # a fact agrees by either key
-        kv, _, _ = gather(prep.slot_start, column, short)
-        other_kv, _, _ = gather(prep.slot_start, column, long_)
-        agree |= member(kv, ctx_owner, other_kv, other_owner)
-    agree |= _near_agreements(
-        prep,
-        (short, ctx, ctx_owner, ctx_pos),
-        (long_, other_ctx, other_owner, other_pos),
-        shared_ctx & ~agree,
-    )
-    conflicts = _per_pair(ctx_owner, shared_ctx & ~agree, n)
-    agreements = _per_pair(ctx_owner, agree, n)
-    conflict = conflicts / (conflicts + agreements + 1.0)
-    conflict[it.corrected[short] | it.corrected[long_]] = 0.0
-    title_inter, title_s, title_l = _sets(prep.title_unique_start, prep.title_unique, short, long_)
+    facts, fact_order = _facts(prep, short, long_)
+    title_inter, title_s, title_l = _sets(prep.title, short, long_)
     title = _ratio(title_inter, (title_s + title_l - title_inter).astype(np.float64))
     words_s = lengths[short].astype(np.float64)
     items_in = np.unique(pairs)
@@ -435,13 +368,13 @@ def _chunk(prep: Prepared, pairs: np.ndarray, tfidf: TfidfCosine) -> Evidence:
         passages_long=passages_l,
         spans_short=spans_s,
         spans_long=spans_l,
-        chars_short=chars_s,
-        chars_long=chars_l,
+        chars_short=_char_coverage(prep, short, long_),
+        chars_long=_char_coverage(prep, long_, short),
         lead_short=lead_s,
         lead_long=lead_l,
         facts=facts,
         fact_order=fact_order,
-        conflicts=conflict,
+        conflicts=_conflicts(prep, short, long_),
         topic=np.maximum(cosine - spans_s, 0.0),
         title=title,
         title_short=title / (1.0 + words_s / SHORT_WORDS),
@@ -449,6 +382,46 @@ def _chunk(prep: Prepared, pairs: np.ndarray, tfidf: TfidfCosine) -> Evidence:
         length=np.log1p(words_s),
         ratio=_ratio(words_s, lengths[long_].astype(np.float64)),
     )
+
+
+def _facts(prep: Prepared, short: np.ndarray, long_: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: the share of the short article's facts found among the words of the long
+    one, and of its pairs of consecutive facts (by either key: see
+    :func:`dedup.stages.material.items`), both smoothed."""
+    needles, owner, _ = gather(*prep.facts, short)
+    held, held_owner, _ = gather(*prep.words, long_)
+    found = _per_pair(owner, member(needles, owner, held, held_owner), short.size)
+    facts = (found + 0.5) / (np.diff(prep.facts.start)[short] + 1.0)
+    in_order, order_s, _ = _sets(prep.sequence, short, long_)
+    in_order_end, _, _ = _sets(prep.sequence_end, short, long_)
+    in_order = np.maximum(in_order, in_order_end)  # by either key (see _keys)
+    return facts, (in_order + 0.5) / (order_s + 1.0)
+
+
+def _conflicts(prep: Prepared, short: np.ndarray, long_: np.ndarray) -> np.ndarray:
+    """Per pair: how often a slot of the short article that the long one has (the same
+    context) holds another fact there, against how often it holds the same one (by either
+    key, or nearly spelt the same); 0 for a correction."""
+    n = short.size
+    ctx, ctx_owner, ctx_pos = gather(prep.slots.start, prep.slots.values, short)
+    other_ctx, other_owner, other_pos = gather(prep.slots.start, prep.slots.values, long_)
+    shared_ctx = member(ctx, ctx_owner, other_ctx, other_owner)
+    agree = np.zeros(ctx.size, dtype=bool)
+    for column in (prep.slot_facts, prep.slot_ends):  # a fact agrees by either key
+        kv, _, _ = gather(column.start, column.values, short)
+        other_kv, _, _ = gather(column.start, column.values, long_)
+        agree |= member(kv, ctx_owner, other_kv, other_owner)
+    agree |= _near_agreements(
+        prep,
+        (short, ctx, ctx_owner, ctx_pos),
+        (long_, other_ctx, other_owner, other_pos),
+        shared_ctx & ~agree,
+    )
+    conflicts = _per_pair(ctx_owner, shared_ctx & ~agree, n)
+    agreements = _per_pair(ctx_owner, agree, n)
+    conflict = conflicts / (conflicts + agreements + 1.0)
+    conflict[prep.items.corrected[short] | prep.items.corrected[long_]] = 0.0
+    return conflict
 
 
 def shared_runs(a: np.ndarray, b: np.ndarray) -> list[tuple[int, int]]:

@@ -22,56 +22,36 @@ Python loop per word or per shingle:
    the MinHash of the union of their shingles, for free.
 5. **Band keys** hash each band of ``r`` rows to 64 bits, for LSH as a group-by.
 
+The hash mixing is :mod:`dedup.stages.hashmix`, the exact hashes of paragraphs and bodies
+:mod:`dedup.stages.exact_hashes`, and whether the compiled kernels (:mod:`dedup.stages._jit`)
+run, :mod:`dedup.stages.jit_switch`.
+
 References: Broder, "On the resemblance and containment of documents" (1997); Leskovec,
 Rajaraman and Ullman, *Mining of Massive Datasets*, ch. 3 (banding).
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from types import ModuleType
 
 import numpy as np
 
 from dedup.config import MinHashConfig
+from dedup.stages.exact_hashes import exact_hashes
+from dedup.stages.hashmix import FOLD, U32, U64, fmix32, fmix64, fold
+from dedup.stages.jit_switch import jit_kernels
 
-U64 = np.uint64
-U32 = np.uint32
 MAX32 = np.uint32(0xFFFFFFFF)
 
 #: Odd multiplier of the polynomial word hash (the 64-bit FNV prime).
 _P = 0x100000001B3
-#: Multiplier that folds word hashes into shingle hashes and rows into band keys.
-_FOLD = U64(0x9E3779B97F4A7C15)
 
 _WORD_BYTES = np.zeros(256, dtype=bool)
 for _c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
     _WORD_BYTES[_c] = True
 _WORD_BYTES[0x80:] = True
-
-
-def fmix64(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finalizer (a bijection), element-wise on a uint64 array."""
-    h = h ^ (h >> U64(33))
-    h = h * U64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> U64(33))
-    h = h * U64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> U64(33))
-
-
-def fmix32(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer, as datasketch applies it before permuting."""
-    h = h ^ (h >> U32(16))
-    h = h * U32(0x85EBCA6B)
-    h = h ^ (h >> U32(13))
-    h = h * U32(0xC2B2AE35)
-    return h ^ (h >> U32(16))
 
 
 def _powers(n: int) -> np.ndarray:
@@ -147,7 +127,7 @@ def _word_hashes(buffer: np.ndarray, n_texts: int) -> Words:
             k += 1
             power = power * U64(_P)
             active = active[lengths[active] > k]
-        raw ^= lengths.astype(U64) * _FOLD
+        raw ^= lengths.astype(U64) * FOLD
     newlines = np.flatnonzero(buffer == 10)
     paragraph = np.searchsorted(newlines, starts).astype(np.int64)
     counts = np.bincount(paragraph, minlength=n_texts).astype(np.int64)
@@ -165,17 +145,8 @@ def word_hash(word: str) -> int:
     data = word.encode("utf-8")
     mask = (1 << 64) - 1
     raw = sum(c * pow(_P, i, 1 << 64) for i, c in enumerate(data)) & mask
-    raw ^= (len(data) * int(_FOLD)) & mask
+    raw ^= (len(data) * int(FOLD)) & mask
     return int(fmix64(np.array([raw], dtype=U64))[0])
-
-
-def fold(columns: Sequence[np.ndarray]) -> np.ndarray:
-    """Fold equal-length uint64 arrays into one hash per position (order matters)."""
-    with np.errstate(over="ignore"):
-        h = columns[0].astype(U64, copy=True)
-        for col in columns[1:]:
-            h = h * _FOLD + col.astype(U64)
-    return fmix64(h)
 
 
 def sequence_keys(words: Words, hashes: np.ndarray | None = None) -> np.ndarray:
@@ -251,56 +222,6 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     a = gen.randint(0, 1 << 31, num_perm, dtype=U32) * U32(2) + U32(1)
     b = gen.randint(0, 1 << 32, num_perm, dtype=U32)
     return a, b
-
-
-#: Whether :func:`jit_kernels` may load the compiled kernels, in this context (a value per
-#: thread or task, never shared: see :func:`compiled`).
-_JIT_ALLOWED: ContextVar[bool] = ContextVar("dedup_jit_allowed", default=False)
-
-
-def allow_jit(enabled: bool) -> None:
-    """Allow (or forbid) the compiled kernels of :mod:`dedup.stages._jit` in the current
-    context, for good (a worker process's initializer: the whole worker).
-
-    Off by default: loading numba costs about a second of CPU per process, which pays only
-    for a few thousand articles (the pipeline turns it on for large scans). ``DEDUP_JIT=0``
-    in the environment keeps it off whatever is asked.
-    """
-    _JIT_ALLOWED.set(enabled and os.environ.get("DEDUP_JIT", "1") != "0")
-
-
-@contextmanager
-def compiled(enabled: bool) -> Iterator[None]:
-    """The compiled kernels allowed (or not) while the block runs, as :func:`allow_jit`
-    says; the context is as it was afterwards."""
-    token = _JIT_ALLOWED.set(enabled and os.environ.get("DEDUP_JIT", "1") != "0")
-    try:
-        yield
-    finally:
-        _JIT_ALLOWED.reset(token)
-
-
-def jit_kernels() -> ModuleType | None:
-    """The compiled kernels, or None when they are off or numba is not installed (the
-    numpy code then computes the same arrays, only slower)."""
-    return _load_jit() if _JIT_ALLOWED.get() else None
-
-
-def load_kernels() -> ModuleType | None:
-    """The compiled kernels whatever :func:`compiled` says (a stage that knows it has work
-    enough for them asks), or None when numba is missing or ``DEDUP_JIT=0``."""
-    return _load_jit() if os.environ.get("DEDUP_JIT", "1") != "0" else None
-
-
-@lru_cache(maxsize=1)
-def _load_jit() -> ModuleType | None:
-    try:
-        from dedup.stages import _jit
-    except ImportError:  # numba is not installed
-        return None
-    except Exception:  # numba cannot work here (no writable cache, unsupported platform)
-        return None
-    return _jit
 
 
 def signatures(
@@ -414,15 +335,6 @@ def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return int(lsh.b), int(lsh.r)
 
 
-def exact_hash(text: str) -> int:
-    """A 64-bit BLAKE2b hash of a normalized text, for exact-duplicate grouping.
-
-    A keyed cryptographic hash rather than the fast polynomial one: corpus text is untrusted,
-    and an engineered collision here would make the cleaner drop a paragraph.
-    """
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
-
-
 @dataclass(frozen=True, slots=True)
 class BatchFingerprints:
     """Fingerprints of a batch of documents and of their paragraphs."""
@@ -459,7 +371,7 @@ def fingerprint_paragraphs(
     doc_tokens = np.bincount(par_doc[body], weights=words.counts[body], minlength=n_docs).astype(
         np.int64
     )
-    par_hash, doc_hash = _exact_hashes(data, buffer, norms, par_doc, par_title, n_docs)
+    par_hash, doc_hash = exact_hashes(data, norms, par_doc, par_title, n_docs)
     return BatchFingerprints(
         words=words,
         doc_sig=doc_sig,
@@ -472,53 +384,6 @@ def fingerprint_paragraphs(
         ),
         within_pairs=within_document_pairs(par_sig, par_doc, words.counts, config),
     )
-
-
-def _exact_hashes(
-    data: bytes,
-    buffer: np.ndarray,
-    norms: Sequence[str],
-    par_doc: np.ndarray,
-    par_title: np.ndarray,
-    n_docs: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`exact_hash` of every paragraph (0 if empty) and of every document's body (its
-    non-empty body paragraphs joined by ``\n``; 0 if none), hashing slices of ``data`` (the
-    paragraphs joined by ``\n`` and encoded) instead of encoding each text again."""
-    if not norms:  # an empty buffer would read as one empty paragraph
-        return np.zeros(0, dtype=U64), np.zeros(n_docs, dtype=U64)
-    view = memoryview(data)
-    bounds = np.concatenate(([-1], np.flatnonzero(buffer == 10), [buffer.size]))
-    starts, ends = (bounds[:-1] + 1).tolist(), bounds[1:].tolist()
-    par_hash = np.array(
-        [_blake64(view[a:b]) if b > a else 0 for a, b in zip(starts, ends, strict=True)],
-        dtype=U64,
-    )
-    doc_hash = np.zeros(n_docs, dtype=U64)
-    titles = par_title.tolist()
-    if par_doc.size and bool((np.diff(par_doc) < 0).any()):  # not grouped by document
-        bodies: list[list[str]] = [[] for _ in range(n_docs)]
-        for text, doc, title in zip(norms, par_doc.tolist(), titles, strict=True):
-            if not title and text:
-                bodies[doc].append(text)
-        doc_hash[:] = [exact_hash("\n".join(b)) if b else 0 for b in bodies]
-        return par_hash, doc_hash
-    cuts = np.searchsorted(par_doc, np.arange(n_docs + 1)).tolist()
-    for doc in range(n_docs):
-        lo, hi = cuts[doc], cuts[doc + 1]
-        if lo < hi and titles[lo]:
-            lo += 1  # a title is its article's first paragraph
-        body = range(lo, hi)
-        if any(titles[i] or ends[i] == starts[i] for i in body):
-            texts = [norms[i] for i in body if not titles[i] and norms[i]]
-            doc_hash[doc] = exact_hash("\n".join(texts)) if texts else 0
-        elif lo < hi:  # the body is one run of the buffer
-            doc_hash[doc] = _blake64(view[starts[lo] : ends[hi - 1]])
-    return par_hash, doc_hash
-
-
-def _blake64(data: bytes | memoryview) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 def within_document_pairs(

@@ -51,30 +51,19 @@ def boilerplate_stage(
     from_start = ordinal - before_doc[par_doc]
     body_count = np.bincount(par_doc, weights=body, minlength=len(corpus.documents))
     from_end = body_count[par_doc].astype(np.int64) - 1 - from_start
-    keys = corpus.keys or bp.paragraph_keys(fingerprint.word_hashes([]))
+    lines = bp.TemplateLines(
+        keys=corpus.keys or bp.paragraph_keys(fingerprint.word_hashes([])),
+        source=doc_source[par_doc],
+        tokens=corpus.pars.tokens,
+        is_title=title,
+        from_start=from_start,
+        from_end=from_end,
+    )
     if learned is None:
-        template, templates = bp.learn_templates(
-            keys=keys,
-            source=doc_source[par_doc],
-            cluster=cluster_of[par_doc],
-            tokens=corpus.pars.tokens,
-            is_title=title,
-            from_start=from_start,
-            from_end=from_end,
-            config=config.boilerplate,
-        )
+        template, templates = bp.learn_templates(lines, cluster_of[par_doc], config.boilerplate)
     else:
         templates = learned(names) if config.boilerplate.learn else []
-        template = bp.apply_templates(
-            keys=keys,
-            source=doc_source[par_doc],
-            tokens=corpus.pars.tokens,
-            is_title=title,
-            from_start=from_start,
-            from_end=from_end,
-            templates=templates,
-            config=config.boilerplate,
-        )
+        template = bp.apply_templates(lines, templates, config.boilerplate)
     pattern = corpus.pars.pattern.astype(np.int64)
     whole = (template >= 0) | pattern_furniture(pattern, config)
     return Boilerplate(template, pattern, whole, templates)

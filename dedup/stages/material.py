@@ -15,16 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedup.stages.csr import member, sorted_rows, unique_rows
-from dedup.stages.fingerprint import (
-    _WORD_BYTES,
-    U64,
-    Words,
-    fmix64,
-    fold,
-    shingles,
-    word_hashes,
-)
+from dedup.stages.csr import Rows, SortedRows, member, sorted_column, unique_rows
+from dedup.stages.fingerprint import _WORD_BYTES, Words, shingles, word_hashes
+from dedup.stages.hashmix import U64, fmix64, fold
 from dedup.stages.normalize import fold_case
 
 NGRAM = 3
@@ -248,51 +241,24 @@ def items(bodies: Sequence[Sequence[str]], titles: Sequence[str]) -> Items:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """What every pair of a batch needs from its articles, computed once per article."""
+    """What every pair of a batch needs from its articles, computed once per article: CSR
+    columns of a row per article (:mod:`dedup.stages.csr`)."""
 
     items: Items
-    shingle_start: np.ndarray  # word 3-grams of each body, in order
-    shingles: np.ndarray
-    shingle_order: np.ndarray  # positions of each body's 3-grams, in the order of their hashes
-    shingle_sorted: np.ndarray  # ...and those hashes, in that order
-    unique_start: np.ndarray  # ...distinct, sorted
-    unique: np.ndarray
-    words_start: np.ndarray  # distinct words of body and title
-    all_words: np.ndarray
-    facts_start: np.ndarray  # distinct facts of body and title
-    facts: np.ndarray
-    sequence_start: np.ndarray  # distinct pairs of consecutive facts of the body
-    sequence: np.ndarray
-    sequence_end_start: np.ndarray  # ...by the facts' second keys
-    sequence_end: np.ndarray
-    slot_start: np.ndarray  # per fact of the body: its context, and context with the fact
-    slot: np.ndarray  # (by its first and by its last bytes)
-    slot_fact: np.ndarray
-    slot_end: np.ndarray
-    slot_sorted: np.ndarray  # ...each sorted (repeats kept), with the positions
-    slot_order: np.ndarray
-    slot_fact_sorted: np.ndarray
-    slot_fact_order: np.ndarray
-    slot_end_sorted: np.ndarray
-    slot_end_order: np.ndarray
-    slot_unique_start: np.ndarray  # ...distinct, sorted
-    slot_unique: np.ndarray
-    slot_fact_unique_start: np.ndarray
-    slot_fact_unique: np.ndarray
-    slot_end_unique_start: np.ndarray
-    slot_end_unique: np.ndarray
+    shingles: SortedRows  # word 3-grams of each body, in order
+    words: Rows  # distinct words of body and title
+    facts: Rows  # distinct facts of body and title
+    sequence: Rows  # distinct pairs of consecutive facts of the body
+    sequence_end: Rows  # ...by the facts' second keys
+    slots: SortedRows  # per fact of the body: its context (the wording around it)...
+    slot_facts: SortedRows  # ...its context with the fact, by its first bytes
+    slot_ends: SortedRows  # ...and by its last bytes
     slot_spell: np.ndarray  # uint8[slots, SPELL + 1]: the spelling of each slot's fact
-    title_unique_start: np.ndarray
-    title_unique: np.ndarray
-    title_frame_start: np.ndarray  # distinct pairs of title words, facts read as one
-    title_frame: np.ndarray
-    title_facts_start: np.ndarray  # title facts, by their first and by their last bytes
-    title_fact_keys: np.ndarray
-    title_fact_ends: np.ndarray
-    chars_unique_start: np.ndarray  # each body's distinct sampled character 8-grams
-    chars_unique: np.ndarray
-    chars_order: np.ndarray  # positions of each body's 8-grams, in the order of their hashes
-    chars_sorted: np.ndarray
+    title: Rows  # distinct title words
+    title_frame: Rows  # distinct pairs of title words, facts read as one
+    title_fact_keys: Rows  # title facts, by their first bytes
+    title_fact_ends: Rows  # ...and by their last bytes
+    chars: SortedRows  # each body's sampled character 8-grams
     bags: list[np.ndarray]  # TF-IDF features of each body (sorted)
 
 
@@ -301,39 +267,95 @@ def prepare(it: Items) -> Prepared:
     from dedup.stages.verify import token_buckets
 
     n = it.size
-    lengths = it.lengths
-    word_item = np.repeat(np.arange(n), lengths)
-    sh = shingles(Words(it.words, word_item, lengths, np.zeros(0, bool)), NGRAM)
-    shingle_start = np.searchsorted(sh.paragraph, np.arange(n + 1)).astype(np.int64)
-    # Each body's 3-gram positions (in the body) in the order of their hashes.
-    shingle_order = np.lexsort((sh.hashes, sh.paragraph)).astype(np.int64)
-    shingle_sorted = sh.hashes[shingle_order]
-    shingle_order -= np.repeat(shingle_start[:-1], np.diff(shingle_start))
-    unique_start, unique = unique_rows(shingle_start, sh.hashes)
+    word_item = np.repeat(np.arange(n), it.lengths)
     title_item = np.repeat(np.arange(n), np.diff(it.title_start))
+    words, facts = _words_and_facts(it, word_item, title_item)
+    sequence, sequence_end = _fact_order(it, word_item)
+    slots, slot_facts, slot_ends, slot_spell = _slots(it, word_item)
+    title_facts = np.searchsorted(title_item[it.title_fact], np.arange(n + 1)).astype(np.int64)
+    buckets = token_buckets(it.words)
+    return Prepared(
+        items=it,
+        shingles=_shingles(it, word_item),
+        words=words,
+        facts=facts,
+        sequence=sequence,
+        sequence_end=sequence_end,
+        slots=slots,
+        slot_facts=slot_facts,
+        slot_ends=slot_ends,
+        slot_spell=slot_spell,
+        title=Rows(*unique_rows(it.title_start, it.title)),
+        title_frame=_title_frame(it, title_item),
+        title_fact_keys=Rows(title_facts, it.title_keys[it.title_fact]),
+        title_fact_ends=Rows(title_facts, it.title_end_keys[it.title_fact]),
+        chars=sorted_column(
+            it.chars_start, it.chars, np.repeat(np.arange(n), np.diff(it.chars_start))
+        ),
+        bags=[np.sort(buckets[it.start[i] : it.start[i + 1]]) for i in range(n)],
+    )
+
+
+def _shingles(it: Items, word_item: np.ndarray) -> SortedRows:
+    """The word 3-grams of each body (``word_item``: the article of each body word)."""
+    sh = shingles(Words(it.words, word_item, it.lengths, np.zeros(0, bool)), NGRAM)
+    start = np.searchsorted(sh.paragraph, np.arange(it.size + 1)).astype(np.int64)
+    return sorted_column(start, sh.hashes, sh.paragraph)
+
+
+def _words_and_facts(it: Items, word_item: np.ndarray, title_item: np.ndarray) -> tuple[Rows, Rows]:
+    """The distinct words (their keys) of each article's body and title, and its distinct
+    facts (``word_item``, ``title_item``: the article of each body and title word)."""
+    n = it.size
     both = np.concatenate([it.keys, it.title_keys])
     both_item = np.concatenate([word_item, title_item])
     order = np.argsort(both_item, kind="stable")
     both, both_item = both[order], both_item[order]
     both_start = np.searchsorted(both_item, np.arange(n + 1))
-    words_start, all_words = unique_rows(both_start, both)
+    words = Rows(*unique_rows(both_start, both))
     is_fact = np.concatenate([it.fact, it.title_fact])[order]
     fact_item = both_item[is_fact]
-    facts_start, facts = unique_rows(np.searchsorted(fact_item, np.arange(n + 1)), both[is_fact])
-    # The order of the facts: each body fact with the next one.
+    facts = Rows(*unique_rows(np.searchsorted(fact_item, np.arange(n + 1)), both[is_fact]))
+    return words, facts
+
+
+def _fact_order(it: Items, word_item: np.ndarray) -> tuple[Rows, Rows]:
+    """The order of the facts: each body fact with the next one, by their keys and by their
+    second keys (distinct pairs of each body)."""
     at_fact = np.flatnonzero(it.fact)
     follows = at_fact[1:][word_item[at_fact[1:]] == word_item[at_fact[:-1]]]
     before = at_fact[:-1][word_item[at_fact[1:]] == word_item[at_fact[:-1]]]
     pairs_of = fold([it.keys[before], it.keys[follows]]) if follows.size else _EMPTY_U64
-    follow_start = np.searchsorted(word_item[follows], np.arange(n + 1))
-    sequence_start, sequence = unique_rows(follow_start, pairs_of)
+    follow_start = np.searchsorted(word_item[follows], np.arange(it.size + 1))
     ends_of = fold([it.end_keys[before], it.end_keys[follows]]) if follows.size else _EMPTY_U64
-    sequence_end_start, sequence_end = unique_rows(follow_start, ends_of)
-    # Fact contexts, inside one body: two words before and two after; and the three words
-    # before (a line of a table: "FC Branré - FC Aipré 2-0"), or for the first words of a
-    # body, the three after (the subject of a first sentence: "Dupont a déclaré un").
+    return Rows(*unique_rows(follow_start, pairs_of)), Rows(*unique_rows(follow_start, ends_of))
+
+
+def _slots(
+    it: Items, word_item: np.ndarray
+) -> tuple[SortedRows, SortedRows, SortedRows, np.ndarray]:
+    """The slots of the body facts (:func:`_contexts`): their contexts, the contexts with the
+    fact by its first and by its last bytes, and the spelling of each slot's fact."""
+    at, slot = _contexts(it, word_item)
+    slot_fact = fold([slot, it.keys[at]]) if at.size else _EMPTY_U64
+    slot_end = fold([slot, it.end_keys[at]]) if at.size else _EMPTY_U64
+    slot_start = np.searchsorted(word_item[at], np.arange(it.size + 1)).astype(np.int64)
+    owner = word_item[at]
+    return (
+        sorted_column(slot_start, slot, owner),
+        sorted_column(slot_start, slot_fact, owner),
+        sorted_column(slot_start, slot_end, owner),
+        it.spell[np.searchsorted(np.flatnonzero(it.fact), at)],
+    )
+
+
+def _contexts(it: Items, word_item: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The body words of the facts that have a context (in body order, a fact twice when it
+    has two) and each one's context, inside one body: two words before and two after; and the
+    three words before (a line of a table: "FC Branré - FC Aipré 2-0"), or for the first words
+    of a body, the three after (the subject of a first sentence: "Dupont a déclaré un")."""
     position = np.arange(it.words.size) - it.start[word_item]
-    length = lengths[word_item]
+    length = it.lengths[word_item]
     at = np.flatnonzero(it.fact & (position >= 2) & (position < length - 2))
     head = np.flatnonzero(it.fact & (position < 3) & (position < length - 3))
     tail = np.flatnonzero(it.fact & (position >= 3))
@@ -347,76 +369,16 @@ def prepare(it: Items) -> Prepared:
     by_word = np.argsort(np.concatenate([at, head, tail]), kind="stable")
     at = np.concatenate([at, head, tail])[by_word]
     slot = np.concatenate(around)[by_word] if at.size else _EMPTY_U64
-    slot_fact = fold([slot, it.keys[at]]) if at.size else _EMPTY_U64
-    slot_end = fold([slot, it.end_keys[at]]) if at.size else _EMPTY_U64
-    slot_start = np.searchsorted(word_item[at], np.arange(n + 1)).astype(np.int64)
-    slot_owner = word_item[at]
-    slot_order, slot_sorted = sorted_rows(slot_start, slot, slot_owner)
-    slot_spell = it.spell[np.searchsorted(np.flatnonzero(it.fact), at)]
-    slot_fact_order, slot_fact_sorted = sorted_rows(slot_start, slot_fact, slot_owner)
-    slot_end_order, slot_end_sorted = sorted_rows(slot_start, slot_end, slot_owner)
-    slot_unique_start, slot_unique = unique_rows(slot_start, slot)
-    slot_fact_unique_start, slot_fact_unique = unique_rows(slot_start, slot_fact)
-    slot_end_unique_start, slot_end_unique = unique_rows(slot_start, slot_end)
-    title_unique_start, title_unique = unique_rows(it.title_start, it.title)
-    # A title's frame: its pairs of consecutive words, any fact read as "a fact".
+    return at, slot
+
+
+def _title_frame(it: Items, title_item: np.ndarray) -> Rows:
+    """A title's frame: its distinct pairs of consecutive words, any fact read as "a fact"."""
     framed = np.where(it.title_fact, _A_FIGURE, it.title)
     joined = np.flatnonzero(title_item[1:] == title_item[:-1])
-    title_frame_start, title_frame = unique_rows(
-        np.searchsorted(title_item[joined], np.arange(n + 1)),
-        fold([framed[joined], framed[joined + 1]]) if joined.size else _EMPTY_U64,
-    )
-    title_facts_start = np.searchsorted(title_item[it.title_fact], np.arange(n + 1))
-    chars_unique_start, chars_unique = unique_rows(it.chars_start, it.chars)
-    char_item = np.repeat(np.arange(n), np.diff(it.chars_start))
-    chars_order = np.lexsort((it.chars, char_item)).astype(np.int64)
-    chars_sorted = it.chars[chars_order]
-    chars_order -= np.repeat(it.chars_start[:-1], np.diff(it.chars_start))
-    buckets = token_buckets(it.words)
-    bags = [np.sort(buckets[it.start[i] : it.start[i + 1]]) for i in range(n)]
-    return Prepared(
-        items=it,
-        shingle_start=shingle_start,
-        shingles=sh.hashes,
-        shingle_order=shingle_order,
-        shingle_sorted=shingle_sorted,
-        unique_start=unique_start,
-        unique=unique,
-        words_start=words_start,
-        all_words=all_words,
-        facts_start=facts_start,
-        facts=facts,
-        sequence_start=sequence_start,
-        sequence=sequence,
-        sequence_end_start=sequence_end_start,
-        sequence_end=sequence_end,
-        slot_start=slot_start,
-        slot=slot,
-        slot_fact=slot_fact,
-        slot_end=slot_end,
-        slot_fact_order=slot_fact_order,
-        slot_end_sorted=slot_end_sorted,
-        slot_end_order=slot_end_order,
-        slot_end_unique_start=slot_end_unique_start,
-        slot_end_unique=slot_end_unique,
-        slot_sorted=slot_sorted,
-        slot_order=slot_order,
-        slot_spell=slot_spell,
-        slot_fact_sorted=slot_fact_sorted,
-        slot_unique_start=slot_unique_start,
-        slot_unique=slot_unique,
-        slot_fact_unique_start=slot_fact_unique_start,
-        slot_fact_unique=slot_fact_unique,
-        title_unique_start=title_unique_start,
-        title_unique=title_unique,
-        title_frame_start=title_frame_start,
-        title_frame=title_frame,
-        title_facts_start=title_facts_start.astype(np.int64),
-        title_fact_keys=it.title_keys[it.title_fact],
-        title_fact_ends=it.title_end_keys[it.title_fact],
-        chars_unique_start=chars_unique_start,
-        chars_unique=chars_unique,
-        chars_order=chars_order,
-        chars_sorted=chars_sorted,
-        bags=bags,
+    return Rows(
+        *unique_rows(
+            np.searchsorted(title_item[joined], np.arange(it.size + 1)),
+            fold([framed[joined], framed[joined + 1]]) if joined.size else _EMPTY_U64,
+        )
     )
