@@ -117,8 +117,21 @@ def run_all(tree: Path, corpus: Path, out: Path, python: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(tree), "NO_COLOR": "1", "COLUMNS": "100"}
     dedup = [python, "-m", "dedup"]
 
+    # From the tree itself: ``python -m`` puts the working directory first on the path, so
+    # run from the repository, every run would import the repository's code.
+    where = subprocess.run(
+        [python, "-c", "import dedup; print(dedup.__file__)"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not Path(where).resolve().is_relative_to(tree.resolve()):
+        raise SystemExit(f"golden: {tree} imports dedup from {where}, not from itself")
+
     def run(name: str, args: list[str]) -> None:
-        done = subprocess.run(dedup + args, cwd=REPO, env=env, capture_output=True)
+        done = subprocess.run(dedup + args, cwd=tree, env=env, capture_output=True)
         (out / f"{name}.stdout").write_bytes(VOLATILE.sub(rb'"\1": "..."', done.stdout))
         (out / f"{name}.exit").write_text(f"{done.returncode}\n", encoding="utf-8")
 

@@ -23,6 +23,7 @@ from dedup.config import NORMALIZATION_VERSION, SETTINGS, ScanConfig, setting_va
 from dedup.errors import DedupError
 from dedup.io.store import IndexError_
 from dedup.records import Document, Segment
+from dedup.stages import fingerprint
 from dedup.stages.furniture import pattern_furniture
 from dedup.stages.hashmix import fold
 from dedup.tables import DocTable, ParTable
