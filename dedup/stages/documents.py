@@ -9,7 +9,7 @@ member is a copy of the representative (the copy a cleaner keeps).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -61,6 +61,8 @@ class DocumentClusters:
     candidate_pairs: int
     #: Paragraphs the comparison left out (titles and furniture).
     left_out: np.ndarray | None = None
+    #: How much work each step did (see :meth:`DocumentDecider.steps`).
+    steps: dict[str, int] = field(default_factory=dict)
 
 
 def document_clusters(
@@ -105,6 +107,7 @@ def document_clusters(
         dropped=cluster_of != np.arange(n),
         candidate_pairs=int(pair_array.shape[0]),
         left_out=left_out,
+        steps={"candidate_pairs": int(pair_array.shape[0]), **decide.steps(), "near": len(near)},
     )
 
 
@@ -179,6 +182,7 @@ class DocumentDecider:
         chosen = config.verify.copy_probability
         self.threshold = self.verifier.threshold if chosen is None else chosen
         self.decided: dict[tuple[int, int], verify.Scores] = {}
+        self.verified = self.prepared = 0
 
     def pairs(self, pairs: np.ndarray) -> np.ndarray:
         """Decide every row of ``pairs`` (``i < j``) not decided yet; return the rows that
@@ -201,6 +205,8 @@ class DocumentDecider:
             rows = order[lo : lo + EVIDENCE_PAIRS]
             chunk = pairs[rows]
             found = document_evidence(self.corpus, chunk, self.left_out, compiled)
+            self.verified += int(chunk.shape[0])
+            self.prepared += int(np.unique(chunk).size)
             probability = self.verifier.probability(found)
             keep[rows] = probability >= self.threshold
             names = found.names()
@@ -214,6 +220,12 @@ class DocumentDecider:
                     tuple(zip(names, matrix[row].tolist(), strict=True)),
                 )
         return pairs[keep]
+
+    def steps(self) -> dict[str, int]:
+        """The pairs whose evidence was computed (decisions reused are not counted again),
+        the articles prepared for them (once per chunk an article is in), the copies."""
+        copies = sum(1 for a, b in self.decided if self(a, b))
+        return {"verified": self.verified, "prepared": self.prepared, "copies": copies}
 
     def scores(self, a: int, b: int) -> verify.Scores:
         key = (min(a, b), max(a, b))
