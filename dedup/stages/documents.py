@@ -91,9 +91,12 @@ def document_clusters(
             changed[corpus.pars.doc[again != left_out]] = True
             kept = {k: v for k, v in decide.decided.items() if not (changed[k[0]] or changed[k[1]])}
             left_out = again
+            earlier = (decide.verified, decide.prepared)
             decide, near, cluster_of = _near_clusters(
                 corpus, config, unit, pair_array, left_out, kept
             )
+            decide.verified += earlier[0]
+            decide.prepared += earlier[1]
     return DocumentClusters(
         exact=exact,
         near=near,
@@ -133,7 +136,7 @@ def _near_clusters(
     decide = DocumentDecider(corpus, config, left_out)
     decide.decided.update(decided or {})
     copies = decide.pairs(pair_array)
-    near = clusters_from_pairs(copies, near_rank, decide)
+    near = clusters_from_pairs(copies, near_rank, decide.close)
     near_rep = np.arange(n)
     for c in near:
         near_rep[list(c.members)] = c.representative
@@ -188,9 +191,7 @@ class DocumentDecider:
         """Decide every row of ``pairs`` (``i < j``) not decided yet; return the rows that
         are copies."""
         if self.decided and pairs.size:
-            todo = np.array([tuple(p) not in self.decided for p in pairs.tolist()], dtype=bool)
-            self._decide(pairs[todo])
-            return pairs[np.array([self(a, b) for a, b in pairs.tolist()], dtype=bool)]
+            return pairs[self.close(pairs)]
         return self._decide(pairs)
 
     def _decide(self, pairs: np.ndarray) -> np.ndarray:
@@ -222,10 +223,17 @@ class DocumentDecider:
         return pairs[keep]
 
     def steps(self) -> dict[str, int]:
-        """The pairs whose evidence was computed (decisions reused are not counted again),
-        the articles prepared for them (once per chunk an article is in), the copies."""
+        """The pairs whose evidence was computed (decisions reused are not counted again;
+        pairs decided again on other furniture are), the articles prepared for them (once
+        per chunk an article is in), the copies."""
         copies = sum(1 for a, b in self.decided if self(a, b))
         return {"verified": self.verified, "prepared": self.prepared, "copies": copies}
+
+    def close(self, pairs: np.ndarray) -> np.ndarray:
+        """Whether each row of ``pairs`` (``i < j``) is a copy, decided for all rows at once."""
+        todo = np.array([tuple(p) not in self.decided for p in pairs.tolist()], dtype=bool)
+        self._decide(pairs[todo])
+        return np.array([self(a, b) for a, b in pairs.tolist()], dtype=bool)
 
     def scores(self, a: int, b: int) -> verify.Scores:
         key = (min(a, b), max(a, b))
