@@ -15,7 +15,7 @@ import numpy as np
 
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus
-from dedup.stages import candidates, material, verify
+from dedup.stages import candidates, jit_switch, material, verify
 from dedup.stages import evidence as evidence_stage
 from dedup.stages.cluster import Cluster, clusters_from_pairs
 from dedup.stages.evidence import Evidence
@@ -299,7 +299,10 @@ def document_evidence(
         titles.append(
             title[0] if title else " ".join(typographic_lines(corpus.documents[d].title or ""))
         )
-    prepared = material.prepare(material.items(bodies, titles))
+    # The material too is computed by the compiled kernels when the pairs are many enough for
+    # them (the same arrays: the numpy code is for a few pairs).
+    with jit_switch.compiled(compiled):
+        prepared = material.prepare(material.items(bodies, titles))
     index = np.searchsorted(docs, pairs)
     return evidence_stage.evidence(prepared, index, corpus.tfidf(), compiled)
 
