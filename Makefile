@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install scan test lint format typecheck check bench eval golden clean
+.PHONY: install scan test lint format typecheck check bench profile eval golden clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ check: lint typecheck test  ## everything CI runs
 
 bench: $(STAMP)  ## speed and quality at 10k and 100k generated articles, beside plain datasketch
 	$(BIN)/python benchmarks/bench.py --sizes 10000,100000 --out benchmarks/RESULTS-bench.md
+
+profile: $(STAMP)  ## where a scan of ARTICLES (default 10000) generated articles spends its time
+	$(BIN)/python benchmarks/profile.py --articles $(or $(ARTICLES),10000) --variant $(or $(VARIANT),standard) --functions 25
 
 eval: $(STAMP)  ## quality on the labelled sets in ../shared/datasets, beside jusText, trafilatura, MinHash
 	$(BIN)/python benchmarks/eval.py --out benchmarks/RESULTS.md

@@ -191,3 +191,17 @@ def test_pages_sharing_only_furniture_are_not_copies(tmp_path):
         "en/read-more",
     }
     assert not by_kind(report, "exact_document")
+
+
+def test_the_report_counts_the_work_of_each_step_with_the_timings():
+    report = run_scan([SYNDICATION])
+    docs = report.steps["documents"]
+    assert docs["candidate_pairs"] >= 2
+    # Every candidate pair is verified (again if its furniture changed); an article is
+    # prepared once per chunk it is in.
+    assert docs["verified"] >= docs["candidate_pairs"]
+    assert 2 <= docs["prepared"] <= 2 * docs["verified"]
+    assert docs["copies"] >= 2 and docs["near"] == 1
+    assert report.steps["paragraphs"]["candidate_pairs"] == report.candidate_pairs["paragraphs"]
+    assert "steps" in report.to_dict(timings=True)
+    assert "steps" not in report.to_dict()

@@ -126,6 +126,10 @@ def build_report(corpus: Corpus, analysis: Analysis, facts: RunFacts) -> ScanRep
         findings=findings,
         timings=facts.timings,
         config=facts.config,
+        steps={
+            "documents": analysis.documents.steps,
+            "paragraphs": {"candidate_pairs": analysis.paragraph_pairs},
+        },
         read=[d.article for d in corpus.documents[first:]],
     )
 

@@ -153,6 +153,8 @@ class ScanReport:
     findings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     config: dict[str, Any] = field(default_factory=dict)
+    #: How much work each stage did (candidates, pairs verified...): with the timings.
+    steps: dict[str, dict[str, int]] = field(default_factory=dict)
     #: With a baseline: its path, how many findings it accepted, its stale entries.
     baseline: dict[str, Any] | None = None
     #: The articles read (:attr:`Document.article`; not part of the JSON).
@@ -197,6 +199,7 @@ class ScanReport:
             out["baseline"] = self.baseline
         if timings:
             out["timings_s"] = {k: round(v, 3) for k, v in self.timings.items()}
+            out["steps"] = {stage: dict(counts) for stage, counts in self.steps.items()}
         return out
 
 

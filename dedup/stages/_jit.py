@@ -446,3 +446,40 @@ def _title_and_length(
         out[r, 13] = out[r, 12] / (1.0 + words_a / short_words)
         out[r, 14] = np.log1p(words_a)
         out[r, 15] = words_a / lengths[b] if lengths[b] > 0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def unique_rows(
+    start: np.ndarray, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Each CSR row's values sorted and without repeats (:func:`dedup.stages.csr.unique_rows`)."""
+    n = start.size - 1
+    out = np.empty_like(values)
+    out_start = np.zeros(n + 1, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        out_start[i] = k
+        row = np.sort(values[start[i] : start[i + 1]])
+        for j in range(row.size):
+            if j == 0 or row[j] != row[j - 1]:
+                out[k] = row[j]
+                k += 1
+    out_start[n] = k
+    return out_start, out[:k].copy()
+
+
+@njit(cache=True, nogil=True)
+def sorted_rows(
+    start: np.ndarray, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Each CSR row's values sorted, equal ones in their order, and their positions in the
+    row (:func:`dedup.stages.csr.sorted_rows`)."""
+    order = np.empty(values.size, dtype=np.int64)
+    ordered = np.empty_like(values)
+    for i in range(start.size - 1):
+        lo, hi = start[i], start[i + 1]
+        row_order = np.argsort(values[lo:hi], kind="mergesort")
+        for j in range(row_order.size):
+            order[lo + j] = row_order[j]
+            ordered[lo + j] = values[lo + row_order[j]]
+    return order, ordered

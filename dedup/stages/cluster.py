@@ -73,31 +73,52 @@ def components(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
 def clusters_from_pairs(
     pairs: np.ndarray | Iterable[tuple[int, int]],
     rank: Callable[[int], tuple[object, ...]],
-    close: Callable[[int, int], bool],
+    close: Callable[[np.ndarray], np.ndarray],
 ) -> list[Cluster]:
     """Cluster the nodes of verified ``pairs``; see the module docstring.
 
     Args:
         pairs: verified pairs of node ids.
         rank: sort key; the smallest-ranking member of a cluster is its representative.
-        close: whether a member may stay in the representative's cluster. It is called only
-            for pairs that were not verified already.
+        close: for rows ``(a, b)`` with ``a < b``, whether the two may share a cluster (one
+            flag per row). It is asked once per round of splitting, for every pair of a
+            representative and a member not verified already, never for one pair at a time.
     """
     edge_list = [(int(a), int(b)) for a, b in pairs]
     verified = {(min(a, b), max(a, b)) for a, b in edge_list}
-
-    def is_close(a: int, b: int) -> bool:
-        return (min(a, b), max(a, b)) in verified or close(a, b)
-
     out: list[Cluster] = []
     todo = components(edge_list)
     while todo:
-        group = todo.pop()
-        rep = min(group, key=rank)
-        kept = [n for n in group if n == rep or is_close(rep, n)]
-        if len(kept) >= 2:
-            out.append(Cluster(rep, tuple(sorted(kept))))
-        rest = set(group) - set(kept)
-        if len(rest) >= 2:
-            todo.extend(components((a, b) for a, b in edge_list if a in rest and b in rest))
+        reps = [min(group, key=rank) for group in todo]
+        asked = sorted(
+            {
+                (min(rep, n), max(rep, n))
+                for group, rep in zip(todo, reps, strict=True)
+                for n in group
+                if n != rep and (min(rep, n), max(rep, n)) not in verified
+            }
+        )
+        flags = close(np.array(asked, dtype=np.int64).reshape(-1, 2)).tolist() if asked else []
+        answer = dict(zip(asked, flags, strict=True))
+        rests: list[set[int]] = []
+        for group, rep in zip(todo, reps, strict=True):
+            key = {n: (min(rep, n), max(rep, n)) for n in group if n != rep}
+            kept = [n for n in group if n == rep or key[n] in verified or answer[key[n]]]
+            if len(kept) >= 2:
+                out.append(Cluster(rep, tuple(sorted(kept))))
+            rest = set(group) - set(kept)
+            if len(rest) >= 2:
+                rests.append(rest)
+        todo = _split(edge_list, rests)
     return sorted(out, key=lambda c: c.id)
+
+
+def _split(edges: list[tuple[int, int]], parts: list[set[int]]) -> list[list[int]]:
+    """The components of each part, by the edges inside it (each edge read once)."""
+    part_of = {n: k for k, part in enumerate(parts) for n in part}
+    inside: list[list[tuple[int, int]]] = [[] for _ in parts]
+    for a, b in edges:
+        k = part_of.get(a)
+        if k is not None and part_of.get(b) == k:
+            inside[k].append((a, b))
+    return [group for edges_in in inside for group in components(edges_in)]

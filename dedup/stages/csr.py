@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from dedup.stages.hashmix import U64, fmix64
+from dedup.stages.jit_switch import jit_kernels
 
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)
 _EMPTY_U64 = np.zeros(0, dtype=U64)
@@ -72,32 +73,58 @@ def gather(start: np.ndarray, values: np.ndarray, rows: np.ndarray) -> tuple[np.
     )
 
 
+def _row_order(start: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The positions of ``values`` sorted by row, then by value, then by position (what
+    ``np.lexsort((values, owner))`` gives): two stable sorts, the second one by row, a radix
+    sort when there are few rows."""
+    n = start.size - 1
+    if n > 1 << 16:
+        return np.lexsort((values, np.repeat(np.arange(n), np.diff(start))))
+    owner = np.repeat(np.arange(n, dtype=np.uint16 if n else np.int64), np.diff(start))
+    by_value = np.argsort(values, kind="stable")
+    return by_value[np.argsort(owner[by_value], kind="stable")]
+
+
 def unique_rows(start: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's values, sorted and without repeats (``start``, ``values`` of the result)."""
-    owner = np.repeat(np.arange(start.size - 1), np.diff(start))
+    """Each row's values, sorted and without repeats (``start``, ``values`` of the result).
+
+    >>> [a.tolist() for a in unique_rows(np.array([0, 3, 3, 5]), np.array([5, 2, 5, 1, 1]))]
+    [[0, 2, 2, 3], [2, 5, 1]]
+    """
     if values.size == 0:
         return np.zeros(start.size, dtype=np.int64), values
-    order = np.lexsort((values, owner))
+    kernels = jit_kernels()
+    if kernels is not None:
+        out_start, out = kernels.unique_rows(start.astype(np.int64), values)
+        return out_start, out
+    owner = np.repeat(np.arange(start.size - 1), np.diff(start))
+    order = _row_order(start, values)
     v, o = values[order], owner[order]
     keep = np.concatenate(([True], (v[1:] != v[:-1]) | (o[1:] != o[:-1])))
     v, o = v[keep], o[keep]
     return np.searchsorted(o, np.arange(start.size)).astype(np.int64), v
 
 
-def sorted_rows(
-    start: np.ndarray, values: np.ndarray, owner: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each item's values sorted, and their positions in the item (CSR by ``start``)."""
+def sorted_rows(start: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's values sorted, and their positions in the item (CSR by ``start``; equal
+    values in the order they come).
+
+    >>> [a.tolist() for a in sorted_rows(np.array([0, 3, 4]), np.array([5, 2, 5, 1]))]
+    [[1, 0, 2, 0], [2, 5, 5, 1]]
+    """
     if not values.size:
         return _EMPTY_I64, _EMPTY_U64
-    order = np.lexsort((values, owner)).astype(np.int64)
+    kernels = jit_kernels()
+    if kernels is not None:
+        order, ordered = kernels.sorted_rows(start.astype(np.int64), values)
+        return order, ordered
+    order = _row_order(start, values).astype(np.int64)
     ordered = values[order]
     order -= np.repeat(start[:-1], np.diff(start))
     return order, ordered
 
 
-def sorted_column(start: np.ndarray, values: np.ndarray, owner: np.ndarray) -> SortedRows:
-    """``values`` as rows by ``start`` (``owner``: the row of each value), sorted and distinct
-    too (:class:`SortedRows`)."""
-    order, ordered = sorted_rows(start, values, owner)
+def sorted_column(start: np.ndarray, values: np.ndarray) -> SortedRows:
+    """``values`` as rows by ``start``, sorted and distinct too (:class:`SortedRows`)."""
+    order, ordered = sorted_rows(start, values)
     return SortedRows(start, values, order, ordered, Rows(*unique_rows(start, values)))

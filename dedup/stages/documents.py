@@ -9,13 +9,13 @@ member is a copy of the representative (the copy a cleaner keeps).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus
-from dedup.stages import candidates, material, verify
+from dedup.stages import candidates, jit_switch, material, verify
 from dedup.stages import evidence as evidence_stage
 from dedup.stages.cluster import Cluster, clusters_from_pairs
 from dedup.stages.evidence import Evidence
@@ -61,6 +61,8 @@ class DocumentClusters:
     candidate_pairs: int
     #: Paragraphs the comparison left out (titles and furniture).
     left_out: np.ndarray | None = None
+    #: How much work each step did (see :meth:`DocumentDecider.steps`).
+    steps: dict[str, int] = field(default_factory=dict)
 
 
 def document_clusters(
@@ -89,9 +91,12 @@ def document_clusters(
             changed[corpus.pars.doc[again != left_out]] = True
             kept = {k: v for k, v in decide.decided.items() if not (changed[k[0]] or changed[k[1]])}
             left_out = again
+            earlier = (decide.verified, decide.prepared)
             decide, near, cluster_of = _near_clusters(
                 corpus, config, unit, pair_array, left_out, kept
             )
+            decide.verified += earlier[0]
+            decide.prepared += earlier[1]
     return DocumentClusters(
         exact=exact,
         near=near,
@@ -105,6 +110,7 @@ def document_clusters(
         dropped=cluster_of != np.arange(n),
         candidate_pairs=int(pair_array.shape[0]),
         left_out=left_out,
+        steps={"candidate_pairs": int(pair_array.shape[0]), **decide.steps(), "near": len(near)},
     )
 
 
@@ -130,7 +136,7 @@ def _near_clusters(
     decide = DocumentDecider(corpus, config, left_out)
     decide.decided.update(decided or {})
     copies = decide.pairs(pair_array)
-    near = clusters_from_pairs(copies, near_rank, decide)
+    near = clusters_from_pairs(copies, near_rank, decide.close)
     near_rep = np.arange(n)
     for c in near:
         near_rep[list(c.members)] = c.representative
@@ -179,25 +185,31 @@ class DocumentDecider:
         chosen = config.verify.copy_probability
         self.threshold = self.verifier.threshold if chosen is None else chosen
         self.decided: dict[tuple[int, int], verify.Scores] = {}
+        self.verified = self.prepared = 0
 
     def pairs(self, pairs: np.ndarray) -> np.ndarray:
         """Decide every row of ``pairs`` (``i < j``) not decided yet; return the rows that
         are copies."""
         if self.decided and pairs.size:
-            todo = np.array([tuple(p) not in self.decided for p in pairs.tolist()], dtype=bool)
-            self._decide(pairs[todo])
-            return pairs[np.array([self(a, b) for a, b in pairs.tolist()], dtype=bool)]
+            return pairs[self.close(pairs)]
         return self._decide(pairs)
 
     def _decide(self, pairs: np.ndarray) -> np.ndarray:
-        """Compute the evidence and decision of every row; return the rows that are copies."""
+        """Compute the evidence and decision of every row; return the rows that are copies.
+
+        The rows are taken in chunks of articles that are linked (:func:`local_order`): an
+        article is prepared once per chunk it is in, so that is mostly once."""
         keep = np.zeros(pairs.shape[0], dtype=bool)
         compiled = pairs.shape[0] >= EVIDENCE_JIT_PAIRS
+        order = local_order(pairs)
         for lo in range(0, pairs.shape[0], EVIDENCE_PAIRS):
-            chunk = pairs[lo : lo + EVIDENCE_PAIRS]
+            rows = order[lo : lo + EVIDENCE_PAIRS]
+            chunk = pairs[rows]
             found = document_evidence(self.corpus, chunk, self.left_out, compiled)
+            self.verified += int(chunk.shape[0])
+            self.prepared += int(np.unique(chunk).size)
             probability = self.verifier.probability(found)
-            keep[lo : lo + chunk.shape[0]] = probability >= self.threshold
+            keep[rows] = probability >= self.threshold
             names = found.names()
             matrix = found.matrix()
             for row, (a, b) in enumerate(chunk.tolist()):
@@ -210,6 +222,19 @@ class DocumentDecider:
                 )
         return pairs[keep]
 
+    def steps(self) -> dict[str, int]:
+        """The pairs whose evidence was computed (decisions reused are not counted again;
+        pairs decided again on other furniture are), the articles prepared for them (once
+        per chunk an article is in), the copies."""
+        copies = sum(1 for a, b in self.decided if self(a, b))
+        return {"verified": self.verified, "prepared": self.prepared, "copies": copies}
+
+    def close(self, pairs: np.ndarray) -> np.ndarray:
+        """Whether each row of ``pairs`` (``i < j``) is a copy, decided for all rows at once."""
+        todo = np.array([tuple(p) not in self.decided for p in pairs.tolist()], dtype=bool)
+        self._decide(pairs[todo])
+        return np.array([self(a, b) for a, b in pairs.tolist()], dtype=bool)
+
     def scores(self, a: int, b: int) -> verify.Scores:
         key = (min(a, b), max(a, b))
         if key not in self.decided:
@@ -219,6 +244,33 @@ class DocumentDecider:
     def __call__(self, a: int, b: int) -> bool:
         probability = self.scores(a, b).probability
         return probability is not None and probability >= self.threshold
+
+
+def local_order(pairs: np.ndarray) -> np.ndarray:
+    """The rows of ``pairs`` with those of one connected group of articles together (groups
+    by their first row, each group's rows in their order): a chunk of consecutive rows then
+    holds few articles, most of them in no other chunk.
+
+    >>> local_order(np.array([[0, 1], [2, 3], [1, 4], [3, 5]])).tolist()
+    [0, 2, 1, 3]
+    """
+    if pairs.shape[0] < 2:
+        return np.arange(pairs.shape[0])
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    nodes, index = np.unique(pairs, return_inverse=True)
+    index = index.reshape(pairs.shape)
+    graph = coo_matrix(
+        (np.ones(pairs.shape[0], dtype=np.int8), (index[:, 0], index[:, 1])),
+        shape=(nodes.size, nodes.size),
+    )
+    _, label = connected_components(graph, directed=False)
+    group = label[index[:, 0]]
+    # Groups in the order of their first row; stable, so rows keep their order in a group.
+    first = np.full(label.max() + 1, pairs.shape[0], dtype=np.int64)
+    np.minimum.at(first, group, np.arange(pairs.shape[0]))
+    return np.argsort(first[group], kind="stable")
 
 
 def document_evidence(
@@ -247,7 +299,10 @@ def document_evidence(
         titles.append(
             title[0] if title else " ".join(typographic_lines(corpus.documents[d].title or ""))
         )
-    prepared = material.prepare(material.items(bodies, titles))
+    # The material too is computed by the compiled kernels when the pairs are many enough for
+    # them (the same arrays: the numpy code is for a few pairs).
+    with jit_switch.compiled(compiled):
+        prepared = material.prepare(material.items(bodies, titles))
     index = np.searchsorted(docs, pairs)
     return evidence_stage.evidence(prepared, index, corpus.tfidf(), compiled)
 

@@ -289,9 +289,7 @@ def prepare(it: Items) -> Prepared:
         title_frame=_title_frame(it, title_item),
         title_fact_keys=Rows(title_facts, it.title_keys[it.title_fact]),
         title_fact_ends=Rows(title_facts, it.title_end_keys[it.title_fact]),
-        chars=sorted_column(
-            it.chars_start, it.chars, np.repeat(np.arange(n), np.diff(it.chars_start))
-        ),
+        chars=sorted_column(it.chars_start, it.chars),
         bags=[np.sort(buckets[it.start[i] : it.start[i + 1]]) for i in range(n)],
     )
 
@@ -300,7 +298,7 @@ def _shingles(it: Items, word_item: np.ndarray) -> SortedRows:
     """The word 3-grams of each body (``word_item``: the article of each body word)."""
     sh = shingles(Words(it.words, word_item, it.lengths, np.zeros(0, bool)), NGRAM)
     start = np.searchsorted(sh.paragraph, np.arange(it.size + 1)).astype(np.int64)
-    return sorted_column(start, sh.hashes, sh.paragraph)
+    return sorted_column(start, sh.hashes)
 
 
 def _words_and_facts(it: Items, word_item: np.ndarray, title_item: np.ndarray) -> tuple[Rows, Rows]:
@@ -340,11 +338,10 @@ def _slots(
     slot_fact = fold([slot, it.keys[at]]) if at.size else _EMPTY_U64
     slot_end = fold([slot, it.end_keys[at]]) if at.size else _EMPTY_U64
     slot_start = np.searchsorted(word_item[at], np.arange(it.size + 1)).astype(np.int64)
-    owner = word_item[at]
     return (
-        sorted_column(slot_start, slot, owner),
-        sorted_column(slot_start, slot_fact, owner),
-        sorted_column(slot_start, slot_end, owner),
+        sorted_column(slot_start, slot),
+        sorted_column(slot_start, slot_fact),
+        sorted_column(slot_start, slot_end),
         it.spell[np.searchsorted(np.flatnonzero(it.fact), at)],
     )
 

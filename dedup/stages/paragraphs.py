@@ -15,7 +15,7 @@ import numpy as np
 
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus
-from dedup.stages import candidates, fingerprint, verify
+from dedup.stages import candidates, csr, fingerprint, verify
 from dedup.stages.cluster import clusters_from_pairs
 from dedup.stages.documents import DocumentClusters
 from dedup.stages.furniture import Boilerplate
@@ -80,18 +80,35 @@ def _features_batch(texts: dict[int, list[str]], ngram_size: int, into: Features
 
 
 def _score(pairs: np.ndarray, feats: Features, tfidf: verify.TfidfCosine) -> list[verify.Scores]:
+    """The scores of each row of ``pairs``: exact Jaccard and containment of the shingle
+    sets (one membership search for all pairs), TF-IDF cosine of the word bags."""
     if pairs.size == 0:
         return []
-    items = sorted({int(x) for x in pairs.ravel()})
-    index = {item: i for i, item in enumerate(items)}
-    cos = tfidf.cosine(
-        [feats.bags[i] for i in items], np.array([[index[int(a)], index[int(b)]] for a, b in pairs])
-    )
-    out = []
-    for (a, b), c in zip(pairs.tolist(), cos.tolist(), strict=True):
-        j, k = verify.exact_jaccard(feats.shingle_sets[a], feats.shingle_sets[b])
-        out.append(verify.Scores(j, k, float(c)))
-    return out
+    items, index = np.unique(pairs, return_inverse=True)
+    index = index.reshape(pairs.shape)
+    item_list = items.tolist()
+    cos = tfidf.cosine([feats.bags[i] for i in item_list], index)
+    sets = [feats.shingle_sets[i] for i in item_list]
+    sizes = np.array([s.size for s in sets], dtype=np.int64)
+    start = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    values = np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64)
+    # The smaller set of each pair, searched for in the larger.
+    small = np.where(sizes[index[:, 0]] <= sizes[index[:, 1]], index[:, 0], index[:, 1])
+    large = np.where(small == index[:, 0], index[:, 1], index[:, 0])
+    needles, row, _ = csr.gather(start, values, small)
+    hay, hay_row, _ = csr.gather(start, values, large)
+    inter = np.bincount(
+        row[csr.member(needles, row, hay, hay_row)], minlength=pairs.shape[0]
+    ).astype(np.int64)
+    a, b = sizes[small], sizes[large]
+    union = a + b - inter
+    empty = a == 0
+    jaccard = np.where(empty, 0.0, inter / np.maximum(union, 1))
+    containment = np.where(empty, 0.0, inter / np.maximum(a, 1))
+    return [
+        verify.Scores(j, k, c)
+        for j, k, c in zip(jaccard.tolist(), containment.tolist(), cos.tolist(), strict=True)
+    ]
 
 
 class PairScorer:
@@ -179,15 +196,15 @@ def paragraph_repeats(
     usable = ~boiler.whole & ~_exact_copy(docs)[par_doc]
     cluster = docs.cluster_of[par_doc]
 
-    def reportable(a: int, b: int) -> bool:
-        return par_doc[a] == par_doc[b] or cluster[a] != cluster[b]
+    def reportable(rows: np.ndarray) -> np.ndarray:
+        """Pairs inside one article, or across two articles of different clusters."""
+        a, b = rows[:, 0], rows[:, 1]
+        return (par_doc[a] == par_doc[b]) | (cluster[a] != cluster[b])
 
     groups: list[tuple[str, list[int], list[verify.Scores | None] | None]] = []
     exact_ids = np.flatnonzero(usable & (tokens >= cfg.min_exact_paragraph_tokens))
     for group in candidates.groups(pars.hash[exact_ids], exact_ids):
-        members = [
-            int(m) for m in group if any(reportable(int(m), int(o)) for o in group if o != m)
-        ]
+        members = group[_with_a_reportable_pair(par_doc[group], cluster[group])].tolist()
         if len(members) >= 2:
             groups.append(("exact_paragraph", members, None))
 
@@ -197,10 +214,8 @@ def paragraph_repeats(
     within = within[usable[within].all(axis=1)] if within.size else within
     pairs = candidates.unique_pairs([lsh, within.reshape(-1, 2)])
     hashes = pars.hash
-    keep = [
-        i for i, (a, b) in enumerate(pairs.tolist()) if hashes[a] != hashes[b] and reportable(a, b)
-    ]
-    pairs = pairs[keep] if keep else np.zeros((0, 2), dtype=np.int64)
+    pairs = pairs.reshape(-1, 2)
+    pairs = pairs[(hashes[pairs[:, 0]] != hashes[pairs[:, 1]]) & reportable(pairs)]
     score = PairScorer(
         partial(_paragraph_texts, corpus),
         config.minhash.ngram_size,
@@ -208,18 +223,40 @@ def paragraph_repeats(
     )
     score.score_all(pairs)
 
-    def close(a: int, b: int) -> bool:
-        return reportable(a, b) and verify.is_near_paragraph(score(a, b), cfg)
+    def close(rows: np.ndarray) -> np.ndarray:
+        score.score_all(rows[[key not in score.scores for key in map(tuple, rows.tolist())]])
+        scored = [score.scores[key] for key in map(tuple, rows.tolist())]
+        near = verify.near_paragraph_mask(
+            np.array([x.jaccard for x in scored]), np.array([x.cosine for x in scored]), cfg
+        )
+        return near & reportable(rows)
 
     def rank(p: int) -> tuple[object, ...]:
         return (int(par_doc[p]), p)
 
-    for c in clusters_from_pairs([p for p in list(score.scores) if close(*p)], rank, close):
+    scored = [score.scores[p] for p in map(tuple, pairs.tolist())]
+    near = verify.near_paragraph_mask(
+        np.array([x.jaccard for x in scored]), np.array([x.cosine for x in scored]), cfg
+    )
+    # Every candidate is reportable (filtered above): the near ones are the close ones.
+    for c in clusters_from_pairs(pairs[near] if scored else pairs, rank, close):
         member_scores: list[verify.Scores | None] = [
             None if m == c.representative else score(c.representative, m) for m in c.members
         ]
         groups.append(("near_paragraph", list(c.members), member_scores))
     return ParagraphRepeats(groups, int(pairs.shape[0]))
+
+
+def _with_a_reportable_pair(doc: np.ndarray, cluster: np.ndarray) -> np.ndarray:
+    """For each member of a group of equal paragraphs (their articles and clusters), whether
+    another member is in its article or in another cluster.
+
+    >>> _with_a_reportable_pair(np.array([0, 1, 2, 2]), np.array([0, 0, 0, 0])).tolist()
+    [False, False, True, True]
+    """
+    _, doc_index, doc_count = np.unique(doc, return_inverse=True, return_counts=True)
+    _, cluster_index, cluster_count = np.unique(cluster, return_inverse=True, return_counts=True)
+    return (doc_count[doc_index] >= 2) | (cluster_count[cluster_index] < doc.size)
 
 
 def _exact_copy(docs: DocumentClusters) -> np.ndarray:
