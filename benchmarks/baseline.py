@@ -58,14 +58,14 @@ def shingles(words: list[str], n: int = 3) -> set[str]:
     return ngrams(words, n)
 
 
-def minhash(text: str, scheme: str | None = None) -> MinHash:
+def minhash(text: str, scheme: str | None = None, ngram: int = 3) -> MinHash:
     """The MinHash of an article's shingles, one ``update`` call per shingle.
 
     ``scheme`` is datasketch's permutation scheme (``None``: the library's default, which is
     ``affine32`` in datasketch 2.0; ``legacy`` is the scheme of datasketch 1.x).
     """
     m = MinHash(num_perm=NUM_PERM, seed=1, **({"scheme": scheme} if scheme else {}))
-    for shingle in shingles(normalize(text)):
+    for shingle in shingles(normalize(text), ngram):
         m.update(shingle.encode("utf-8"))
     return m
 
@@ -91,23 +91,50 @@ def read_jsonl(path: Path) -> Iterator[tuple[str, str]]:
                 yield str(record.get("id", number)), record.get("text") or ""
 
 
+@dataclass(frozen=True)
+class Peer:
+    """How the MinHashes are made: ``bulk`` (``MinHash.bulk`` over every article's shingles,
+    datasketch's fast path) or one ``update`` per shingle, on word ``ngram``-grams."""
+
+    bulk: bool = False
+    ngram: int = 3
+    scheme: str | None = None
+
+
+#: MinHashes made by one ``MinHash.bulk`` call.
+BULK_ARTICLES = 2000
+
+
+def _minhashes(texts: list[str], peer: Peer) -> list[MinHash]:
+    if not peer.bulk:
+        return [minhash(text, peer.scheme, peer.ngram) for text in texts]
+    sets = [[s.encode("utf-8") for s in shingles(normalize(t), peer.ngram)] for t in texts]
+    extra = {"scheme": peer.scheme} if peer.scheme else {}
+    return list(MinHash.bulk(sets, num_perm=NUM_PERM, seed=1, **extra))
+
+
 def run_baseline(
     articles: Iterable[tuple[str, str]],
     threshold: float = DEFAULT_THRESHOLD,
     progress: bool = False,
-    scheme: str | None = None,
+    peer: Peer = Peer(),
 ) -> BaselineResult:
     """Run the plain MinHash-LSH pipeline over ``(id, text)`` pairs."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     ids: list[str] = []
     hashes: list[MinHash] = []
+    batch: list[str] = []
     for doc_id, text in articles:
         ids.append(doc_id)
-        hashes.append(minhash(text, scheme))
-        if progress and len(ids) % 10_000 == 0:
-            rate = len(ids) / (time.perf_counter() - t0)
-            print(f"baseline: {len(ids)} MinHashes ({rate:.0f}/s)", file=sys.stderr)
+        batch.append(text)
+        if len(batch) == BULK_ARTICLES:
+            hashes.extend(_minhashes(batch, peer))
+            batch = []
+            if progress and len(ids) % 10_000 == 0:
+                rate = len(ids) / (time.perf_counter() - t0)
+                print(f"baseline: {len(ids)} MinHashes ({rate:.0f}/s)", file=sys.stderr)
+    hashes.extend(_minhashes(batch, peer))
     timings["minhash"] = time.perf_counter() - t0
 
     t = time.perf_counter()
@@ -131,7 +158,7 @@ def run_baseline(
     pairs = {pair for c in clusters for pair in combinations(c, 2)}
     timings["cluster"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    used = str(hashes[0].scheme) if hashes else (scheme or "default")
+    used = str(hashes[0].scheme) if hashes else (peer.scheme or "default")
     return BaselineResult(clusters, pairs, candidates // 2, len(ids), used, timings)
 
 
@@ -151,17 +178,24 @@ def main(argv: list[str] | None = None) -> int:
         "--scheme",
         help="datasketch MinHash permutation scheme (default: the library's; 2.0: affine32)",
     )
+    parser.add_argument("--bulk", action="store_true", help="MinHash.bulk, not one update each")
+    parser.add_argument("--ngram", type=int, default=3, help="word n-gram size (default: 3)")
     parser.add_argument("--out", type=Path, help="output JSON file (default: stdout)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
     result = run_baseline(
-        read_jsonl(args.corpus), args.threshold, progress=not args.quiet, scheme=args.scheme
+        read_jsonl(args.corpus),
+        args.threshold,
+        progress=not args.quiet,
+        peer=Peer(args.bulk, args.ngram, args.scheme),
     )
     payload = {
         "threshold": args.threshold,
         "num_perm": NUM_PERM,
         "scheme": result.scheme,
+        "bulk": args.bulk,
+        "ngram": args.ngram,
         "articles": result.articles,
         "candidate_pairs": result.candidate_pairs,
         "clusters": result.clusters,

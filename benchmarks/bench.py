@@ -653,6 +653,18 @@ def _heading(size: dict[str, Any]) -> str:
     return out + ")"
 
 
+def _baseline_kind(baseline_args: str) -> str:
+    """The shingles and the way the baseline hashes them, from its arguments.
+
+    >>> _baseline_kind("--bulk --ngram 5"), _baseline_kind("")
+    ('5-grams, `MinHash.bulk`', '3-grams, one `update` per shingle')
+    """
+    words = shlex.split(baseline_args)
+    ngram = words[words.index("--ngram") + 1] if "--ngram" in words else "3"
+    how = "`MinHash.bulk`" if "--bulk" in words else "one `update` per shingle"
+    return f"{ngram}-grams, {how}"
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     """The report as Markdown."""
     m = results["machine"]
@@ -676,7 +688,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"psutil {v['psutil']}; dedup {results.get('dedup_version') or 'n/a'} "
         f"(git {m['git_commit'] or 'no commit'}{', dirty tree' if m['git_dirty'] else ''})",
         f"- Baseline: datasketch MinHash(num_perm=128, seed=1, scheme {schemes}) on word "
-        f"3-grams, one `update` per shingle, MinHashLSH(threshold="
+        f"{_baseline_kind(results.get('baseline_args', ''))}, MinHashLSH(threshold="
         f"{results['baseline_threshold']}), no verification, union-find",
         "",
     ]
