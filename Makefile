@@ -33,8 +33,9 @@ typecheck: $(STAMP)  ## mypy on the package
 
 check: lint typecheck test  ## everything CI runs
 
-bench: $(STAMP)  ## speed and quality at 10k and 100k generated articles, beside plain datasketch
-	$(BIN)/python benchmarks/bench.py --sizes 10000,100000 --out benchmarks/RESULTS-bench.md
+bench: $(STAMP)  ## speed and quality at 10k and 100k generated articles (two variants), beside datasketch MinHash.bulk + LSH
+	$(BIN)/python benchmarks/bench.py --sizes 10000,100000 --variants standard,phrase-heavy \
+		--threshold 0.8 --baseline-args "--bulk --ngram 5" --out benchmarks/RESULTS-bench.md
 
 profile: $(STAMP)  ## where a scan of ARTICLES (default 10000) generated articles spends its time
 	$(BIN)/python benchmarks/profile.py --articles $(or $(ARTICLES),10000) --variant $(or $(VARIANT),standard) --functions 25

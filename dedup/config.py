@@ -110,6 +110,10 @@ class MinHashConfig:
             estimate a Jaccard at least this high (every pair inside an article is compared,
             so reworded repeats are found below the corpus-wide threshold).
         within_min_tokens: ...for paragraphs of at least this many words.
+        screen_containment: a document candidate pair whose signatures estimate that less
+            than this share of the shorter article is in the other is not verified (the
+            verifier never calls a copy a pair that shares less than 60 % of the shorter):
+            stock phrases make many such pairs.
     """
 
     ngram_size: int = _setting(3, "Words per shingle.", index=True)
@@ -128,8 +132,12 @@ class MinHashConfig:
     within_min_tokens: int = _setting(
         8, "Paragraphs of one article: compared so from this many words on."
     )
+    screen_containment: float = _setting(
+        0.15, "Document pairs: estimated share of the shorter article below which none is verified."
+    )
 
     def __post_init__(self) -> None:
+        _check_unit("screen_containment", self.screen_containment)
         _check_unit("within_threshold", self.within_threshold)
         _check_positive("within_min_tokens", self.within_min_tokens)
         _check_positive("ngram_size", self.ngram_size)

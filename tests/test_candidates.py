@@ -42,3 +42,30 @@ def test_key_pairs_equal_brute_force(keys, max_bucket, dtype):
             hubs = members[:max_bucket]
             expected |= {(a, b) for a in hubs for b in members if a < b}
     assert got == expected
+
+
+def _story(seed: int, paragraphs: int) -> list[str]:
+    rng = np.random.default_rng(seed)
+    words = [f"w{seed}x{k}" for k in range(400)]
+    return [" ".join(rng.choice(words, size=40)) for _ in range(paragraphs)]
+
+
+def test_the_screen_estimates_what_a_brief_and_a_stranger_share_of_the_shorter_article():
+    from dedup.config import MinHashConfig
+    from dedup.stages.fingerprint import fingerprint_paragraphs
+
+    story, other = _story(1, 10), _story(2, 10)
+    stock = "the company did not immediately respond to a request for comment on the matter today"
+    texts = [story, story[:2], [*other, stock], [*story[:3], stock]]
+    norms = [p for t in texts for p in t]
+    par_doc = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
+    fp = fingerprint_paragraphs(
+        norms, par_doc, np.zeros(len(norms), bool), len(texts), MinHashConfig()
+    )
+    pairs = np.array([[0, 1], [0, 2], [2, 3], [0, 3]])
+    shared = candidates.estimated_containment(fp.doc_sig, fp.doc_tokens, pairs)
+    assert shared[0] > 0.8  # the brief is all in the story
+    assert shared[1] < 0.05  # strangers
+    assert shared[2] < MinHashConfig().screen_containment  # a stock sentence only
+    assert shared[3] > 0.6
+    assert ((shared >= 0) & (shared <= 1)).all()

@@ -92,7 +92,9 @@ def fingerprint_documents(
             bands=fp.par_bands,
             pattern=pattern,
         ),
-        docs=DocTable(bands=fp.doc_bands, hash=fp.doc_hash, tokens=fp.doc_tokens),
+        docs=DocTable(
+            bands=fp.doc_bands, hash=fp.doc_hash, tokens=fp.doc_tokens, signature=fp.doc_sig
+        ),
         within_pairs=fp.within_pairs,
         keys=bp.paragraph_keys(fp.words),
         df_index=df_index,

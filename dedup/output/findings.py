@@ -75,20 +75,29 @@ PASSAGE_CHARS = 160
 _TOKEN = re.compile("[0-9A-Za-z\u0080-\U0010ffff]+")
 
 
-def _tokens(forms: Sequence[str]) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
-    """The word hashes of paragraphs (typographic forms) and where each word is (paragraph,
-    first and end character): the same words as the fingerprints hash."""
+def _hashes(forms: Sequence[str]) -> np.ndarray:
+    """The word hashes of paragraphs (typographic forms): the words the fingerprints hash."""
+    return word_hashes(fold_case("\n".join(forms)).split("\n") if forms else []).hashes
+
+
+def _spans(forms: Sequence[str], n_words: int) -> list[tuple[int, int, int]]:
+    """Where each word of ``forms`` is (paragraph, first and end character); none when they
+    are not the ``n_words`` words hashed."""
     spans = [(k, m.start(), m.end()) for k, form in enumerate(forms) for m in _TOKEN.finditer(form)]
-    hashes = word_hashes(fold_case("\n".join(forms)).split("\n") if forms else []).hashes
-    return hashes, spans if len(spans) == hashes.size else []
+    return spans if len(spans) == n_words else []
 
 
-def shared_passages(forms: Sequence[str], kept: Sequence[str]) -> tuple[tuple[int, str], ...]:
+def shared_passages(forms: Sequence[str], kept: np.ndarray) -> tuple[tuple[int, str], ...]:
     """The longest passages (runs of eight words or more) that the body ``forms`` shares
-    with the body ``kept``, in reading order: (words, text), the text cut short."""
-    words, spans = _tokens(forms)
-    kept_words, _ = _tokens(kept)
-    runs = shared_runs(words, kept_words) if spans else []
+    with the body whose word hashes are ``kept``, in reading order: (words, text), the text
+    cut short."""
+    words = _hashes(forms)
+    runs = shared_runs(words, kept)
+    if not runs:
+        return ()
+    spans = _spans(forms, words.size)
+    if not spans:
+        return ()
     longest = sorted(sorted(runs, key=lambda r: r[0] - r[1])[:PASSAGES])
     out = []
     for first, end in longest:
@@ -138,7 +147,7 @@ def document_findings(
             )
             passages: tuple[tuple[tuple[int, str], ...], ...] = ()
             if kind == "near_document":
-                kept = _body(corpus, c.representative, left_out)
+                kept = _hashes(_body(corpus, c.representative, left_out))
                 passages = tuple(
                     ()
                     if m == c.representative

@@ -78,7 +78,13 @@ def document_clusters(
     included.
     """
     n = len(corpus.documents)
-    exact, unit, pair_array, left_out = document_pairs(corpus, config, furniture)
+    exact, unit, candidate_array, left_out = document_pairs(corpus, config, furniture)
+    # Screened: pairs that share too little of the shorter article to be a copy are not
+    # verified (stock phrases and templates make many; see MinHashConfig).
+    shared = candidates.estimated_containment(
+        corpus.docs.signature, corpus.docs.tokens, candidate_array
+    )
+    pair_array = candidate_array[shared >= config.minhash.screen_containment]
     decide, near, cluster_of = _near_clusters(corpus, config, unit, pair_array, left_out)
     if furniture is None:
         # The templates the report (and clean) will use are learned with these clusters: a
@@ -108,9 +114,14 @@ def document_clusters(
         },
         cluster_of=cluster_of,
         dropped=cluster_of != np.arange(n),
-        candidate_pairs=int(pair_array.shape[0]),
+        candidate_pairs=int(candidate_array.shape[0]),
         left_out=left_out,
-        steps={"candidate_pairs": int(pair_array.shape[0]), **decide.steps(), "near": len(near)},
+        steps={
+            "candidate_pairs": int(candidate_array.shape[0]),
+            "screened": int(pair_array.shape[0]),
+            **decide.steps(),
+            "near": len(near),
+        },
     )
 
 

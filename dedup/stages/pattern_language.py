@@ -231,9 +231,11 @@ def _compile_body(body: str, prefix: bool) -> CompiledTemplate:
     )
 
 
+@lru_cache(maxsize=4096)
 def compile_template(template: str) -> CompiledTemplate:
     """Compile a template as written in a pattern file (with its ``^`` if any); raise
-    ValueError, with the reason, when it is malformed."""
+    ValueError, with the reason, when it is malformed. Cached (the result is frozen): a
+    pattern file is checked when it is read, and compiled again for its matcher."""
     return _compile_body(*_split(template))
 
 
