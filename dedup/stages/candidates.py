@@ -140,6 +140,21 @@ def lsh_pairs(band_keys: np.ndarray, max_bucket: int, ids: np.ndarray | None = N
 SCREEN_PAIRS = 1 << 16
 
 
+def estimated_jaccard(signature: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Each pair's Jaccard estimated from its MinHash signatures (rows of ``signature``):
+    the share of equal minima, a chunk of pairs at a time.
+
+    >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)
+    >>> estimated_jaccard(sig, np.array([[0, 1]])).tolist()
+    [0.5]
+    """
+    out = np.zeros(pairs.shape[0])
+    for lo in range(0, pairs.shape[0], SCREEN_PAIRS):
+        a, b = pairs[lo : lo + SCREEN_PAIRS, 0], pairs[lo : lo + SCREEN_PAIRS, 1]
+        out[lo : lo + a.size] = (signature[a] == signature[b]).mean(axis=1)
+    return out
+
+
 def estimated_containment(
     signature: np.ndarray, tokens: np.ndarray, pairs: np.ndarray
 ) -> np.ndarray:
@@ -152,13 +167,9 @@ def estimated_containment(
     >>> estimated_containment(sig, np.array([100, 100, 50]), np.array([[0, 1], [0, 2]])).round(3)
     array([0.667, 0.   ])
     """
-    out = np.zeros(pairs.shape[0])
     if signature.ndim != 2 or signature.shape[1] == 0:
-        return out
-    for lo in range(0, pairs.shape[0], SCREEN_PAIRS):
-        a, b = pairs[lo : lo + SCREEN_PAIRS, 0], pairs[lo : lo + SCREEN_PAIRS, 1]
-        jaccard = (signature[a] == signature[b]).mean(axis=1)
-        size_a, size_b = tokens[a].astype(np.float64), tokens[b].astype(np.float64)
-        shorter = np.maximum(np.minimum(size_a, size_b), 1.0)
-        out[lo : lo + a.size] = jaccard * (size_a + size_b) / ((1.0 + jaccard) * shorter)
-    return np.minimum(out, 1.0)
+        return np.zeros(pairs.shape[0])
+    jaccard = estimated_jaccard(signature, pairs)
+    size_a, size_b = tokens[pairs[:, 0]].astype(np.float64), tokens[pairs[:, 1]].astype(np.float64)
+    shorter = np.maximum(np.minimum(size_a, size_b), 1.0)
+    return np.minimum(jaccard * (size_a + size_b) / ((1.0 + jaccard) * shorter), 1.0)

@@ -73,6 +73,20 @@ def gather(start: np.ndarray, values: np.ndarray, rows: np.ndarray) -> tuple[np.
     )
 
 
+def intersections(
+    column: Rows, rows: np.ndarray, other: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair (``rows[k]``, ``other[k]``, row indices of ``column``, each row's values
+    distinct): how many values of the first row the second has (float64, as the ratios
+    that use it), and both rows' sizes. One membership search for all pairs."""
+    needles, owner, _ = gather(*column, rows)
+    held, held_owner, _ = gather(*column, other)
+    hit = member(needles, owner, held, held_owner)
+    sizes = np.diff(column.start)
+    shared = np.bincount(owner, weights=hit, minlength=rows.size).astype(np.float64)
+    return shared, sizes[rows], sizes[other]
+
+
 def _row_order(start: np.ndarray, values: np.ndarray) -> np.ndarray:
     """The positions of ``values`` sorted by row, then by value, then by position (what
     ``np.lexsort((values, owner))`` gives): two stable sorts, the second one by row, a radix

@@ -48,7 +48,7 @@ from types import ModuleType
 import numpy as np
 
 from dedup.stages.candidates import sorted_unique
-from dedup.stages.csr import Rows, gather, member, salt
+from dedup.stages.csr import gather, intersections, member, salt
 from dedup.stages.hashmix import fold
 from dedup.stages.jit_switch import load_kernels
 from dedup.stages.kernel_tables import kernel_tables
@@ -190,7 +190,7 @@ def _title_conflict(prep: Prepared, short: np.ndarray, long_: np.ndarray) -> np.
     name). Two headlines that share no wording are no conflict (a re-headlined reprint); nor
     is a correction."""
     n = short.size
-    inter, size_s, size_l = _sets(prep.title_frame, short, long_)
+    inter, size_s, size_l = intersections(prep.title_frame, short, long_)
     wording = _ratio(inter, np.minimum(size_s, size_l).astype(np.float64))
     found = np.zeros(n, dtype=np.float64)
     start = prep.title_fact_keys.start
@@ -332,29 +332,16 @@ def _char_coverage(prep: Prepared, rows: np.ndarray, other: np.ndarray) -> np.nd
     return _ratio(_spans(hit, owner, n, CHAR_GAP), np.bincount(owner, minlength=n).astype(float))
 
 
-def _sets(
-    column: Rows, rows: np.ndarray, other: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per pair: how many distinct values of ``rows`` the ``other`` has (in ``column``), and
-    both sizes."""
-    needles, owner, _ = gather(*column, rows)
-    held, held_owner, _ = gather(*column, other)
-    hit = member(needles, owner, held, held_owner)
-    n = rows.size
-    sizes = np.diff(column.start)
-    return _per_pair(owner, hit, n), sizes[rows], sizes[other]
-
-
 def _chunk(prep: Prepared, pairs: np.ndarray, tfidf: TfidfCosine) -> Evidence:
     lengths = prep.items.lengths
     short, long_ = _short_long(lengths, pairs)
-    inter, size_s, size_l = _sets(prep.shingles.unique, short, long_)
+    inter, size_s, size_l = intersections(prep.shingles.unique, short, long_)
     containment = _ratio(inter, size_s.astype(np.float64))
     jaccard = _ratio(inter, (size_s + size_l - inter).astype(np.float64))
     passages_s, spans_s, lead_s = _coverage(prep, short, long_)
     passages_l, spans_l, lead_l = _coverage(prep, long_, short)
     facts, fact_order = _facts(prep, short, long_)
-    title_inter, title_s, title_l = _sets(prep.title, short, long_)
+    title_inter, title_s, title_l = intersections(prep.title, short, long_)
     title = _ratio(title_inter, (title_s + title_l - title_inter).astype(np.float64))
     words_s = lengths[short].astype(np.float64)
     items_in = np.unique(pairs)
@@ -392,8 +379,8 @@ def _facts(prep: Prepared, short: np.ndarray, long_: np.ndarray) -> tuple[np.nda
     held, held_owner, _ = gather(*prep.words, long_)
     found = _per_pair(owner, member(needles, owner, held, held_owner), short.size)
     facts = (found + 0.5) / (np.diff(prep.facts.start)[short] + 1.0)
-    in_order, order_s, _ = _sets(prep.sequence, short, long_)
-    in_order_end, _, _ = _sets(prep.sequence_end, short, long_)
+    in_order, order_s, _ = intersections(prep.sequence, short, long_)
+    in_order_end, _, _ = intersections(prep.sequence_end, short, long_)
     in_order = np.maximum(in_order, in_order_end)  # by either key (see _keys)
     return facts, (in_order + 0.5) / (order_s + 1.0)
 

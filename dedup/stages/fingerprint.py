@@ -397,7 +397,8 @@ def within_document_pairs(
     every pair of its signatures directly costs a few microseconds per article, and keeps
     candidate generation a per-article map.
     """
-    from dedup.stages.candidates import key_pairs  # the group-by that LSH uses, keyed by document
+    # The group-by that LSH uses, keyed by document, and the one Jaccard estimate.
+    from dedup.stages.candidates import estimated_jaccard, key_pairs
 
     eligible = np.flatnonzero(
         (tokens >= config.within_min_tokens) & ~(par_sig == MAX32).all(axis=1)
@@ -408,5 +409,4 @@ def within_document_pairs(
     pairs = key_pairs(docs, max_bucket=1 << 30, ids=eligible)
     if pairs.size == 0:
         return pairs
-    estimate = (par_sig[pairs[:, 0]] == par_sig[pairs[:, 1]]).mean(axis=1)
-    return pairs[estimate >= config.within_threshold]
+    return pairs[estimated_jaccard(par_sig, pairs) >= config.within_threshold]

@@ -89,22 +89,9 @@ def _score(pairs: np.ndarray, feats: Features, tfidf: verify.TfidfCosine) -> lis
     item_list = items.tolist()
     cos = tfidf.cosine([feats.bags[i] for i in item_list], index)
     sets = [feats.shingle_sets[i] for i in item_list]
-    sizes = np.array([s.size for s in sets], dtype=np.int64)
-    start = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    start = np.concatenate(([0], np.cumsum([s.size for s in sets]))).astype(np.int64)
     values = np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64)
-    # The smaller set of each pair, searched for in the larger.
-    small = np.where(sizes[index[:, 0]] <= sizes[index[:, 1]], index[:, 0], index[:, 1])
-    large = np.where(small == index[:, 0], index[:, 1], index[:, 0])
-    needles, row, _ = csr.gather(start, values, small)
-    hay, hay_row, _ = csr.gather(start, values, large)
-    inter = np.bincount(
-        row[csr.member(needles, row, hay, hay_row)], minlength=pairs.shape[0]
-    ).astype(np.int64)
-    a, b = sizes[small], sizes[large]
-    union = a + b - inter
-    empty = a == 0
-    jaccard = np.where(empty, 0.0, inter / np.maximum(union, 1))
-    containment = np.where(empty, 0.0, inter / np.maximum(a, 1))
+    jaccard, containment = verify.exact_jaccard(csr.Rows(start, values), index)
     return [
         verify.Scores(j, k, c)
         for j, k, c in zip(jaccard.tolist(), containment.tolist(), cos.tolist(), strict=True)
@@ -234,12 +221,7 @@ def paragraph_repeats(
     def rank(p: int) -> tuple[object, ...]:
         return (int(par_doc[p]), p)
 
-    scored = [score.scores[p] for p in map(tuple, pairs.tolist())]
-    near = verify.near_paragraph_mask(
-        np.array([x.jaccard for x in scored]), np.array([x.cosine for x in scored]), cfg
-    )
-    # Every candidate is reportable (filtered above): the near ones are the close ones.
-    for c in clusters_from_pairs(pairs[near] if scored else pairs, rank, close):
+    for c in clusters_from_pairs(pairs[close(pairs)], rank, close):
         member_scores: list[verify.Scores | None] = [
             None if m == c.representative else score(c.representative, m) for m in c.members
         ]

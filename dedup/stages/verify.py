@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from dedup.config import VerifyConfig
+from dedup.stages.csr import Rows, intersections
 
 N_FEATURES = 1 << 20
 #: Pairs scored per step (bounds the memory of the sparse row slices).
@@ -56,24 +57,24 @@ class Scores:
         return out
 
 
-def exact_jaccard(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Jaccard and containment of two sets of hashes (sorted arrays of unique values).
+def exact_jaccard(sets: Rows, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Jaccard and containment (of the smaller set) of each pair of rows of ``sets`` (each
+    row's hashes distinct), for all pairs at once.
 
     Two empty sets score 0, never 1: emptiness is not similarity.
 
-    >>> exact_jaccard(np.array([1, 2, 3, 4]), np.array([3, 4]))
-    (0.5, 1.0)
+    >>> sets = Rows(np.array([0, 4, 6]), np.array([1, 2, 3, 4, 3, 4], dtype=np.uint64))
+    >>> [x.tolist() for x in exact_jaccard(sets, np.array([[0, 1]]))]
+    [[0.5], [1.0]]
     """
-    if a.size == 0 or b.size == 0:
-        return 0.0, 0.0
-    if a.size > b.size:
-        a, b = b, a
-    # The smaller set's elements found in the larger (both sorted and unique).
-    found = np.searchsorted(b, a)
-    found[found == b.size] = 0
-    inter = int(np.count_nonzero(b[found] == a))
-    union = a.size + b.size - inter
-    return inter / union, inter / min(a.size, b.size)
+    shared, size_a, size_b = intersections(sets, pairs[:, 0], pairs[:, 1])
+    union = (size_a + size_b).astype(np.float64) - shared
+    smaller = np.minimum(size_a, size_b).astype(np.float64)
+    zeros = np.zeros(shared.shape, dtype=np.float64)
+    return (
+        np.divide(shared, union, out=zeros.copy(), where=union > 0),
+        np.divide(shared, smaller, out=zeros, where=smaller > 0),
+    )
 
 
 def token_buckets(word_hashes: np.ndarray) -> np.ndarray:
