@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,9 @@ from dedup.flow.pipeline import scan
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 CORPORA = Path(__file__).resolve().parent / "data" / "corpora"
+
+# The tests never write to the user's cache: each run has its own (subprocesses inherit it).
+os.environ["DEDUP_CACHE_DIR"] = tempfile.mkdtemp(prefix="dedup-test-cache-")
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:

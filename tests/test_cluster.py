@@ -91,3 +91,37 @@ def test_asking_a_round_at_once_clusters_as_asking_each_pair(pairs, salt):
 
     assert clusters_from_pairs(pairs, rank, close_rows) == _one_at_a_time(pairs, rank, close_pair)
     assert all(n > 0 for n in asked)
+
+
+@settings(max_examples=200, derandomize=True)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=80))
+def test_component_labels_equal_a_graph_search(edges):
+    from dedup.stages.cluster import component_labels
+
+    n = 41
+    neighbours = {i: set() for i in range(n)}
+    for a, b in edges:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    want = [0] * n
+    seen: set[int] = set()
+    for start in range(n):  # nodes in order: the first reached is the component's smallest
+        if start in seen:
+            continue
+        stack, seen_here = [start], {start}
+        while stack:
+            for m in neighbours[stack.pop()] - seen_here:
+                seen_here.add(m)
+                stack.append(m)
+        for m in seen_here:
+            want[m] = start
+        seen |= seen_here
+    got = component_labels(np.array(edges, dtype=np.int64).reshape(-1, 2), n)
+    assert got.tolist() == want
+
+
+def test_component_labels_join_a_long_chain():
+    from dedup.stages.cluster import component_labels
+
+    chain = np.stack([np.arange(1, 5000), np.arange(0, 4999)], axis=1)[::-1]
+    assert (component_labels(chain, 5001) == np.r_[np.zeros(5000, np.int64), 5000]).all()

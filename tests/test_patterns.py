@@ -414,3 +414,62 @@ def test_every_builtin_alternation_compiles():
             for key in ids:
                 assert matcher._entry(ids, built, key) is not None
             assert len(built) == len(ids)
+
+
+def _matches(patterns: PatternSet, lines):
+    out = []
+    for line in lines:
+        m = patterns.match(normalize_text(line))
+        out.append(None if m is None else (m.pattern.rule_id, m.end))
+    return out
+
+
+_CACHE_LINES = [
+    "Laisser un commentaire",
+    "Lire aussi : le budget de la ville",
+    "PARIS (AFP) - Le gouvernement a annoncé mardi",
+    "Le conseil municipal a voté le budget mardi soir.",
+    "Share this article",
+]
+
+
+def test_compiled_patterns_are_cached_and_read_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEDUP_CACHE_DIR", str(tmp_path))
+    fresh = PatternSet.load(("fr", "en"))
+    cached = tmp_path / "patterns.json"
+    assert cached.exists()
+    stored = cached.read_bytes()
+    again = PatternSet.load(("fr", "en"))
+    assert cached.read_bytes() == stored  # a hit does not rewrite it
+    assert again.patterns == fresh.patterns
+    assert _matches(again, _CACHE_LINES) == _matches(fresh, _CACHE_LINES)
+    assert _matches(fresh, _CACHE_LINES)[0] is not None
+
+
+def test_a_damaged_or_stale_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEDUP_CACHE_DIR", str(tmp_path))
+    want = _matches(PatternSet.load(("fr",)), _CACHE_LINES)
+    cached = tmp_path / "patterns.json"
+    good = cached.read_text(encoding="utf-8")
+    damaged = [
+        "{not json",
+        good.replace('"value": [[', '"value": [["x", '),  # a row of the wrong shape
+        good.replace(good[9:21], "0" * 12),  # another key
+    ]
+    for text in damaged:
+        cached.write_text(text, encoding="utf-8")
+        assert _matches(PatternSet.load(("fr",)), _CACHE_LINES) == want
+        assert cached.read_text(encoding="utf-8") == good
+    # Other languages are another key: the file is replaced, not mixed.
+    PatternSet.load(("en",))
+    assert cached.read_text(encoding="utf-8") != good
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("DEDUP_CACHE_DIR", str(blocker / "cache"))
+    assert _matches(PatternSet.load(("fr",)), _CACHE_LINES)[0] is not None
+    monkeypatch.setenv("DEDUP_CACHE_DIR", "")  # turned off
+    assert _matches(PatternSet.load(("fr",)), _CACHE_LINES)[0] is not None
+    assert blocker.read_text(encoding="utf-8") == "not a folder"

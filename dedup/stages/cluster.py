@@ -19,28 +19,31 @@ from dataclasses import dataclass
 import numpy as np
 
 
-class UnionFind:
-    """Disjoint sets over ``0..n-1`` with path halving and union by size."""
+def component_labels(edges: np.ndarray, n: int) -> np.ndarray:
+    """For each node ``0..n-1``, the smallest node of its connected component by ``edges``
+    (rows of two node indices), with arrays only: each round hooks every edge's larger
+    root under its smaller one, then halves the paths until every node points at its root
+    (a few rounds, about the logarithm of the longest chain).
 
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-        self.size = [1] * n
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        if self.size[ra] < self.size[rb]:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.size[ra] += self.size[rb]
+    >>> component_labels(np.array([[3, 4], [0, 2], [2, 4]]), 6).tolist()
+    [0, 1, 0, 0, 0, 5]
+    """
+    label = np.arange(n, dtype=np.int64)
+    if edges.size == 0:
+        return label
+    a, b = edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64)
+    while True:
+        ra, rb = label[a], label[b]
+        apart = ra != rb
+        if not apart.any():
+            return label
+        low, high = np.minimum(ra[apart], rb[apart]), np.maximum(ra[apart], rb[apart])
+        np.minimum.at(label, high, low)
+        while True:
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +61,13 @@ class Cluster:
 
 def components(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
     """Connected components (sorted lists, sorted by first member) of the nodes in ``pairs``."""
-    pairs = list(pairs)
-    nodes = sorted({n for pair in pairs for n in pair})
-    index = {n: i for i, n in enumerate(nodes)}
-    uf = UnionFind(len(nodes))
-    for a, b in pairs:
-        uf.union(index[a], index[b])
-    groups: dict[int, list[int]] = {}
-    for n in nodes:
-        groups.setdefault(uf.find(index[n]), []).append(n)
-    return sorted(groups.values(), key=lambda g: g[0])
+    edges = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+    nodes, index = np.unique(edges, return_inverse=True)
+    label = component_labels(index.reshape(edges.shape), nodes.size)
+    order = np.argsort(label, kind="stable")  # by component, then by node
+    bounds = np.flatnonzero(np.diff(label[order])) + 1
+    groups = [part.tolist() for part in np.split(nodes[order], bounds)] if nodes.size else []
+    return sorted(groups, key=lambda g: g[0])
 
 
 def clusters_from_pairs(

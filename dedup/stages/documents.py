@@ -17,7 +17,7 @@ from dedup.config import ScanConfig
 from dedup.corpus import Corpus
 from dedup.stages import candidates, jit_switch, material, verify
 from dedup.stages import evidence as evidence_stage
-from dedup.stages.cluster import Cluster, clusters_from_pairs
+from dedup.stages.cluster import Cluster, clusters_from_pairs, component_labels
 from dedup.stages.evidence import Evidence
 from dedup.stages.furniture import boilerplate_stage
 from dedup.stages.normalize import fold_case, typographic_lines
@@ -218,7 +218,7 @@ class DocumentDecider:
             chunk = pairs[rows]
             found = document_evidence(self.corpus, chunk, self.left_out, compiled)
             self.verified += int(chunk.shape[0])
-            self.prepared += int(np.unique(chunk).size)
+            self.prepared += int(candidates.sorted_unique(chunk.ravel()).size)
             probability = self.verifier.probability(found)
             keep[rows] = probability >= self.threshold
             names = found.names()
@@ -267,19 +267,12 @@ def local_order(pairs: np.ndarray) -> np.ndarray:
     """
     if pairs.shape[0] < 2:
         return np.arange(pairs.shape[0])
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     nodes, index = np.unique(pairs, return_inverse=True)
     index = index.reshape(pairs.shape)
-    graph = coo_matrix(
-        (np.ones(pairs.shape[0], dtype=np.int8), (index[:, 0], index[:, 1])),
-        shape=(nodes.size, nodes.size),
-    )
-    _, label = connected_components(graph, directed=False)
+    label = component_labels(index, nodes.size)
     group = label[index[:, 0]]
     # Groups in the order of their first row; stable, so rows keep their order in a group.
-    first = np.full(label.max() + 1, pairs.shape[0], dtype=np.int64)
+    first = np.full(nodes.size, pairs.shape[0], dtype=np.int64)
     np.minimum.at(first, group, np.arange(pairs.shape[0]))
     return np.argsort(first[group], kind="stable")
 

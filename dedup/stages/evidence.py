@@ -344,7 +344,7 @@ def _chunk(prep: Prepared, pairs: np.ndarray, tfidf: TfidfCosine) -> Evidence:
     title_inter, title_s, title_l = intersections(prep.title, short, long_)
     title = _ratio(title_inter, (title_s + title_l - title_inter).astype(np.float64))
     words_s = lengths[short].astype(np.float64)
-    items_in = np.unique(pairs)
+    items_in = sorted_unique(pairs.ravel())
     index = np.searchsorted(items_in, pairs)
     cosine = tfidf.cosine([prep.bags[i] for i in items_in.tolist()], index)
     return Evidence(

@@ -42,7 +42,6 @@ def kernel_tables(prep: Prepared, tfidf: TfidfCosine) -> KernelTables:
     """The kernel's tables of ``prep``, with its bodies' TF-IDF rows by ``tfidf``."""
     it = prep.items
     vectors = tfidf.vectors(prep.bags)
-    vectors.sort_indices()
     tables = KernelTables(
         lengths=it.lengths.astype(np.int64),
         corrected=it.corrected,
@@ -56,8 +55,8 @@ def kernel_tables(prep: Prepared, tfidf: TfidfCosine) -> KernelTables:
         slot_ends=prep.slot_ends,
         slot_spell=prep.slot_spell,
         title=prep.title,
-        vectors=Rows(vectors.indptr.astype(np.int64), vectors.indices.astype(np.int64)),
-        weights=vectors.data.astype(np.float64),
+        vectors=Rows(vectors.start, vectors.columns),
+        weights=vectors.weights,
         chars=prep.chars,
     )
     contiguous: KernelTables = _contiguous(tables)

@@ -62,13 +62,19 @@ against the templates of its first word, so most lines cost a dictionary lookup.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from dedup.errors import ConfigError
+from dedup.io.cache import read_cached, write_cached
+from dedup.stages import normalize, pattern_language
 from dedup.stages.pattern_language import (
     LEAD_CHARS,
     TRAIL_CHARS,
@@ -194,9 +200,10 @@ class _Matcher:
     templates of each key are compiled to one alternation, one capturing group per template.
     """
 
-    def __init__(self, patterns: Sequence[Pattern], prefix: bool) -> None:
+    def __init__(self, templates: Sequence[tuple[Pattern, CompiledTemplate]], prefix: bool) -> None:
         self._prefix = prefix
-        compiled = [compile_template(p.template) for p in patterns]
+        patterns = [p for p, _ in templates]
+        compiled = [c for _, c in templates]
         heads: dict[str, list[int]] = {}
         tails: dict[str, list[int]] = {}
         needles: dict[str, list[int]] = {}
@@ -298,11 +305,17 @@ class PatternSet:
             order); an index into this tuple identifies a template within the set.
     """
 
-    def __init__(self, patterns: Iterable[Pattern]) -> None:
-        """Compile ``patterns`` (parsed by :meth:`load` or :meth:`from_text`)."""
+    def __init__(
+        self, patterns: Iterable[Pattern], compiled: Sequence[CompiledTemplate] | None = None
+    ) -> None:
+        """Compile ``patterns`` (parsed by :meth:`load` or :meth:`from_text`), unless their
+        ``compiled`` templates are given (read from the cache)."""
         self.patterns: tuple[Pattern, ...] = tuple(patterns)
-        self._whole = _Matcher([p for p in self.patterns if not p.prefix], prefix=False)
-        self._prefix = _Matcher([p for p in self.patterns if p.prefix], prefix=True)
+        if compiled is None:
+            compiled = [compile_template(p.template) for p in self.patterns]
+        kinds = [(p, c) for p, c in zip(self.patterns, compiled, strict=True)]
+        self._whole = _Matcher([pc for pc in kinds if not pc[0].prefix], prefix=False)
+        self._prefix = _Matcher([pc for pc in kinds if pc[0].prefix], prefix=True)
 
     @classmethod
     def load(cls, langs: Sequence[str]) -> PatternSet:
@@ -317,8 +330,7 @@ class PatternSet:
         Raises:
             ConfigError: a language has no built-in list.
         """
-        patterns: list[Pattern] = []
-        done: set[str] = set()
+        texts: dict[str, str] = {}
         for lang in langs:
             if lang not in LANGUAGES:
                 available = ", ".join(LANGUAGES)
@@ -327,12 +339,19 @@ class PatternSet:
                     lang,
                     f"no built-in pattern list for this language; available: {available}",
                 )
-            if lang in done:
-                continue
-            done.add(lang)
-            resource = resources.files("dedup").joinpath("data", "patterns", f"{lang}.txt")
-            patterns.extend(_parse(lang, resource.read_text(encoding="utf-8")))
-        return cls(patterns)
+            if lang not in texts:
+                resource = resources.files("dedup").joinpath("data", "patterns", f"{lang}.txt")
+                texts[lang] = resource.read_text(encoding="utf-8")
+        key = _cache_key(texts)
+        cached = _from_cache(read_cached(_CACHE_NAME, key))
+        if cached is not None:
+            return cls(*cached)
+        patterns = [p for lang, text in texts.items() for p in _parse(lang, text)]
+        compiled = [compile_template(p.template) for p in patterns]
+        write_cached(
+            _CACHE_NAME, key, [_cache_row(p, c) for p, c in zip(patterns, compiled, strict=True)]
+        )
+        return cls(patterns, compiled)
 
     @classmethod
     def from_text(cls, lang: str, text: str) -> PatternSet:
@@ -383,3 +402,56 @@ def load_patterns(langs: tuple[str, ...]) -> tuple[PatternSet, dict[object, int]
     process, and each pattern's index in them."""
     patterns = PatternSet.load(langs)
     return patterns, {p: i for i, p in enumerate(patterns.patterns)}
+
+
+# ------------------------------------------------------------------ the compiled-pattern cache
+
+_CACHE_NAME = "patterns"
+_CacheRow = list[Any]
+
+
+def _cache_key(texts: dict[str, str]) -> str:
+    """A digest of what the compiled templates depend on: the pattern files, in order, and
+    the source of the template compiler and of the normalization it applies."""
+    digest = hashlib.sha256()
+    for module in (pattern_language, normalize):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(json.dumps(list(texts.items()), ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _cache_row(p: Pattern, c: CompiledTemplate) -> _CacheRow:
+    head = sorted(c.head) if c.head is not None else None
+    tail = sorted(c.tail) if c.tail is not None else None
+    return [p.lang, p.category, p.template, p.line, p.prefix, c.regex, head, tail, c.needle]
+
+
+def _from_cache(rows: Any) -> tuple[list[Pattern], list[CompiledTemplate]] | None:
+    """The patterns and compiled templates of cached ``rows``, or None if they are not
+    exactly what :func:`_cache_row` writes."""
+    if not isinstance(rows, list):
+        return None
+    patterns, compiled = [], []
+    for row in rows:
+        if not (isinstance(row, list) and len(row) == 9):
+            return None
+        lang, category, template, line, prefix, regex, head, tail, needle = row
+        texts = (lang, category, template, regex, needle)
+        if not all(isinstance(t, str) for t in texts) or not isinstance(prefix, bool):
+            return None
+        if not isinstance(line, int) or not all(_keys_ok(k) for k in (head, tail)):
+            return None
+        patterns.append(Pattern(lang, category, template, line, prefix))
+        compiled.append(
+            CompiledTemplate(
+                regex,
+                frozenset(head) if head is not None else None,
+                frozenset(tail) if tail is not None else None,
+                needle,
+            )
+        )
+    return patterns, compiled
+
+
+def _keys_ok(keys: Any) -> bool:
+    return keys is None or (isinstance(keys, list) and all(isinstance(k, str) for k in keys))

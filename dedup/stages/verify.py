@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from dedup.config import VerifyConfig
-from dedup.stages.csr import Rows, intersections
+from dedup.stages.csr import Rows, gather, intersections
 
 N_FEATURES = 1 << 20
 #: Pairs scored per step (bounds the memory of the sparse row slices).
@@ -107,45 +107,83 @@ class TfidfCosine:
         self.idf_ = np.log((1.0 + n_documents) / (1.0 + df)) + 1.0
         return self
 
-    def vectors(self, bags: Sequence[np.ndarray]):  # type: ignore[no-untyped-def]
-        """L2-normalized TF-IDF rows (scipy CSR), one per bag of word hashes.
+    def vectors(self, bags: Sequence[np.ndarray]) -> TfidfRows:
+        """L2-normalized TF-IDF rows, one per bag of word hashes, each row's columns sorted.
 
         The same arithmetic, operation by operation, as scikit-learn's
-        ``TfidfTransformer(norm="l2", sublinear_tf=...).transform`` with ``idf_`` set
-        (``tests/test_verify.py`` checks that the rows are equal bit for bit), without
-        importing scikit-learn, which costs most of a second per run.
+        ``TfidfTransformer(norm="l2", sublinear_tf=...).transform`` with ``idf_`` set, on
+        the counts scipy's ``csr_matrix.sum_duplicates`` gives (``tests/test_verify.py``
+        checks that the rows are equal bit for bit), without importing scikit-learn or
+        scipy, which cost most of a ``dedup check``.
         """
-        from scipy.sparse import csr_matrix
-
+        n = len(bags)
+        if n == 0:
+            return TfidfRows(np.zeros(1, np.int64), _EMPTY_COLUMNS, np.zeros(0))
         lengths = np.array([bag.size for bag in bags], dtype=np.int64)
-        rows = np.repeat(np.arange(len(bags)), lengths)
-        cols = token_buckets(np.concatenate(bags)) if len(bags) else np.zeros(0, np.int64)
-        counts = csr_matrix(
-            (np.ones(rows.size, dtype=np.float64), (rows, cols)),
-            shape=(len(bags), N_FEATURES),
-        )
-        counts.sum_duplicates()
-        data = counts.data
+        rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        keys = rows * N_FEATURES + token_buckets(np.concatenate(bags))
+        keys, counts = np.unique(keys, return_counts=True)
+        row_of = keys // N_FEATURES
+        start = np.searchsorted(row_of, np.arange(n + 1)).astype(np.int64)
+        columns = keys - row_of * N_FEATURES
+        data = counts.astype(np.float64)
         if self.sublinear_tf:
             np.log(data, data)
             data += 1.0
-        data *= self.idf_[counts.indices]
-        _normalize_rows_l2(data, counts.indptr)
-        return counts
+        data *= self.idf_[columns]
+        _normalize_rows_l2(data, start)
+        return TfidfRows(start, columns, data)
 
     def cosine(self, bags: Sequence[np.ndarray], pairs: np.ndarray) -> np.ndarray:
-        """Cosine for each pair of bag indices (rows of ``pairs``)."""
+        """Cosine for each pair of bag indices (rows of ``pairs``): the products of the
+        weights of the columns both rows have, summed in column order by
+        ``np.add.reduceat``, as scipy's ``left.multiply(right).sum(axis=1)`` sums them."""
         if pairs.size == 0:
             return np.zeros(0)
         matrix = self.vectors(bags)
-        out = np.empty(pairs.shape[0])
-        # In chunks: slicing the rows of every pair at once costs more memory than the
+        out = np.zeros(pairs.shape[0])
+        # In chunks: gathering the rows of every pair at once costs more memory than the
         # vectors themselves.
         for lo in range(0, pairs.shape[0], PAIR_CHUNK):
             chunk = pairs[lo : lo + PAIR_CHUNK]
-            left, right = matrix[chunk[:, 0]], matrix[chunk[:, 1]]
-            out[lo : lo + chunk.shape[0]] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+            out[lo : lo + chunk.shape[0]] = _dot(matrix, chunk[:, 0], chunk[:, 1])
         return out.clip(0.0, 1.0)
+
+
+class TfidfRows(NamedTuple):
+    """TF-IDF rows as CSR columns: row ``i`` has weights ``weights[start[i]:start[i + 1]]``
+    at feature columns ``columns[...]`` (sorted within the row)."""
+
+    start: np.ndarray  # int64[rows + 1]
+    columns: np.ndarray  # int64
+    weights: np.ndarray  # float64
+
+
+_EMPTY_COLUMNS = np.zeros(0, dtype=np.int64)
+
+
+def _dot(matrix: TfidfRows, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Dot product of rows ``left[k]`` and ``right[k]`` of ``matrix``, for each ``k``."""
+    l_cols, l_owner, l_pos = gather(matrix.start, matrix.columns, left)
+    r_cols, r_owner, r_pos = gather(matrix.start, matrix.columns, right)
+    out = np.zeros(left.size)
+    if l_cols.size == 0 or r_cols.size == 0:
+        return out
+    held = r_owner * N_FEATURES + r_cols  # sorted: by pair, then by column
+    wanted = l_owner * N_FEATURES + l_cols
+    found = np.searchsorted(held, wanted)
+    found[found == held.size] = 0
+    hit = np.flatnonzero(held[found] == wanted)
+    if hit.size == 0:
+        return out
+    l_weight = matrix.weights[matrix.start[left][l_owner[hit]] + l_pos[hit]]
+    r_at = found[hit]
+    r_weight = matrix.weights[matrix.start[right][r_owner[r_at]] + r_pos[r_at]]
+    products = l_weight * r_weight
+    owner = l_owner[hit]
+    first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+    out[owner[first]] = np.add.reduceat(products, first)
+    return out
 
 
 #: Rows summed at a time by :func:`_normalize_rows_l2` (rows of similar length together).
