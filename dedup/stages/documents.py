@@ -18,6 +18,7 @@ from dedup.corpus import Corpus
 from dedup.stages import candidates, jit_switch, material, verify
 from dedup.stages import evidence as evidence_stage
 from dedup.stages.cluster import Cluster, clusters_from_pairs, component_labels
+from dedup.stages.decisions import Decisions
 from dedup.stages.evidence import Evidence
 from dedup.stages.furniture import boilerplate_stage
 from dedup.stages.normalize import fold_case, typographic_lines
@@ -95,7 +96,8 @@ def document_clusters(
         if (again != left_out).any():
             changed = np.zeros(n, dtype=bool)
             changed[corpus.pars.doc[again != left_out]] = True
-            kept = {k: v for k, v in decide.decided.items() if not (changed[k[0]] or changed[k[1]])}
+            done = decide.decided.pairs()
+            kept = decide.decided.subset(~(changed[done[:, 0]] | changed[done[:, 1]]))
             left_out = again
             earlier = (decide.verified, decide.prepared)
             decide, near, cluster_of = _near_clusters(
@@ -131,7 +133,7 @@ def _near_clusters(
     unit: np.ndarray,
     pair_array: np.ndarray,
     left_out: np.ndarray,
-    decided: dict[tuple[int, int], verify.Scores] | None = None,
+    decided: Decisions | None = None,
 ) -> tuple[DocumentDecider, list[Cluster], np.ndarray]:
     """The decider, the near clusters and the cluster of every document, with the pairs in
     ``decided`` already decided."""
@@ -145,7 +147,8 @@ def _near_clusters(
     )
     near_rank = _doc_rank(corpus, config.prefer_sources, body)
     decide = DocumentDecider(corpus, config, left_out)
-    decide.decided.update(decided or {})
+    if decided is not None:
+        decide.decided = decided
     copies = decide.pairs(pair_array)
     near = clusters_from_pairs(copies, near_rank, decide.close)
     near_rep = np.arange(n)
@@ -188,73 +191,59 @@ EVIDENCE_JIT_PAIRS = 3000
 class DocumentDecider:
     """Copy or look-alike, for pairs of documents of ``corpus``: the evidence of each pair
     (on the body paragraphs that ``left_out`` does not mark), the verifier's probability,
-    and the decision; kept for the pairs decided, so clustering asks again for free."""
+    and the decision; kept for the pairs decided (:class:`Decisions`), so clustering asks
+    again for free."""
 
     def __init__(self, corpus: Corpus, config: ScanConfig, left_out: np.ndarray) -> None:
         self.corpus, self.left_out = corpus, left_out
         self.verifier = Verifier.load(config.verify.verifier)
         chosen = config.verify.copy_probability
         self.threshold = self.verifier.threshold if chosen is None else chosen
-        self.decided: dict[tuple[int, int], verify.Scores] = {}
+        self.decided = Decisions(len(corpus.documents))
         self.verified = self.prepared = 0
 
     def pairs(self, pairs: np.ndarray) -> np.ndarray:
         """Decide every row of ``pairs`` (``i < j``) not decided yet; return the rows that
         are copies."""
-        if self.decided and pairs.size:
-            return pairs[self.close(pairs)]
-        return self._decide(pairs)
+        return pairs[self.close(pairs)]
 
-    def _decide(self, pairs: np.ndarray) -> np.ndarray:
-        """Compute the evidence and decision of every row; return the rows that are copies.
+    def _decide(self, pairs: np.ndarray) -> None:
+        """Compute the evidence and probability of every row.
 
         The rows are taken in chunks of articles that are linked (:func:`local_order`): an
         article is prepared once per chunk it is in, so that is mostly once."""
-        keep = np.zeros(pairs.shape[0], dtype=bool)
         compiled = pairs.shape[0] >= EVIDENCE_JIT_PAIRS
         order = local_order(pairs)
         for lo in range(0, pairs.shape[0], EVIDENCE_PAIRS):
-            rows = order[lo : lo + EVIDENCE_PAIRS]
-            chunk = pairs[rows]
+            chunk = pairs[order[lo : lo + EVIDENCE_PAIRS]]
             found = document_evidence(self.corpus, chunk, self.left_out, compiled)
             self.verified += int(chunk.shape[0])
             self.prepared += int(candidates.sorted_unique(chunk.ravel()).size)
-            probability = self.verifier.probability(found)
-            keep[rows] = probability >= self.threshold
-            names = found.names()
             matrix = found.matrix()
-            for row, (a, b) in enumerate(chunk.tolist()):
-                self.decided[(a, b)] = verify.Scores(
-                    float(found.jaccard[row]),
-                    float(found.containment[row]),
-                    float(found.cosine[row]),
-                    float(probability[row]),
-                    tuple(zip(names, matrix[row].tolist(), strict=True)),
-                )
-        return pairs[keep]
+            self.decided.add(chunk, matrix, self.verifier.probabilities(matrix))
 
     def steps(self) -> dict[str, int]:
         """The pairs whose evidence was computed (decisions reused are not counted again;
         pairs decided again on other furniture are), the articles prepared for them (once
         per chunk an article is in), the copies."""
-        copies = sum(1 for a, b in self.decided if self(a, b))
+        everything = np.arange(len(self.decided))
+        copies = int((self.decided.probability(everything) >= self.threshold).sum())
         return {"verified": self.verified, "prepared": self.prepared, "copies": copies}
 
     def close(self, pairs: np.ndarray) -> np.ndarray:
         """Whether each row of ``pairs`` (``i < j``) is a copy, decided for all rows at once."""
-        todo = np.array([tuple(p) not in self.decided for p in pairs.tolist()], dtype=bool)
-        self._decide(pairs[todo])
-        return np.array([self(a, b) for a, b in pairs.tolist()], dtype=bool)
+        if pairs.shape[0] == 0:
+            return np.zeros(0, dtype=bool)
+        rows = self.decided.rows(pairs)
+        if (rows < 0).any():
+            self._decide(pairs[rows < 0])
+            rows = self.decided.rows(pairs)
+        return self.decided.probability(rows) >= self.threshold
 
     def scores(self, a: int, b: int) -> verify.Scores:
-        key = (min(a, b), max(a, b))
-        if key not in self.decided:
-            self.pairs(np.array([key], dtype=np.int64))
-        return self.decided[key]
-
-    def __call__(self, a: int, b: int) -> bool:
-        probability = self.scores(a, b).probability
-        return probability is not None and probability >= self.threshold
+        pair = np.array([[min(a, b), max(a, b)]], dtype=np.int64)
+        self.close(pair)
+        return self.decided.scores(int(self.decided.rows(pair)[0]))
 
 
 def local_order(pairs: np.ndarray) -> np.ndarray:
