@@ -7,6 +7,7 @@ files (paths as given, 1-based lines) with excerpts of the original text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 import numpy as np
@@ -75,36 +76,54 @@ PASSAGE_CHARS = 160
 _TOKEN = re.compile("[0-9A-Za-z\u0080-\U0010ffff]+")
 
 
-def _hashes(forms: Sequence[str]) -> np.ndarray:
-    """The word hashes of paragraphs (typographic forms): the words the fingerprints hash."""
-    return word_hashes(fold_case("\n".join(forms)).split("\n") if forms else []).hashes
+class _BodyWords:
+    """The words of some bodies (lists of paragraphs, typographic forms) hashed in one call,
+    as the fingerprints hash them: body ``i``'s paragraphs are ``paragraphs[start[i]:start[i
+    + 1]]``, and its words ``words.hashes[first[i]:first[i + 1]]``."""
+
+    def __init__(self, bodies: Sequence[Sequence[str]]) -> None:
+        self.bodies = bodies
+        sizes = np.array([len(b) for b in bodies], dtype=np.int64)
+        self.start = np.concatenate(([0], np.cumsum(sizes)))
+        flat = [p for b in bodies for p in b]
+        self.words = word_hashes(fold_case("\n".join(flat)).split("\n") if flat else [])
+        self.par_first = np.concatenate(([0], np.cumsum(self.words.counts)))
+        self.first = self.par_first[self.start]
+
+    def hashes(self, i: int) -> np.ndarray:
+        return self.words.hashes[self.first[i] : self.first[i + 1]]
 
 
-def _spans(forms: Sequence[str], n_words: int) -> list[tuple[int, int, int]]:
-    """Where each word of ``forms`` is (paragraph, first and end character); none when they
-    are not the ``n_words`` words hashed."""
-    spans = [(k, m.start(), m.end()) for k, form in enumerate(forms) for m in _TOKEN.finditer(form)]
-    return spans if len(spans) == n_words else []
-
-
-def shared_passages(forms: Sequence[str], kept: np.ndarray) -> tuple[tuple[int, str], ...]:
-    """The longest passages (runs of eight words or more) that the body ``forms`` shares
+def shared_passages(words: _BodyWords, i: int, kept: np.ndarray) -> tuple[tuple[int, str], ...]:
+    """The longest passages (runs of eight words or more) that body ``i`` of ``words`` shares
     with the body whose word hashes are ``kept``, in reading order: (words, text), the text
     cut short."""
-    words = _hashes(forms)
-    runs = shared_runs(words, kept)
+    runs = shared_runs(words.hashes(i), kept)
     if not runs:
         return ()
-    spans = _spans(forms, words.size)
-    if not spans:
-        return ()
+    forms = words.bodies[i]
+    base, offset = int(words.start[i]), int(words.first[i])
+    # Where each paragraph's words start, counted in the body.
+    par_first = (words.par_first[base : base + len(forms) + 1] - offset).tolist()
+    spans: dict[int, list[re.Match[str]]] = {}
     longest = sorted(sorted(runs, key=lambda r: r[0] - r[1])[:PASSAGES])
     out = []
     for first, end in longest:
         pieces = []
-        for paragraph in sorted({spans[k][0] for k in range(first, end)}):
-            inside = [spans[k] for k in range(first, end) if spans[k][0] == paragraph]
-            pieces.append(forms[paragraph][inside[0][1] : inside[-1][2]])
+        lo_par = bisect_right(par_first, first) - 1
+        hi_par = bisect_right(par_first, end - 1) - 1
+        for paragraph in range(lo_par, hi_par + 1):
+            count = par_first[paragraph + 1] - par_first[paragraph]
+            if count == 0:
+                continue
+            found = spans.get(paragraph)
+            if found is None:
+                found = spans[paragraph] = list(_TOKEN.finditer(forms[paragraph]))
+            if len(found) != count:
+                return ()  # not the words hashed
+            lo = max(first, par_first[paragraph]) - par_first[paragraph]
+            hi = min(end, par_first[paragraph + 1]) - par_first[paragraph] - 1
+            pieces.append(forms[paragraph][found[lo].start() : found[hi].end()])
         out.append((end - first, excerpt(" / ".join(pieces), PASSAGE_CHARS)))
     return tuple(out)
 
@@ -127,6 +146,10 @@ def document_findings(
     """One finding per exact group and per near cluster; a near copy shows the passages it
     shares with the kept one (bodies without ``left_out`` paragraphs)."""
     out = []
+    # The words of every near cluster's bodies, hashed in one call; body k of the cluster
+    # is ``words`` body ``body_of + k``.
+    words = _BodyWords([_body(corpus, m, left_out) for c in near for m in c.members])
+    body_of = iter(np.cumsum([0] + [len(c.members) for c in near]).tolist())
     for kind, clusters in (("exact_document", exact), ("near_document", near)):
         for c in clusters:
             refs, locations = [], []
@@ -147,13 +170,7 @@ def document_findings(
             )
             passages: tuple[tuple[tuple[int, str], ...], ...] = ()
             if kind == "near_document":
-                kept = _hashes(_body(corpus, c.representative, left_out))
-                passages = tuple(
-                    ()
-                    if m == c.representative
-                    else shared_passages(_body(corpus, m, left_out), kept)
-                    for m in c.members
-                )
+                passages = _passages(c, words, next(body_of))
             out.append(
                 Finding(
                     kind,
@@ -167,6 +184,16 @@ def document_findings(
                 )
             )
     return out
+
+
+def _passages(c: Cluster, words: _BodyWords, first: int) -> tuple[tuple[tuple[int, str], ...], ...]:
+    """The passages each member of near cluster ``c`` shares with its representative (none
+    for the representative), its bodies being ``words`` bodies ``first`` on."""
+    kept = words.hashes(first + c.members.index(c.representative))
+    return tuple(
+        () if m == c.representative else shared_passages(words, first + k, kept)
+        for k, m in enumerate(c.members)
+    )
 
 
 def paragraph_finding(
