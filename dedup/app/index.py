@@ -36,7 +36,7 @@ from dedup.app import index_update as up
 from dedup.config import DEFAULT_INDEX, ScanConfig
 from dedup.corpus import Corpus, Frequencies, Progress, ShardOutput
 from dedup.flow import pipeline
-from dedup.flow.executor import map_shards, total_articles
+from dedup.flow.executor import map_shards, thread_map, total_articles
 from dedup.flow.shards import fingerprint_documents
 from dedup.io import inputs
 from dedup.io.index_codec import (
@@ -203,7 +203,9 @@ class Index:
         with timer("fingerprint"):
             change = self._gather(plan, config, on_progress)
         with timer("documents"):
-            docs = document_clusters(change.corpus, config)
+            docs = document_clusters(
+                change.corpus, config, None, thread_map(config.effective_workers)
+            )
         with timer("boilerplate"):
             boiler = boilerplate_stage(change.corpus, config, docs.cluster_of)
         batch = WriteBatch(self.store, flush_bytes=BUILD_BATCH_BYTES if building else None)

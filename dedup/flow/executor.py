@@ -1,17 +1,24 @@
-"""The executor: the one place where the map runs, here in local worker processes.
+"""The executor: the one place where the maps run, here in local worker processes and
+threads.
 
 :func:`map_shards` runs :func:`dedup.flow.shards.process_shard` over the shards, in order,
 and yields their outputs; a distributed executor (Dask) would plug in here, taking the same
 shards and configuration (both pickle) and yielding the same outputs.
+
+:func:`thread_map` runs the corpus-wide stages' chunks (the evidence of document pairs) on
+threads of the main process, which holds the corpus: their numpy and compiled code releases
+the interpreter lock, and threads share the corpus instead of copying it into each worker.
 """
 
 from __future__ import annotations
 
+import contextvars
 import multiprocessing
 import threading
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
+from typing import TypeVar
 
 from dedup.config import ScanConfig
 from dedup.corpus import ShardOutput
@@ -19,6 +26,9 @@ from dedup.flow.shards import process_shard
 from dedup.io import inputs
 from dedup.stages import fingerprint, jit_switch
 from dedup.stages.patterns import load_patterns
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 #: Articles per worker process from which the compiled kernels are used (when installed).
 JIT_MIN_ARTICLES = 2000
@@ -61,3 +71,28 @@ def map_shards(shards: Sequence[inputs.Shard], config: ScanConfig) -> Iterator[S
 def total_articles(shards: Sequence[inputs.Shard]) -> int:
     """The articles (files, records) the shards hold, as far as known before reading."""
     return sum(len(s.files) or s.count or 1 for s in shards)
+
+
+def thread_map(
+    workers: int,
+) -> Callable[[Callable[[_In], _Out], Sequence[_In]], Iterator[_Out]]:
+    """A ``map(function, items)`` that yields ``function(item)`` in order, computed on up to
+    ``workers`` threads, each item in a copy of the caller's context (the compiled-kernel
+    switch goes with it). At most ``workers`` items are computed ahead of the one yielded,
+    so that their transient memory stays bounded."""
+
+    def run(function: Callable[[_In], _Out], items: Sequence[_In]) -> Iterator[_Out]:
+        if workers <= 1 or len(items) <= 1:
+            yield from map(function, items)
+            return
+        with ThreadPoolExecutor(workers, thread_name_prefix="dedup") as pool:
+            pending = []
+            for item in items:
+                context = contextvars.copy_context()
+                pending.append(pool.submit(context.run, function, item))
+                if len(pending) > workers:
+                    yield pending.pop(0).result()
+            for future in pending:
+                yield future.result()
+
+    return run

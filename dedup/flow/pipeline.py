@@ -25,7 +25,7 @@ import numpy as np
 
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus, Progress
-from dedup.flow.executor import map_shards, total_articles
+from dedup.flow.executor import map_shards, thread_map, total_articles
 from dedup.io import inputs
 from dedup.output.findings import boilerplate_findings, document_findings, paragraph_finding
 from dedup.output.report import DOCUMENT_KINDS, Finding, ScanReport
@@ -159,10 +159,11 @@ def analyse(
     """
     # The corpus-wide stages hash the words of candidate items again: with the compiled
     # kernels on very large corpora (worker processes are gone by now).
+    threads = thread_map(config.effective_workers)
     with jit_switch.compiled(len(corpus.documents) >= MAIN_JIT_MIN_ARTICLES):
         if learned is None:
             with timer("documents"):
-                docs = document_clusters(corpus, config)
+                docs = document_clusters(corpus, config, None, threads)
             with timer("boilerplate"):
                 boiler = boilerplate_stage(corpus, config, docs.cluster_of)
         else:
@@ -173,7 +174,7 @@ def analyse(
                     corpus, config, np.arange(len(corpus.documents)), learned
                 )
             with timer("documents"):
-                docs = document_clusters(corpus, config, boiler.whole)
+                docs = document_clusters(corpus, config, boiler.whole, threads)
         with timer("paragraphs"):
             repeats = paragraph_repeats(corpus, config, docs, boiler)
     with timer("report"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -146,10 +146,7 @@ def document_findings(
     """One finding per exact group and per near cluster; a near copy shows the passages it
     shares with the kept one (bodies without ``left_out`` paragraphs)."""
     out = []
-    # The words of every near cluster's bodies, hashed in one call; body k of the cluster
-    # is ``words`` body ``body_of + k``.
-    words = _BodyWords([_body(corpus, m, left_out) for c in near for m in c.members])
-    body_of = iter(np.cumsum([0] + [len(c.members) for c in near]).tolist())
+    passages_of = _near_passages(corpus, near, left_out)
     for kind, clusters in (("exact_document", exact), ("near_document", near)):
         for c in clusters:
             refs, locations = [], []
@@ -170,7 +167,7 @@ def document_findings(
             )
             passages: tuple[tuple[tuple[int, str], ...], ...] = ()
             if kind == "near_document":
-                passages = _passages(c, words, next(body_of))
+                passages = next(passages_of)
             out.append(
                 Finding(
                     kind,
@@ -184,6 +181,25 @@ def document_findings(
                 )
             )
     return out
+
+
+#: Near clusters whose bodies are hashed together for their shared passages (the transient
+#: arrays of a batch are some ten bytes per byte of text).
+PASSAGE_BATCH = 256
+
+
+def _near_passages(
+    corpus: Corpus, near: Sequence[Cluster], left_out: np.ndarray | None
+) -> Iterator[tuple[tuple[tuple[int, str], ...], ...]]:
+    """The passages of each near cluster (see :func:`_passages`), in order; the words of the
+    bodies of :data:`PASSAGE_BATCH` clusters are hashed in one call."""
+    for lo in range(0, len(near), PASSAGE_BATCH):
+        batch = near[lo : lo + PASSAGE_BATCH]
+        words = _BodyWords([_body(corpus, m, left_out) for c in batch for m in c.members])
+        first = 0
+        for c in batch:
+            yield _passages(c, words, first)
+            first += len(c.members)
 
 
 def _passages(c: Cluster, words: _BodyWords, first: int) -> tuple[tuple[tuple[int, str], ...], ...]:

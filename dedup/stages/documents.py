@@ -8,8 +8,9 @@ member is a copy of the representative (the copy a cleaner keeps).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -67,7 +68,10 @@ class DocumentClusters:
 
 
 def document_clusters(
-    corpus: Corpus, config: ScanConfig, furniture: np.ndarray | None = None
+    corpus: Corpus,
+    config: ScanConfig,
+    furniture: np.ndarray | None = None,
+    chunk_map: ChunkMap = map,
 ) -> DocumentClusters:
     """Exact groups, then near clusters among one representative per exact group.
 
@@ -76,7 +80,8 @@ def document_clusters(
     not their story are not copies. Without ``furniture``, it is the built-in whole-line
     patterns and the templates learned with exact groups as the clusters, then, once, with
     the near clusters found (see below). Exact groups compare whole bodies, furniture
-    included.
+    included. ``chunk_map`` computes the evidence of chunks of pairs (in order; the
+    executor's threads, say).
     """
     n = len(corpus.documents)
     exact, unit, candidate_array, left_out = document_pairs(corpus, config, furniture)
@@ -86,7 +91,8 @@ def document_clusters(
         corpus.docs.signature, corpus.docs.tokens, candidate_array
     )
     pair_array = candidate_array[shared >= config.minhash.screen_containment]
-    decide, near, cluster_of = _near_clusters(corpus, config, unit, pair_array, left_out)
+    decide = DocumentDecider(corpus, config, left_out, chunk_map)
+    near, cluster_of = _near_clusters(corpus, config, unit, pair_array, decide)
     if furniture is None:
         # The templates the report (and clean) will use are learned with these clusters: a
         # line that looked like furniture while near copies counted apart may be none. Pairs
@@ -100,9 +106,9 @@ def document_clusters(
             kept = decide.decided.subset(~(changed[done[:, 0]] | changed[done[:, 1]]))
             left_out = again
             earlier = (decide.verified, decide.prepared)
-            decide, near, cluster_of = _near_clusters(
-                corpus, config, unit, pair_array, left_out, kept
-            )
+            decide = DocumentDecider(corpus, config, left_out, chunk_map)
+            decide.decided = kept
+            near, cluster_of = _near_clusters(corpus, config, unit, pair_array, decide)
             decide.verified += earlier[0]
             decide.prepared += earlier[1]
     return DocumentClusters(
@@ -132,29 +138,25 @@ def _near_clusters(
     config: ScanConfig,
     unit: np.ndarray,
     pair_array: np.ndarray,
-    left_out: np.ndarray,
-    decided: Decisions | None = None,
-) -> tuple[DocumentDecider, list[Cluster], np.ndarray]:
-    """The decider, the near clusters and the cluster of every document, with the pairs in
-    ``decided`` already decided."""
+    decide: DocumentDecider,
+) -> tuple[list[Cluster], np.ndarray]:
+    """The near clusters of the pairs ``decide`` calls copies, and the cluster of every
+    document."""
     n = len(corpus.documents)
     # Length without furniture: a copy longer only by a "Laisser un commentaire" line is not
     # the more complete one.
     body = np.bincount(
         corpus.pars.doc,
-        weights=np.where(left_out, 0, corpus.pars.tokens),
+        weights=np.where(decide.left_out, 0, corpus.pars.tokens),
         minlength=n,
     )
     near_rank = _doc_rank(corpus, config.prefer_sources, body)
-    decide = DocumentDecider(corpus, config, left_out)
-    if decided is not None:
-        decide.decided = decided
     copies = decide.pairs(pair_array)
     near = clusters_from_pairs(copies, near_rank, decide.close)
     near_rep = np.arange(n)
     for c in near:
         near_rep[list(c.members)] = c.representative
-    return decide, near, near_rep[unit]
+    return near, near_rep[unit]
 
 
 def document_pairs(
@@ -180,9 +182,15 @@ def document_pairs(
     return exact, unit, pair_array, corpus.pars.title | furniture
 
 
+#: How the evidence of chunks of pairs is computed: ``chunk_map(function, chunks)`` gives
+#: ``function(chunk)`` for each chunk, in order (the builtin ``map``, or the executor's threads).
+ChunkMap = Callable[[Callable[[np.ndarray], Evidence], Sequence[np.ndarray]], Iterable[Evidence]]
+
 #: Document pairs whose evidence is computed at once (the articles of a chunk are prepared
-#: together, so memory is bounded by the chunk, not by the candidates).
-EVIDENCE_PAIRS = 2048
+#: together, so memory is bounded by the chunk, not by the candidates; the executor may run
+#: a chunk per core side by side: at 100k articles, 1,024 pairs a chunk on two threads keep
+#: the peak at 1.4 GB where 2,048 took 1.5).
+EVIDENCE_PAIRS = 1024
 #: Candidate pairs from which their evidence is computed by the compiled kernel: about 0.4 ms
 #: a pair of numpy against a second to load the kernels, then some 10-30 us a pair.
 EVIDENCE_JIT_PAIRS = 3000
@@ -194,8 +202,10 @@ class DocumentDecider:
     and the decision; kept for the pairs decided (:class:`Decisions`), so clustering asks
     again for free."""
 
-    def __init__(self, corpus: Corpus, config: ScanConfig, left_out: np.ndarray) -> None:
-        self.corpus, self.left_out = corpus, left_out
+    def __init__(
+        self, corpus: Corpus, config: ScanConfig, left_out: np.ndarray, chunk_map: ChunkMap = map
+    ) -> None:
+        self.corpus, self.left_out, self.chunk_map = corpus, left_out, chunk_map
         self.verifier = Verifier.load(config.verify.verifier)
         chosen = config.verify.copy_probability
         self.threshold = self.verifier.threshold if chosen is None else chosen
@@ -214,9 +224,14 @@ class DocumentDecider:
         article is prepared once per chunk it is in, so that is mostly once."""
         compiled = pairs.shape[0] >= EVIDENCE_JIT_PAIRS
         order = local_order(pairs)
-        for lo in range(0, pairs.shape[0], EVIDENCE_PAIRS):
-            chunk = pairs[order[lo : lo + EVIDENCE_PAIRS]]
-            found = document_evidence(self.corpus, chunk, self.left_out, compiled)
+        chunks = [
+            pairs[order[lo : lo + EVIDENCE_PAIRS]] for lo in range(0, order.size, EVIDENCE_PAIRS)
+        ]
+        self.corpus.tfidf()  # computed once, before the chunks may run side by side
+        evidence_of = partial(
+            document_evidence, self.corpus, left_out=self.left_out, compiled=compiled
+        )
+        for chunk, found in zip(chunks, self.chunk_map(evidence_of, chunks), strict=True):
             self.verified += int(chunk.shape[0])
             self.prepared += int(candidates.sorted_unique(chunk.ravel()).size)
             matrix = found.matrix()
