@@ -12,8 +12,8 @@ def test_decisions_are_found_by_pair_whatever_the_batches():
     d = Decisions(10)
     first, second = np.array([[3, 7], [0, 1]]), np.array([[2, 9], [0, 5], [1, 2]])
     m1, m2 = _matrix(2, 1), _matrix(3, 2)
-    d.add(first, m1, np.array([0.9, 0.1]))
-    d.add(second, m2, np.array([0.2, 0.8, 0.5]))
+    d.decide(first, m1, np.array([0.9, 0.1]))
+    d.decide(second, m2, np.array([0.2, 0.8, 0.5]))
     assert len(d) == 5
     asked = np.array([[0, 5], [4, 6], [3, 7], [1, 2], [9, 9]])
     rows = d.rows(asked)
@@ -30,9 +30,9 @@ def test_decisions_are_found_by_pair_whatever_the_batches():
 
 def test_a_subset_keeps_the_rows_asked_for():
     d = Decisions(4)
-    d.add(np.array([[0, 1], [2, 3], [1, 3]]), _matrix(3, 3), np.array([0.1, 0.2, 0.3]))
+    d.decide(np.array([[0, 1], [2, 3], [1, 3]]), _matrix(3, 3), np.array([0.1, 0.2, 0.3]))
     pairs = d.pairs()
-    kept = d.subset(pairs[:, 0] != 1)
+    kept = d.kept(pairs[:, 0] != 1)
     assert kept.pairs().tolist() == [[0, 1], [2, 3]]
     assert kept.rows(np.array([[1, 3]])).tolist() == [-1]
     assert kept.probability(kept.rows(np.array([[2, 3]]))).tolist() == [0.2]

@@ -62,6 +62,7 @@ def score_pairs(pairs: Sequence[LabelledPair], level: str, config: ScanConfig) -
         partial(_texts_of, texts),
         config.minhash.ngram_size,
         verify.TfidfCosine().fit(df, len(texts)),
+        len(texts),
     )
     distinct = ids[ids[:, 0] != ids[:, 1]]
     scorer.score_all(np.unique(np.sort(distinct, axis=1), axis=0).reshape(-1, 2))

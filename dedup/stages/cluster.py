@@ -83,42 +83,86 @@ def clusters_from_pairs(
         close: for rows ``(a, b)`` with ``a < b``, whether the two may share a cluster (one
             flag per row). It is asked once per round of splitting, for every pair of a
             representative and a member not verified already, never for one pair at a time.
+
+    Each round works on arrays over all the groups left (one row per node), never a Python
+    step per pair or per member.
     """
-    edge_list = [(int(a), int(b)) for a, b in pairs]
-    verified = {(min(a, b), max(a, b)) for a, b in edge_list}
+    edges = np.asarray(list(pairs) if not isinstance(pairs, np.ndarray) else pairs)
+    edges = edges.astype(np.int64).reshape(-1, 2)
+    nodes, index = np.unique(edges, return_inverse=True)
+    if nodes.size == 0:
+        return []
+    local = index.reshape(edges.shape)  # edges between positions in ``nodes``
+    n = nodes.size
+    # Every node's place in the ranking (one call of ``rank`` per node).
+    position = np.empty(n, dtype=np.int64)
+    by_position = np.array(sorted(range(n), key=lambda i: rank(int(nodes[i]))), dtype=np.int64)
+    position[by_position] = np.arange(n)
+    lo, hi = np.minimum(local[:, 0], local[:, 1]), np.maximum(local[:, 0], local[:, 1])
+    verified = np.unique(lo * n + hi)
+    group = component_labels(local, n)  # the group of each node; -1: in no group (any more)
     out: list[Cluster] = []
-    todo = components(edge_list)
-    while todo:
-        reps = [min(group, key=rank) for group in todo]
-        asked = sorted(
-            {
-                (min(rep, n), max(rep, n))
-                for group, rep in zip(todo, reps, strict=True)
-                for n in group
-                if n != rep and (min(rep, n), max(rep, n)) not in verified
-            }
-        )
-        flags = close(np.array(asked, dtype=np.int64).reshape(-1, 2)).tolist() if asked else []
-        answer = dict(zip(asked, flags, strict=True))
-        rests: list[set[int]] = []
-        for group, rep in zip(todo, reps, strict=True):
-            key = {n: (min(rep, n), max(rep, n)) for n in group if n != rep}
-            kept = [n for n in group if n == rep or key[n] in verified or answer[key[n]]]
-            if len(kept) >= 2:
-                out.append(Cluster(rep, tuple(sorted(kept))))
-            rest = set(group) - set(kept)
-            if len(rest) >= 2:
-                rests.append(rest)
-        todo = _split(edge_list, rests)
+    while (group >= 0).any():
+        active = np.flatnonzero(group >= 0)
+        # The representative of each group: its best-ranked node.
+        best = np.full(n, n, dtype=np.int64)
+        np.minimum.at(best, group[active], position[active])
+        labels = np.unique(group[active])
+        rep_of_group = np.full(n, -1, dtype=np.int64)
+        rep_of_group[labels] = by_position[best[labels]]
+        rep = rep_of_group[group[active]]  # per active node
+        member = active[rep != active]
+        rep_of = rep[rep != active]
+        a = np.minimum(nodes[member], nodes[rep_of])
+        b = np.maximum(nodes[member], nodes[rep_of])
+        pair_key = np.minimum(member, rep_of) * n + np.maximum(member, rep_of)
+        kept = _member_of(verified, pair_key)
+        ask = np.flatnonzero(~kept)
+        if ask.size:
+            rows = np.stack([a[ask], b[ask]], axis=1)
+            order = np.lexsort((rows[:, 1], rows[:, 0]))  # as sorted tuples
+            unique = np.concatenate(([True], (np.diff(rows[order], axis=0) != 0).any(axis=1)))
+            asked = rows[order][unique]
+            flags = np.asarray(close(asked), dtype=bool)
+            answer_keys = asked[:, 0] * (int(nodes[-1]) + 1) + asked[:, 1]
+            found = np.searchsorted(answer_keys, a[ask] * (int(nodes[-1]) + 1) + b[ask])
+            kept[ask] = flags[found]
+        stay = np.zeros(n, dtype=bool)
+        stay[rep] = True  # every representative stays with its group
+        stay[member[kept]] = True
+        out.extend(_clusters(nodes, group, stay, rep_of_group))
+        group = _regroup(local, group, stay)
     return sorted(out, key=lambda c: c.id)
 
 
-def _split(edges: list[tuple[int, int]], parts: list[set[int]]) -> list[list[int]]:
-    """The components of each part, by the edges inside it (each edge read once)."""
-    part_of = {n: k for k, part in enumerate(parts) for n in part}
-    inside: list[list[tuple[int, int]]] = [[] for _ in parts]
-    for a, b in edges:
-        k = part_of.get(a)
-        if k is not None and part_of.get(b) == k:
-            inside[k].append((a, b))
-    return [group for edges_in in inside for group in components(edges_in)]
+def _member_of(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    at = np.searchsorted(sorted_keys, keys)
+    at[at == sorted_keys.size] = 0
+    return sorted_keys[at] == keys if sorted_keys.size else np.zeros(keys.size, dtype=bool)
+
+
+def _clusters(
+    nodes: np.ndarray, group: np.ndarray, stay: np.ndarray, rep_of: np.ndarray
+) -> list[Cluster]:
+    """The clusters of this round: the nodes that stay in each group, when two or more."""
+    kept = np.flatnonzero(stay & (group >= 0))
+    order = kept[np.argsort(group[kept], kind="stable")]  # by group, then by node
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    out = []
+    for part in np.split(order, bounds):
+        if part.size >= 2:
+            rep = int(nodes[rep_of[group[part[0]]]])
+            out.append(Cluster(rep, tuple(nodes[part].tolist())))
+    return out
+
+
+def _regroup(local: np.ndarray, group: np.ndarray, stay: np.ndarray) -> np.ndarray:
+    """The groups of the next round: the nodes that did not stay, split into the components
+    of the edges inside what is left of each group (a node left alone is in none)."""
+    left = (group >= 0) & ~stay
+    a, b = local[:, 0], local[:, 1]
+    inside = left[a] & left[b] & (group[a] == group[b])
+    label = component_labels(local[inside], group.size)
+    linked = np.zeros(group.size, dtype=bool)
+    linked[local[inside].ravel()] = True
+    return np.where(left & linked, label, -1)

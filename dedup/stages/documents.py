@@ -103,7 +103,7 @@ def document_clusters(
             changed = np.zeros(n, dtype=bool)
             changed[corpus.pars.doc[again != left_out]] = True
             done = decide.decided.pairs()
-            kept = decide.decided.subset(~(changed[done[:, 0]] | changed[done[:, 1]]))
+            kept = decide.decided.kept(~(changed[done[:, 0]] | changed[done[:, 1]]))
             left_out = again
             earlier = (decide.verified, decide.prepared)
             decide = DocumentDecider(corpus, config, left_out, chunk_map)
@@ -235,7 +235,7 @@ class DocumentDecider:
             self.verified += int(chunk.shape[0])
             self.prepared += int(candidates.sorted_unique(chunk.ravel()).size)
             matrix = found.matrix()
-            self.decided.add(chunk, matrix, self.verifier.probabilities(matrix))
+            self.decided.decide(chunk, matrix, self.verifier.probabilities(matrix))
 
     def steps(self) -> dict[str, int]:
         """The pairs whose evidence was computed (decisions reused are not counted again;

@@ -17,6 +17,7 @@ from dedup.config import ScanConfig
 from dedup.corpus import Corpus
 from dedup.stages import candidates, csr, fingerprint, verify
 from dedup.stages.cluster import clusters_from_pairs
+from dedup.stages.decisions import score_table, scores_of
 from dedup.stages.documents import DocumentClusters
 from dedup.stages.furniture import Boilerplate
 
@@ -79,11 +80,12 @@ def _features_batch(texts: dict[int, list[str]], ngram_size: int, into: Features
         into.tokens[item] = w_list[pos + 1] - w_list[pos]
 
 
-def _score(pairs: np.ndarray, feats: Features, tfidf: verify.TfidfCosine) -> list[verify.Scores]:
+def _score(pairs: np.ndarray, feats: Features, tfidf: verify.TfidfCosine) -> np.ndarray:
     """The scores of each row of ``pairs``: exact Jaccard and containment of the shingle
-    sets (one membership search for all pairs), TF-IDF cosine of the word bags."""
+    sets (one membership search for all pairs), TF-IDF cosine of the word bags; one row
+    ``(jaccard, containment, cosine)`` per pair."""
     if pairs.size == 0:
-        return []
+        return np.zeros((0, 3))
     items, index = np.unique(pairs, return_inverse=True)
     index = index.reshape(pairs.shape)
     item_list = items.tolist()
@@ -92,10 +94,7 @@ def _score(pairs: np.ndarray, feats: Features, tfidf: verify.TfidfCosine) -> lis
     start = np.concatenate(([0], np.cumsum([s.size for s in sets]))).astype(np.int64)
     values = np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64)
     jaccard, containment = verify.exact_jaccard(csr.Rows(start, values), index)
-    return [
-        verify.Scores(j, k, c)
-        for j, k, c in zip(jaccard.tolist(), containment.tolist(), cos.tolist(), strict=True)
-    ]
+    return np.column_stack([jaccard, containment, cos])
 
 
 class PairScorer:
@@ -110,12 +109,14 @@ class PairScorer:
         texts: Callable[[list[int]], dict[int, list[str]]],
         ngram_size: int,
         tfidf: verify.TfidfCosine,
+        items: int,
     ) -> None:
         self.texts = texts
         self.ngram_size = ngram_size
         self.tfidf = tfidf
         self.features = Features()
-        self.scores: dict[tuple[int, int], verify.Scores] = {}
+        #: The scores of the pairs scored so far (items ``0..items-1``).
+        self.scores = score_table(items)
 
     def score_all(self, pairs: np.ndarray) -> None:
         """Score every row of ``pairs`` (``i < j``), a chunk of pairs at a time.
@@ -144,17 +145,24 @@ class PairScorer:
                 if int(i) not in feats.shingle_sets
             ]
             _features(self.texts(missing), self.ngram_size, feats)
-            scored = _score(chunk, feats, self.tfidf)
-            self.scores.update(zip(map(tuple, chunk.tolist()), scored, strict=True))
+            self.scores.add(chunk, _score(chunk, feats, self.tfidf))
             for item in last_item[bounds[number] : bounds[number + 1]].tolist():
                 feats.shingle_sets.pop(item, None)
                 feats.bags.pop(item, None)
 
+    def values(self, pairs: np.ndarray) -> np.ndarray:
+        """The ``(jaccard, containment, cosine)`` of each row of ``pairs`` (``i < j``), those
+        not scored yet scored first, all at once."""
+        rows = self.scores.rows(pairs)
+        if (rows < 0).any():
+            self.score_all(pairs[rows < 0])
+            rows = self.scores.rows(pairs)
+        return self.scores.values(rows)
+
     def __call__(self, a: int, b: int) -> verify.Scores:
-        key = (min(a, b), max(a, b))
-        if key not in self.scores:
-            self.score_all(np.array([key], dtype=np.int64))
-        return self.scores[key]
+        pair = np.array([[min(a, b), max(a, b)]], dtype=np.int64)
+        self.values(pair)
+        return scores_of(self.scores, int(self.scores.rows(pair)[0]))
 
     def tokens(self, item: int) -> int:
         return self.features.tokens.get(item, 0)
@@ -207,16 +215,13 @@ def paragraph_repeats(
         partial(_paragraph_texts, corpus),
         config.minhash.ngram_size,
         corpus.tfidf(),
+        int(par_doc.size),
     )
     score.score_all(pairs)
 
     def close(rows: np.ndarray) -> np.ndarray:
-        score.score_all(rows[[key not in score.scores for key in map(tuple, rows.tolist())]])
-        scored = [score.scores[key] for key in map(tuple, rows.tolist())]
-        near = verify.near_paragraph_mask(
-            np.array([x.jaccard for x in scored]), np.array([x.cosine for x in scored]), cfg
-        )
-        return near & reportable(rows)
+        values = score.values(rows)
+        return verify.near_paragraph_mask(values[:, 0], values[:, 2], cfg) & reportable(rows)
 
     def rank(p: int) -> tuple[object, ...]:
         return (int(par_doc[p]), p)
