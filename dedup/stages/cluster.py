@@ -118,21 +118,27 @@ def clusters_from_pairs(
         pair_key = np.minimum(member, rep_of) * n + np.maximum(member, rep_of)
         kept = _member_of(verified, pair_key)
         ask = np.flatnonzero(~kept)
-        if ask.size:
-            rows = np.stack([a[ask], b[ask]], axis=1)
-            order = np.lexsort((rows[:, 1], rows[:, 0]))  # as sorted tuples
-            unique = np.concatenate(([True], (np.diff(rows[order], axis=0) != 0).any(axis=1)))
-            asked = rows[order][unique]
-            flags = np.asarray(close(asked), dtype=bool)
-            answer_keys = asked[:, 0] * (int(nodes[-1]) + 1) + asked[:, 1]
-            found = np.searchsorted(answer_keys, a[ask] * (int(nodes[-1]) + 1) + b[ask])
-            kept[ask] = flags[found]
+        kept[ask] = _answers(a[ask], b[ask], close)
         stay = np.zeros(n, dtype=bool)
         stay[rep] = True  # every representative stays with its group
         stay[member[kept]] = True
         out.extend(_clusters(nodes, group, stay, rep_of_group))
         group = _regroup(local, group, stay)
     return sorted(out, key=lambda c: c.id)
+
+
+def _answers(a: np.ndarray, b: np.ndarray, close: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``close`` of each pair ``(a[k], b[k])`` (``a < b``), asked once for the distinct
+    pairs, in the order of sorted tuples."""
+    if a.size == 0:
+        return np.zeros(0, dtype=bool)
+    rows = np.stack([a, b], axis=1)
+    order = np.lexsort((b, a))
+    unique = np.concatenate(([True], (np.diff(rows[order], axis=0) != 0).any(axis=1)))
+    asked = rows[order][unique]
+    flags = np.asarray(close(asked), dtype=bool)
+    width = int(b.max()) + 1
+    return flags[np.searchsorted(asked[:, 0] * width + asked[:, 1], a * width + b)]
 
 
 def _member_of(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -100,17 +100,9 @@ def document_clusters(
         # that cleaning the output finds nothing new.
         again = corpus.pars.title | boilerplate_stage(corpus, config, cluster_of).whole
         if (again != left_out).any():
-            changed = np.zeros(n, dtype=bool)
-            changed[corpus.pars.doc[again != left_out]] = True
-            done = decide.decided.pairs()
-            kept = decide.decided.kept(~(changed[done[:, 0]] | changed[done[:, 1]]))
             left_out = again
-            earlier = (decide.verified, decide.prepared)
-            decide = DocumentDecider(corpus, config, left_out, chunk_map)
-            decide.decided = kept
+            decide = decide.again(left_out)
             near, cluster_of = _near_clusters(corpus, config, unit, pair_array, decide)
-            decide.verified += earlier[0]
-            decide.prepared += earlier[1]
     return DocumentClusters(
         exact=exact,
         near=near,
@@ -205,7 +197,12 @@ class DocumentDecider:
     def __init__(
         self, corpus: Corpus, config: ScanConfig, left_out: np.ndarray, chunk_map: ChunkMap = map
     ) -> None:
-        self.corpus, self.left_out, self.chunk_map = corpus, left_out, chunk_map
+        self.corpus, self.config, self.left_out, self.chunk_map = (
+            corpus,
+            config,
+            left_out,
+            chunk_map,
+        )
         self.verifier = Verifier.load(config.verify.verifier)
         chosen = config.verify.copy_probability
         self.threshold = self.verifier.threshold if chosen is None else chosen
@@ -236,6 +233,17 @@ class DocumentDecider:
             self.prepared += int(candidates.sorted_unique(chunk.ravel()).size)
             matrix = found.matrix()
             self.decided.decide(chunk, matrix, self.verifier.probabilities(matrix))
+
+    def again(self, left_out: np.ndarray) -> DocumentDecider:
+        """A decider on other paragraphs left out, which keeps the decisions of the pairs
+        whose two articles leave out what they did (and counts the work done so far)."""
+        changed = np.zeros(len(self.corpus.documents), dtype=bool)
+        changed[self.corpus.pars.doc[left_out != self.left_out]] = True
+        done = self.decided.pairs()
+        out = DocumentDecider(self.corpus, self.config, left_out, self.chunk_map)
+        out.decided = self.decided.kept(~(changed[done[:, 0]] | changed[done[:, 1]]))
+        out.verified, out.prepared = self.verified, self.prepared
+        return out
 
     def steps(self) -> dict[str, int]:
         """The pairs whose evidence was computed (decisions reused are not counted again;

@@ -62,19 +62,14 @@ against the templates of its first word, so most lines cost a dictionary lookup.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
-from typing import Any
 
 from dedup.errors import ConfigError
-from dedup.io.cache import read_cached, write_cached
-from dedup.stages import normalize, pattern_language
+from dedup.stages.pattern_cache import cache_templates, cached_templates
 from dedup.stages.pattern_language import (
     LEAD_CHARS,
     TRAIL_CHARS,
@@ -342,15 +337,12 @@ class PatternSet:
             if lang not in texts:
                 resource = resources.files("dedup").joinpath("data", "patterns", f"{lang}.txt")
                 texts[lang] = resource.read_text(encoding="utf-8")
-        key = _cache_key(texts)
-        cached = _from_cache(read_cached(_CACHE_NAME, key))
+        cached = cached_templates(texts)
         if cached is not None:
             return cls(*cached)
         patterns = [p for lang, text in texts.items() for p in _parse(lang, text)]
         compiled = [compile_template(p.template) for p in patterns]
-        write_cached(
-            _CACHE_NAME, key, [_cache_row(p, c) for p, c in zip(patterns, compiled, strict=True)]
-        )
+        cache_templates(texts, patterns, compiled)
         return cls(patterns, compiled)
 
     @classmethod
@@ -402,56 +394,3 @@ def load_patterns(langs: tuple[str, ...]) -> tuple[PatternSet, dict[object, int]
     process, and each pattern's index in them."""
     patterns = PatternSet.load(langs)
     return patterns, {p: i for i, p in enumerate(patterns.patterns)}
-
-
-# ------------------------------------------------------------------ the compiled-pattern cache
-
-_CACHE_NAME = "patterns"
-_CacheRow = list[Any]
-
-
-def _cache_key(texts: dict[str, str]) -> str:
-    """A digest of what the compiled templates depend on: the pattern files, in order, and
-    the source of the template compiler and of the normalization it applies."""
-    digest = hashlib.sha256()
-    for module in (pattern_language, normalize):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    digest.update(json.dumps(list(texts.items()), ensure_ascii=False).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def _cache_row(p: Pattern, c: CompiledTemplate) -> _CacheRow:
-    head = sorted(c.head) if c.head is not None else None
-    tail = sorted(c.tail) if c.tail is not None else None
-    return [p.lang, p.category, p.template, p.line, p.prefix, c.regex, head, tail, c.needle]
-
-
-def _from_cache(rows: Any) -> tuple[list[Pattern], list[CompiledTemplate]] | None:
-    """The patterns and compiled templates of cached ``rows``, or None if they are not
-    exactly what :func:`_cache_row` writes."""
-    if not isinstance(rows, list):
-        return None
-    patterns, compiled = [], []
-    for row in rows:
-        if not (isinstance(row, list) and len(row) == 9):
-            return None
-        lang, category, template, line, prefix, regex, head, tail, needle = row
-        texts = (lang, category, template, regex, needle)
-        if not all(isinstance(t, str) for t in texts) or not isinstance(prefix, bool):
-            return None
-        if not isinstance(line, int) or not all(_keys_ok(k) for k in (head, tail)):
-            return None
-        patterns.append(Pattern(lang, category, template, line, prefix))
-        compiled.append(
-            CompiledTemplate(
-                regex,
-                frozenset(head) if head is not None else None,
-                frozenset(tail) if tail is not None else None,
-                needle,
-            )
-        )
-    return patterns, compiled
-
-
-def _keys_ok(keys: Any) -> bool:
-    return keys is None or (isinstance(keys, list) and all(isinstance(k, str) for k in keys))
