@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dedup.stages.candidates import sorted_unique
+
 
 def component_labels(edges: np.ndarray, n: int) -> np.ndarray:
     """For each node ``0..n-1``, the smallest node of its connected component by ``edges``
@@ -99,7 +101,7 @@ def clusters_from_pairs(
     by_position = np.array(sorted(range(n), key=lambda i: rank(int(nodes[i]))), dtype=np.int64)
     position[by_position] = np.arange(n)
     lo, hi = np.minimum(local[:, 0], local[:, 1]), np.maximum(local[:, 0], local[:, 1])
-    verified = np.unique(lo * n + hi)
+    verified = sorted_unique(lo * n + hi)
     group = component_labels(local, n)  # the group of each node; -1: in no group (any more)
     out: list[Cluster] = []
     while (group >= 0).any():
@@ -107,7 +109,7 @@ def clusters_from_pairs(
         # The representative of each group: its best-ranked node.
         best = np.full(n, n, dtype=np.int64)
         np.minimum.at(best, group[active], position[active])
-        labels = np.unique(group[active])
+        labels = sorted_unique(group[active])
         rep_of_group = np.full(n, -1, dtype=np.int64)
         rep_of_group[labels] = by_position[best[labels]]
         rep = rep_of_group[group[active]]  # per active node
