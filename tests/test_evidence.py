@@ -336,3 +336,22 @@ def test_a_pair_that_shares_little_of_the_shorter_article_is_never_a_copy():
     for name in ("passages_short", "spans_short", "chars_short"):
         row[0, names.index(name)] = model.min_coverage - 0.01  # ...but half of it is not shared
     assert model.probabilities(row)[0] == 0.0
+
+
+def test_the_articles_prepared_together_do_not_change_a_pairs_evidence():
+    # The last article of a batch has no separator after it: its character grams must not
+    # depend on whether another article follows it in the batch.
+    from dedup.stages.verify import TfidfCosine
+
+    tfidf = TfidfCosine().fit(np.zeros(1 << 20, np.int64), 3)
+    pair = np.array([[0, 1]])
+    for k in range(1, len(STORY) + 1):
+        for cut in range(0, 40, 3):
+            a = [*STORY[: k - 1], STORY[k - 1][: len(STORY[k - 1]) - cut]]
+            b = [*STORY, "Un dernier paragraphe."]
+            alone = material.prepare(material.items([b, a], [TITLE, TITLE]))
+            followed = material.prepare(material.items([b, a, ["Autre."]], [TITLE, TITLE, "x"]))
+            np.testing.assert_array_equal(
+                ev.evidence(alone, pair, tfidf).matrix(),
+                ev.evidence(followed, pair, tfidf).matrix(),
+            )

@@ -82,7 +82,7 @@ def _char_grams(folded: bytes, par_item: np.ndarray, n: int) -> tuple[np.ndarray
     joined by ``\n``, ``par_item`` the body of each paragraph): hashes and their body. A gram
     is the 8 bytes at an offset (a line break reads as a space); one in :data:`CHAR_SAMPLE`
     is kept, by hash, so that both sides of a pair keep the same ones; none spans two
-    bodies."""
+    bodies or reads the line break after one."""
     buffer = np.frombuffer(folded, dtype=np.uint8).copy()
     if buffer.size < CHAR_GRAM:
         return _EMPTY_U64, _EMPTY_I64
@@ -102,7 +102,10 @@ def _char_grams(folded: bytes, par_item: np.ndarray, n: int) -> tuple[np.ndarray
     grams = fmix64(grams)
     offset = np.flatnonzero(grams % U64(CHAR_SAMPLE) == 0)
     body = np.searchsorted(body_start, offset, "right") - 1
-    end_body = np.searchsorted(body_start, offset + CHAR_GRAM - 1, "right") - 1
+    # The byte after a gram is in its body too: the line break that ends a body when
+    # another follows it in the batch is no part of it, so that an article's grams are the
+    # same whatever is prepared with it.
+    end_body = np.searchsorted(body_start, offset + CHAR_GRAM, "right") - 1
     keep = (body == end_body) & (body >= 0) & (body < n)
     return grams[offset[keep]], body[keep].astype(np.int64)
 
