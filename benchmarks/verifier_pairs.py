@@ -27,7 +27,7 @@ import numpy as np
 from benchmarks.common import components
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus
-from dedup.flow.executor import map_shards
+from dedup.flow.executor import sampled_map
 from dedup.io import inputs
 from dedup.stages import verifier
 from dedup.stages.documents import document_clusters, document_evidence, document_pairs
@@ -80,7 +80,7 @@ def read_corpus(path: Path, config: ScanConfig) -> Corpus:
     verifier is needed: this is what one is fitted on)."""
     files, _ = inputs.expand_paths([str(path)])
     shards = list(inputs.plan_shards(files, config.load, config.batch_size))
-    return Corpus.gather(map_shards(shards, config), None, 0, config.load)
+    return Corpus.gather(sampled_map(shards, config)[1], None, 0, config.load)
 
 
 def evidence_of(

@@ -114,6 +114,12 @@ class MinHashConfig:
             than this share of the shorter article is in the other is not verified (the
             verifier never calls a copy a pair that shares less than 60 % of the shorter):
             stock phrases make many such pairs.
+        stock_articles: a shingle held by more than this many of the sampled articles is a
+            stock phrase: left out of the signatures when it lies in a short run (0: never).
+        stock_sample: articles sampled (the first ones of every batch) to count the
+            shingles; an input of fewer articles has no stock phrases.
+        stock_run: a run of at least this many stock shingles stays in the signatures (a
+            syndicated story's shared paragraphs are long runs; a stock phrase is short).
     """
 
     ngram_size: int = _setting(3, "Words per shingle.", index=True)
@@ -135,10 +141,25 @@ class MinHashConfig:
     screen_containment: float = _setting(
         0.15, "Document pairs: estimated share of the shorter article below which none is verified."
     )
+    stock_articles: int = _setting(
+        10,
+        "Stock phrases: a shingle in more than this many sampled articles (0: off).",
+        index=True,
+    )
+    stock_sample: int = _setting(
+        5_000, "Stock phrases: articles sampled to count them (fewer in the input: none)."
+    )
+    stock_run: int = _setting(
+        15, "Stock phrases: runs of at least this many stay in the signatures.", index=True
+    )
 
     def __post_init__(self) -> None:
         _check_unit("screen_containment", self.screen_containment)
         _check_unit("within_threshold", self.within_threshold)
+        _check_positive("stock_sample", self.stock_sample)
+        _check_positive("stock_run", self.stock_run)
+        if self.stock_articles < 0:
+            raise ConfigError("stock_articles", self.stock_articles, "must be 0 or more")
         _check_positive("within_min_tokens", self.within_min_tokens)
         _check_positive("ngram_size", self.ngram_size)
         _check_positive("num_perm", self.num_perm)

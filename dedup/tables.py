@@ -71,4 +71,5 @@ class DocTable(_Columns):
     bands: np.ndarray  # [articles, bands]: MinHash LSH band keys of its body
     hash: np.ndarray  # uint64: exact key of its body
     tokens: np.ndarray  # int64: words of its body
+    shingles: np.ndarray  # int64: shingles its signature holds (stock phrases left out)
     signature: np.ndarray  # uint32[articles, num_perm]: MinHash of its body's shingles

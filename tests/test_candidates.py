@@ -52,7 +52,7 @@ def _story(seed: int, paragraphs: int) -> list[str]:
 
 def test_the_screen_estimates_what_a_brief_and_a_stranger_share_of_the_shorter_article():
     from dedup.config import MinHashConfig
-    from dedup.stages.fingerprint import fingerprint_paragraphs
+    from dedup.stages.fingerprint import Batch, fingerprint_paragraphs
 
     story, other = _story(1, 10), _story(2, 10)
     stock = "the company did not immediately respond to a request for comment on the matter today"
@@ -60,10 +60,10 @@ def test_the_screen_estimates_what_a_brief_and_a_stranger_share_of_the_shorter_a
     norms = [p for t in texts for p in t]
     par_doc = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
     fp = fingerprint_paragraphs(
-        norms, par_doc, np.zeros(len(norms), bool), len(texts), MinHashConfig()
+        Batch(norms, par_doc, np.zeros(len(norms), bool), len(texts)), MinHashConfig()
     )
     pairs = np.array([[0, 1], [0, 2], [2, 3], [0, 3]])
-    shared = candidates.estimated_containment(fp.doc_sig, fp.doc_tokens, pairs)
+    shared = candidates.estimated_containment(fp.doc_sig, fp.doc_shingles, pairs)
     assert shared[0] > 0.8  # the brief is all in the story
     assert shared[1] < 0.05  # strangers
     assert shared[2] < MinHashConfig().screen_containment  # a stock sentence only

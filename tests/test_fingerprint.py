@@ -174,7 +174,7 @@ def test_exact_hashes_are_blake2b_of_texts(shuffle):
         order = np.array([4, 0, 5, 1, 6, 2, 7, 3, 8, 9])
         norms = [norms[i] for i in order]
         par_doc, par_title = par_doc[order], par_title[order]
-    got = fp.fingerprint_paragraphs(norms, par_doc, par_title, 6, MinHashConfig())
+    got = fp.fingerprint_paragraphs(fp.Batch(norms, par_doc, par_title, 6), MinHashConfig())
     assert got.par_hash.tolist() == [exact_hash(t) if t else 0 for t in norms]
     bodies = [
         "\n".join(

@@ -15,17 +15,21 @@ from __future__ import annotations
 import contextvars
 import multiprocessing
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 from typing import TypeVar
 
+import numpy as np
+
 from dedup.config import ScanConfig
 from dedup.corpus import ShardOutput
-from dedup.flow.shards import process_shard
+from dedup.flow.shards import process_shard, sample_shard
 from dedup.io import inputs
 from dedup.stages import fingerprint, jit_switch
+from dedup.stages import stock as stock_phrases
 from dedup.stages.patterns import load_patterns
+from dedup.stages.stock import StockShingles
 
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
@@ -34,18 +38,73 @@ _Out = TypeVar("_Out")
 JIT_MIN_ARTICLES = 2000
 
 
-def map_shards(shards: Sequence[inputs.Shard], config: ScanConfig) -> Iterator[ShardOutput]:
-    """Run :func:`process_shard` over ``shards``, in order, on up to ``workers`` processes."""
+_Task = tuple[Callable[..., object], tuple[object, ...], Sequence[inputs.Shard]]
+
+
+def map_shards(
+    shards: Sequence[inputs.Shard], config: ScanConfig, stock: StockShingles | None = None
+) -> Iterator[ShardOutput]:
+    """Run :func:`process_shard` over ``shards``, in order, on up to ``workers`` processes,
+    with the stock phrases ``stock`` (an index's; none by default)."""
+    run = _pool(shards, config)
+    next(run)
+    yield from _outputs(run, run.send((process_shard, (config, stock), shards)))
+
+
+def sampled_map(
+    shards: Sequence[inputs.Shard], config: ScanConfig
+) -> tuple[StockShingles, Iterator[ShardOutput]]:
+    """The stock phrases of a sample of ``shards`` (:mod:`dedup.stages.stock`), and the
+    outputs of :func:`process_shard` with them: both maps on the same workers. An input
+    smaller than the sample has none: its candidates do not explode, and a count over few
+    articles would take one story's own rewrites for stock phrases."""
+    minhash = config.minhash
+    run = _pool(shards, config)
+    next(run)
+    stock = StockShingles(run=minhash.stock_run)
+    if minhash.stock_articles > 0 and total_articles(shards) >= minhash.stock_sample:
+        sample = inputs.sample_shards(shards, minhash.stock_sample)
+        parts = run.send((sample_shard, (config,), sample))
+        stock = stock_phrases.frequent_shingles(
+            _arrays(parts), minhash.stock_articles, minhash.stock_run
+        )
+    return stock, _outputs(run, run.send((process_shard, (config, stock), shards)))
+
+
+def _outputs(
+    run: Generator[Iterator[object], _Task, None], items: Iterator[object]
+) -> Iterator[ShardOutput]:
+    """The shard outputs ``items``; the workers of ``run`` stop after the last."""
+    try:
+        for item in items:
+            assert isinstance(item, ShardOutput)
+            yield item
+    finally:
+        run.close()
+
+
+def _arrays(items: Iterator[object]) -> Iterator[np.ndarray]:
+    for item in items:
+        assert isinstance(item, np.ndarray)
+        yield item
+
+
+def _pool(
+    shards: Sequence[inputs.Shard], config: ScanConfig
+) -> Generator[Iterator[object], _Task, None]:
+    """A coroutine that runs maps on the same workers: send it ``(function, arguments,
+    shards)`` and it answers with the iterator of ``function(shard, *arguments)`` in order.
+    The workers stop when the coroutine is closed (or collected)."""
     workers = min(config.effective_workers, len(shards))
     # Compiled kernels (numba) pay for their loading time (about a second per process) only
     # on large inputs; each worker loads them itself, so that the main process, which holds
     # the corpus, does not carry them.
     jit = total_articles(shards) >= JIT_MIN_ARTICLES * max(1, workers)
     if workers <= 1:
-        with jit_switch.compiled(jit):
-            for shard in shards:
-                yield process_shard(shard, config)
-        return
+        task = yield iter(())
+        while True:
+            function, arguments, items = task
+            task = yield _in_process(function, arguments, items, jit)
     # fork is the cheapest start and needs no importable __main__, but forking while another
     # thread runs (a progress bar's refresh thread) can copy a held lock into the child:
     # then the forkserver starts workers from a clean single-threaded process instead.
@@ -63,9 +122,28 @@ def map_shards(shards: Sequence[inputs.Shard], config: ScanConfig) -> Iterator[S
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=jit_switch.allow_jit, initargs=(jit,)
     ) as pool:
-        # The configuration goes with each shard (a few hundred bytes): workers hold no
-        # state of their own but the compiled-kernel switch.
-        yield from pool.map(partial(process_shard, config=config), shards)
+        task = yield iter(())
+        while True:
+            # The configuration goes with each shard (a few hundred bytes; the stock
+            # phrases, a few hundred kilobytes at most): workers hold no state of their own
+            # but the compiled-kernel switch.
+            function, arguments, items = task
+            task = yield pool.map(partial(_call, function, arguments), items)
+
+
+def _call(function: Callable[..., object], arguments: tuple[object, ...], shard: object) -> object:
+    return function(shard, *arguments)
+
+
+def _in_process(
+    function: Callable[..., object],
+    arguments: tuple[object, ...],
+    items: Sequence[object],
+    jit: bool,
+) -> Iterator[object]:
+    with jit_switch.compiled(jit):
+        for item in items:
+            yield function(item, *arguments)
 
 
 def total_articles(shards: Sequence[inputs.Shard]) -> int:

@@ -25,7 +25,7 @@ import numpy as np
 
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus, Progress
-from dedup.flow.executor import map_shards, thread_map, total_articles
+from dedup.flow.executor import sampled_map, thread_map, total_articles
 from dedup.io import inputs
 from dedup.output.findings import boilerplate_findings, document_findings, paragraph_finding
 from dedup.output.report import DOCUMENT_KINDS, Finding, ScanReport
@@ -81,9 +81,8 @@ def scan(
             inputs.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)
         ) or [inputs.Shard()]
     with timer("fingerprint"):
-        corpus = Corpus.gather(
-            map_shards(shards, config), on_progress, total_articles(shards), config.load
-        )
+        _, outputs = sampled_map(shards, config)
+        corpus = Corpus.gather(outputs, on_progress, total_articles(shards), config.load)
         warnings += load.duplicate_ids(corpus.documents)
     analysis = analyse(corpus, config, timer)
     facts = RunFacts(len(files), warnings, timer.timings, config.to_dict())

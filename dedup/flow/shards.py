@@ -18,23 +18,50 @@ from dedup.io import inputs
 from dedup.records import Document, InputWarning, Segment
 from dedup.stages import boilerplate as bp
 from dedup.stages import fingerprint, load, verify
+from dedup.stages import stock as stock_phrases
 from dedup.stages.normalize import fold_case
 from dedup.stages.patterns import load_patterns
 from dedup.stages.segment import normalized_paragraphs
+from dedup.stages.stock import StockShingles
 from dedup.tables import DocTable, ParTable
 
 #: Prefix patterns (datelines) are tried on this many paragraphs at the start of an article.
 PREFIX_PARAGRAPHS = 2
 
 
-def process_shard(shard: inputs.Shard, config: ScanConfig) -> ShardOutput:
+def process_shard(
+    shard: inputs.Shard, config: ScanConfig, stock: StockShingles | None = None
+) -> ShardOutput:
     """Load, segment, normalize and fingerprint one shard (runs in a worker)."""
     result = load.read_shard(shard, config.load)
+    docs, segs = _segmented(result, config)
+    out = fingerprint_documents(docs, segs, config, stock)
+    return replace(out, warnings=result.warnings, skipped=result.skipped)
+
+
+def sample_shard(shard: inputs.Shard, config: ScanConfig) -> np.ndarray:
+    """The distinct shingles of each article of one (sample) shard, concatenated: what the
+    count of stock phrases needs (runs in a worker; warnings are the scan's to give)."""
+    result = load.read_shard(shard, config.load)
+    docs, segs = _segmented(result, config)
+    forms = [s.text for ss in segs for s in ss]
+    if not forms:
+        return stock_phrases.article_shingles(np.zeros(0, np.uint64), np.zeros(0, np.int64))
+    norms = fold_case("\n".join(forms)).split("\n")
+    counts = np.array([len(s) for s in segs], dtype=np.int64)
+    par_doc = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
+    sh = fingerprint.shingles(fingerprint.word_hashes(norms), config.minhash.ngram_size)
+    return stock_phrases.article_shingles(sh.hashes, par_doc[sh.paragraph])
+
+
+def _segmented(
+    result: load.ShardResult, config: ScanConfig
+) -> tuple[list[Document], list[list[Segment]]]:
+    """The documents read and their normalized paragraphs. One article that the text stages
+    cannot take must not stop the run: it is skipped with a warning naming it."""
     docs: list[Document] = []
     segs: list[list[Segment]] = []
     for doc in result.documents:
-        # One article that the text stages cannot take must not stop the run: it is
-        # skipped with a warning naming it.
         try:
             segs.append(normalized_paragraphs(doc, config.load.segment))
         except Exception as exc:  # reported, never silent
@@ -45,26 +72,27 @@ def process_shard(shard: inputs.Shard, config: ScanConfig) -> ShardOutput:
             result.skipped += 1
             continue
         docs.append(doc)
-    return fingerprint_documents(docs, segs, config, result.warnings, result.skipped)
+    return docs, segs
 
 
 def fingerprint_documents(
     docs: list[Document],
     segs: list[list[Segment]],
     config: ScanConfig,
-    warnings: list[InputWarning] | None = None,
-    skipped: int = 0,
+    stock: StockShingles | None = None,
 ) -> ShardOutput:
     """Fingerprint documents already segmented into normalized paragraphs (``segs[i]`` are
     the paragraphs of ``docs[i]``): what a worker does after reading, and what an index does
-    with the paragraphs it stored."""
+    with the paragraphs it stored (``stock``: the stock phrases of the scan or index)."""
     counts = np.array([len(s) for s in segs], dtype=np.int64)
     flat = [s for ss in segs for s in ss]
     forms = [s.text for s in flat]  # the typographic form, case kept (packed for the verifier)
     norms = fold_case("\n".join(forms)).split("\n") if forms else []  # what is compared
     par_doc = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
     par_title = np.array([s.is_title for s in flat], dtype=bool)
-    fp = fingerprint.fingerprint_paragraphs(norms, par_doc, par_title, len(docs), config.minhash)
+    fp = fingerprint.fingerprint_paragraphs(
+        fingerprint.Batch(norms, par_doc, par_title, len(docs)), config.minhash, stock
+    )
     patterns, index = load_patterns(config.boilerplate.patterns)
     pattern = np.full(len(flat), -1, dtype=np.int32)
     # Datelines (prefix templates) are glued to the start of an article: only its first
@@ -80,8 +108,8 @@ def fingerprint_documents(
         # Text goes back only for standard input, which cannot be read twice.
         documents=[d if d.from_stdin else replace(d, text="") for d in docs],
         packed_norms=_pack_norms(forms, counts),
-        warnings=warnings or [],
-        skipped=skipped,
+        warnings=[],
+        skipped=0,
         pars=ParTable(
             doc=par_doc,
             start=np.array([s.start for s in flat], dtype=np.int32),
@@ -93,7 +121,11 @@ def fingerprint_documents(
             pattern=pattern,
         ),
         docs=DocTable(
-            bands=fp.doc_bands, hash=fp.doc_hash, tokens=fp.doc_tokens, signature=fp.doc_sig
+            bands=fp.doc_bands,
+            hash=fp.doc_hash,
+            tokens=fp.doc_tokens,
+            shingles=fp.doc_shingles,
+            signature=fp.doc_sig,
         ),
         within_pairs=fp.within_pairs,
         keys=bp.paragraph_keys(fp.words),

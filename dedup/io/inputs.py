@@ -20,8 +20,8 @@ import glob
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import IO
 
 from dedup.config import LoadConfig
@@ -349,6 +349,22 @@ def _run_shard(run: list[Unit]) -> Shard:
     return Shard(
         path=first.path, offset=first.offset, line=first.line, count=last.line - first.line + 1
     )
+
+
+def sample_shards(shards: Sequence[Shard], articles: int) -> list[Shard]:
+    """A sample of about ``articles`` articles spread over ``shards``: the first articles of
+    each (the same ones on every run). Standard input is taken whole; a shard that will only
+    warn is left out (the scan itself reports it)."""
+    limit = max(1, -(-articles // max(len(shards), 1)))
+    out = []
+    for shard in shards:
+        if shard.stdin is not None:
+            out.append(shard)
+        elif shard.files:
+            out.append(replace(shard, files=shard.files[:limit]))
+        elif shard.path and shard.count > 0:
+            out.append(replace(shard, count=min(shard.count, limit)))
+    return out
 
 
 def plan_shards(

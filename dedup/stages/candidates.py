@@ -156,12 +156,12 @@ def estimated_jaccard(signature: np.ndarray, pairs: np.ndarray) -> np.ndarray:
 
 
 def estimated_containment(
-    signature: np.ndarray, tokens: np.ndarray, pairs: np.ndarray
+    signature: np.ndarray, sizes: np.ndarray, pairs: np.ndarray
 ) -> np.ndarray:
     """The share of each pair's shorter article that the longer one holds, estimated from
     their MinHash signatures: Jaccard ``J`` is the share of equal minima, and the shorter
-    set (``a`` of the ``a + b`` shingles, counted by words) holds ``J (a + b) / (1 + J)``
-    of them. Vectorized over all pairs, a chunk at a time.
+    set (``a`` of the ``a + b`` shingles, ``sizes`` of the signatures) holds
+    ``J (a + b) / (1 + J)`` of them. Vectorized over all pairs, a chunk at a time.
 
     >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [7, 8, 9, 9]], dtype=np.uint32)
     >>> estimated_containment(sig, np.array([100, 100, 50]), np.array([[0, 1], [0, 2]])).round(3)
@@ -170,6 +170,6 @@ def estimated_containment(
     if signature.ndim != 2 or signature.shape[1] == 0:
         return np.zeros(pairs.shape[0])
     jaccard = estimated_jaccard(signature, pairs)
-    size_a, size_b = tokens[pairs[:, 0]].astype(np.float64), tokens[pairs[:, 1]].astype(np.float64)
+    size_a, size_b = sizes[pairs[:, 0]].astype(np.float64), sizes[pairs[:, 1]].astype(np.float64)
     shorter = np.maximum(np.minimum(size_a, size_b), 1.0)
     return np.minimum(jaccard * (size_a + size_b) / ((1.0 + jaccard) * shorter), 1.0)

@@ -88,7 +88,7 @@ def document_clusters(
     # Screened: pairs that share too little of the shorter article to be a copy are not
     # verified (stock phrases and templates make many; see MinHashConfig).
     shared = candidates.estimated_containment(
-        corpus.docs.signature, corpus.docs.tokens, candidate_array
+        corpus.docs.signature, corpus.docs.shingles, candidate_array
     )
     pair_array = candidate_array[shared >= config.minhash.screen_containment]
     decide = DocumentDecider(corpus, config, left_out, chunk_map)

@@ -42,6 +42,7 @@ from dedup.config import MinHashConfig
 from dedup.stages.exact_hashes import exact_hashes
 from dedup.stages.hashmix import FOLD, U32, U64, fmix32, fmix64, fold
 from dedup.stages.jit_switch import jit_kernels
+from dedup.stages.stock import StockShingles, kept_shingles
 
 MAX32 = np.uint32(0xFFFFFFFF)
 
@@ -336,6 +337,17 @@ def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 @dataclass(frozen=True, slots=True)
+class Batch:
+    """A batch of paragraphs to fingerprint: ``norms[i]`` is paragraph ``i``, of document
+    ``doc[i]`` (below ``n_docs``); ``title[i]``: it is that document's title."""
+
+    norms: Sequence[str]
+    doc: np.ndarray  # int64
+    title: np.ndarray  # bool
+    n_docs: int
+
+
+@dataclass(frozen=True, slots=True)
 class BatchFingerprints:
     """Fingerprints of a batch of documents and of their paragraphs."""
 
@@ -344,33 +356,44 @@ class BatchFingerprints:
     doc_bands: np.ndarray  # uint32[n_docs, b]
     doc_hash: np.ndarray  # uint64[n_docs], 0 for a document with no body text
     doc_tokens: np.ndarray  # int64[n_docs], words in the body
+    doc_shingles: np.ndarray  # int64[n_docs], shingles in the document's signature
     par_hash: np.ndarray  # uint64[n_par]
     par_bands: np.ndarray  # uint32[n_par, b]
     within_pairs: np.ndarray  # int64[m, 2], paragraph pairs inside one document (see below)
 
 
 def fingerprint_paragraphs(
-    norms: Sequence[str],
-    par_doc: np.ndarray,
-    par_title: np.ndarray,
-    n_docs: int,
-    config: MinHashConfig,
+    batch: Batch, config: MinHashConfig, stock: StockShingles | None = None
 ) -> BatchFingerprints:
-    """Fingerprint a batch: ``norms[i]`` is paragraph ``i`` of document ``par_doc[i]``.
+    """Fingerprint a batch of paragraphs and their documents.
 
     Titles take part in paragraph matching but not in the document's fingerprint, so that a
-    syndicated copy under a new headline is still the same document.
+    syndicated copy under a new headline is still the same document. ``stock`` shingles in
+    short runs stay out of the signatures (:mod:`dedup.stages.stock`).
     """
+    norms, par_doc, par_title, n_docs = batch.norms, batch.doc, batch.title, batch.n_docs
     data = "\n".join(norms).encode("utf-8")
     buffer = np.frombuffer(data, dtype=np.uint8)
     words = _word_hashes(buffer, len(norms))
     sh = shingles(words, config.ngram_size)
+    kept = kept_shingles(sh.hashes, sh.paragraph, len(norms), stock or StockShingles())
+    if not kept.shingle.all():
+        sh = Shingles(sh.hashes[kept.shingle], sh.paragraph[kept.shingle])
     par_sig = signatures(sh, len(norms), config.num_perm, config.seed)
     body = ~par_title
-    doc_sig = reduce_rows(par_sig, par_doc, n_docs, include=body)
+    # A paragraph that is one short stock run gives nothing to its document, unless the
+    # document has nothing else.
+    has_other = np.bincount(
+        par_doc, weights=body & ~kept.paragraph_only & (words.counts > 0), minlength=n_docs
+    )
+    in_doc = body & (~kept.paragraph_only | (has_other[par_doc] == 0))
+    doc_sig = reduce_rows(par_sig, par_doc, n_docs, include=in_doc)
     doc_tokens = np.bincount(par_doc[body], weights=words.counts[body], minlength=n_docs).astype(
         np.int64
     )
+    doc_shingles = np.bincount(
+        par_doc[sh.paragraph[in_doc[sh.paragraph]]], minlength=n_docs
+    ).astype(np.int64)
     par_hash, doc_hash = exact_hashes(data, norms, par_doc, par_title, n_docs)
     return BatchFingerprints(
         words=words,
@@ -378,6 +401,7 @@ def fingerprint_paragraphs(
         doc_bands=band_keys(doc_sig, *lsh_params(config.doc_threshold, config.num_perm), dtype=U32),
         doc_hash=doc_hash,
         doc_tokens=doc_tokens,
+        doc_shingles=doc_shingles,
         par_hash=par_hash,
         par_bands=band_keys(
             par_sig, *lsh_params(config.paragraph_threshold, config.num_perm), dtype=U32
