@@ -1,5 +1,6 @@
 """Stock phrases: shingles that many unrelated articles share stay out of the signatures,
-so that they make no document candidates, while copies are found as before."""
+so that they make no document candidates, while copies are found as before; an index keeps
+the stock phrases of its build and a check fingerprints with them."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import numpy as np
 import pytest
 from conftest import write_jsonl
 
+from dedup.app import index
 from dedup.config import MinHashConfig, ScanConfig
 from dedup.flow.pipeline import scan
 from dedup.io import inputs
+from dedup.io.index_codec import IndexMismatchError
 from dedup.stages import stock
 
 #: Sentences of 12 words (10 word 3-grams: a run shorter than ``stock_run``) that every
@@ -123,6 +126,44 @@ def test_the_sample_takes_the_first_articles_of_every_shard():
     assert sample[2].files == tuple(f"{i}.txt" for i in range(10))
     assert sample[3].stdin == b"text"
     assert inputs.sample_shards(shards, 40) == sample  # the same on every run
+
+
+def test_an_index_keeps_its_stock_phrases_and_a_check_uses_them(tmp_path):
+    records = [_story(i) for i in range(40)]
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", records)
+    new = write_jsonl(
+        tmp_path / "new.jsonl", [dict(records[3], id="copy-of-s3", source="other"), _story(99)]
+    )
+    results = {}
+    for name, config in (("on", ON), ("off", OFF)):
+        location = str(tmp_path / f"{name}.sqlite")
+        index.build([str(corpus)], config, location)
+        opened = index.open_index(location, readonly=True)
+        kept = opened.stock(config)
+        opened.store.close()
+        assert kept is not None and (len(kept) > 0) == (name == "on")
+        results[name] = index.check([str(new)], config, location)
+        with pytest.raises(IndexMismatchError, match="stock_articles"):
+            index.check([str(new)], OFF if name == "on" else ON, location)
+    for report in results.values():
+        assert _document_sets(report) == [["copy-of-s3", "s3"]]
+    # The stock sentences of the new articles bring no unrelated indexed article along.
+    assert results["on"].candidate_pairs["indexed_articles"] <= 3
+    assert results["off"].candidate_pairs["indexed_articles"] > 10
+
+
+def test_an_update_keeps_the_stock_phrases_of_the_build(tmp_path):
+    first = write_jsonl(tmp_path / "a.jsonl", [_story(i) for i in range(30)])
+    location = str(tmp_path / "index.sqlite")
+    index.build([str(first)], ON, location)
+    built = index.open_index(location).stock(ON)
+    second = write_jsonl(tmp_path / "b.jsonl", [_story(i) for i in range(30, 60)])
+    index.update([str(first), str(second)], ON, location)
+    opened = index.open_index(location, readonly=True)
+    after = opened.stock(ON)
+    opened.store.close()
+    assert built is not None and after is not None
+    assert after.hashes.tolist() == built.hashes.tolist()
 
 
 def test_an_input_smaller_than_the_sample_has_no_stock_phrases(tmp_path):

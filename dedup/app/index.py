@@ -4,8 +4,10 @@
 and metadata, its paragraphs (lines, title flag, normalized text, compressed), and, for
 lookups, *postings*: its document LSH band keys, the exact hashes of its paragraphs and the
 LSH band keys of its long paragraphs (the three ways a scan finds candidates). Corpus-wide:
-document frequencies (for TF-IDF), the boilerplate templates learned per source, and the
-parameters the index was built with. Nothing is pickled: values are JSON and raw arrays.
+document frequencies (for TF-IDF), the boilerplate templates learned per source, the stock
+phrases counted by the build (:mod:`dedup.stages.stock`: every article, indexed or checked,
+is fingerprinted with the same ones), and the parameters the index was built with. Nothing
+is pickled: values are JSON and raw arrays.
 
 ``check`` fingerprints the new articles, looks their keys up in the postings, and runs the
 scan's own stages (:func:`dedup.flow.pipeline.analyse`) on the new articles plus the indexed ones
@@ -36,7 +38,7 @@ from dedup.app import index_update as up
 from dedup.config import DEFAULT_INDEX, ScanConfig
 from dedup.corpus import Corpus, Frequencies, Progress, ShardOutput
 from dedup.flow import pipeline
-from dedup.flow.executor import map_shards, thread_map, total_articles
+from dedup.flow.executor import map_shards, sampled_map, thread_map, total_articles
 from dedup.flow.shards import fingerprint_documents
 from dedup.io import inputs
 from dedup.io.index_codec import (
@@ -56,6 +58,7 @@ from dedup.stages import boilerplate as bp
 from dedup.stages import candidates
 from dedup.stages.documents import document_clusters
 from dedup.stages.furniture import boilerplate_stage
+from dedup.stages.stock import StockShingles
 
 
 @dataclass
@@ -83,7 +86,7 @@ class Index:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        meta = store.get("meta", ["params", "documents", "next_id", "postings", "df"])
+        meta = store.get("meta", ["params", "documents", "next_id", "postings", "df", "stock"])
         with decoding(store.location, "metadata"):
             self.params: dict[str, Any] | None = (
                 dict(json.loads(meta["params"])) if "params" in meta else None
@@ -92,6 +95,7 @@ class Index:
             self.next_id = int(meta.get("next_id", b"0"))
             self.postings = int(meta.get("postings", b"0"))
         self._df_blob = meta.get("df")
+        self._stock_blob = meta.get("stock")
 
     @property
     def location(self) -> str:
@@ -107,6 +111,14 @@ class Index:
             if df.size != N_FEATURES:
                 raise ValueError(f"{df.size} frequencies")
         return df
+
+    def stock(self, config: ScanConfig) -> StockShingles | None:
+        """The stock phrases the index was built with (None before its build has counted
+        them)."""
+        if self._stock_blob is None:
+            return None
+        with decoding(self.location, "stock phrases"):
+            return StockShingles.decode(self._stock_blob, config.minhash.stock_run)
 
     def check_params(self, config: ScanConfig) -> None:
         if self.params is None:
@@ -237,28 +249,35 @@ class Index:
 
     def _gather(self, plan: up.Plan, config: ScanConfig, on_progress: Progress | None) -> up.Change:
         """The articles of an update, fingerprinted: the new ones (streamed), then the
-        indexed ones of their sources (on which templates are learned as they will be)."""
+        indexed ones of their sources (on which templates are learned as they will be).
+        A build counts the stock phrases on a sample of its inputs first; an update keeps
+        the index's."""
+        shards = plan.shards(config.batch_size)
+        stock = self.stock(config)
+        if stock is None:
+            stock, new = sampled_map(shards, config)
+        else:
+            new = map_shards(shards, config, stock)
         removed = self.records(plan.gone)
-        removed_out = _fingerprint_records(removed, config)
+        removed_out = _fingerprint_records(removed, config, stock)
         sources = {doc.source for _, doc, _, _ in removed}
         kept: list[ShardOutput] = []
         kept_ids: list[int] = []
 
         def outputs() -> Iterator[ShardOutput]:
-            shards = plan.shards(config.batch_size)
             total, done = total_articles(shards), 0
-            for out in map_shards(shards, config):
+            for out in new:
                 sources.update(d.source for d in out.documents)
                 done += len(out.documents) + out.skipped
                 if on_progress is not None:
                     on_progress(done, total)
                 yield out
             kept_ids.extend(sorted(self._members(sources) - set(plan.gone)))
-            kept.append(_fingerprint_records(self.records(kept_ids), config))
+            kept.append(_fingerprint_records(self.records(kept_ids), config, stock))
             yield kept[0]
 
         corpus = Corpus.gather(outputs(), None, 0, config.load)
-        return up.Change(plan, corpus, kept_ids, kept[0], removed, removed_out, sources)
+        return up.Change(plan, corpus, kept_ids, kept[0], removed, removed_out, sources, stock)
 
     def _write_meta(
         self,
@@ -282,6 +301,7 @@ class Index:
             "next_id": str(self.next_id + change.n_new).encode(),
             "postings": str(self.postings + delta).encode(),
             "df": zlib.compress(df.astype("<i4").tobytes(), 1),
+            "stock": change.stock.encode(),
             "updated_at": now,
             **({"built_at": now} if building else {}),
         }
@@ -292,6 +312,7 @@ class Index:
         self.documents, self.next_id = documents, self.next_id + change.n_new
         self.postings += delta
         self._df_blob = meta["df"]
+        self._stock_blob = meta["stock"]
 
     def _members(self, sources: Iterable[str]) -> set[int]:
         """The indexed articles of ``sources``."""
@@ -317,8 +338,9 @@ class Index:
             shards = list(
                 inputs.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)
             )
+        stock = self.stock(config)
         with timer("fingerprint"):
-            outputs = list(map_shards(shards, config)) if shards else []
+            outputs = list(map_shards(shards, config, stock)) if shards else []
         with timer("lookup"):
             checked = {d.article for out in outputs for d in out.documents}
             keys = [postings(out.pars, out.docs, config)[0] for out in outputs]
@@ -327,7 +349,7 @@ class Index:
                 config.minhash.max_bucket,
             )
             records = [r for r in self.records(found.tolist()) if r[1].article not in checked]
-            indexed = _fingerprint_records(records, config)
+            indexed = _fingerprint_records(records, config, stock)
         # Words are weighed by the indexed corpus and the new articles (the indexed articles
         # compared again are counted in the index already).
         df = self.df()
@@ -345,8 +367,10 @@ class Index:
         return pipeline.build_report(corpus, analysis, facts)
 
 
-def _fingerprint_records(records: Sequence[up.IndexedRecord], config: ScanConfig) -> ShardOutput:
-    return fingerprint_documents([r[1] for r in records], [r[2] for r in records], config)
+def _fingerprint_records(
+    records: Sequence[up.IndexedRecord], config: ScanConfig, stock: StockShingles | None
+) -> ShardOutput:
+    return fingerprint_documents([r[1] for r in records], [r[2] for r in records], config, stock)
 
 
 # --------------------------------------------------------------------------- entry points

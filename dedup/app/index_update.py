@@ -36,6 +36,7 @@ from dedup.io.store import WriteBatch
 from dedup.records import Document, InputWarning, Segment
 from dedup.stages import boilerplate as bp
 from dedup.stages import load
+from dedup.stages.stock import StockShingles
 
 #: An indexed article read back: its id, record, paragraphs and content hash.
 IndexedRecord = tuple[int, Document, list[Segment], str]
@@ -152,7 +153,8 @@ class Change:
     """What an update writes. ``corpus`` holds the new articles, then ``kept_ids``: the
     indexed articles kept of the sources the update touches (``kept``, fingerprinted
     again), so that their templates are learned on all of their articles; ``removed`` are
-    the records of the gone articles (``removed_out``, fingerprinted again)."""
+    the records of the gone articles (``removed_out``, fingerprinted again). All of them are
+    fingerprinted with the index's stock phrases ``stock`` (counted by its build)."""
 
     plan: Plan
     corpus: Corpus
@@ -161,6 +163,7 @@ class Change:
     removed: list[IndexedRecord]
     removed_out: ShardOutput
     sources: set[str]
+    stock: StockShingles
 
     @property
     def n_new(self) -> int:

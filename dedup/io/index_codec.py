@@ -178,7 +178,7 @@ def bucket_of(keys: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- parameters
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class IndexMismatchError(DedupError):
