@@ -198,8 +198,8 @@ def paragraph_repeats(
 
     groups: list[tuple[str, list[int], list[verify.Scores | None] | None]] = []
     exact_ids = np.flatnonzero(usable & (tokens >= cfg.min_exact_paragraph_tokens))
-    for group in candidates.groups(pars.hash[exact_ids], exact_ids):
-        members = group[_with_a_reportable_pair(par_doc[group], cluster[group])].tolist()
+    equal = candidates.groups(pars.hash[exact_ids], exact_ids)
+    for members in _reportable_members(equal, par_doc, cluster):
         if len(members) >= 2:
             groups.append(("exact_paragraph", members, None))
 
@@ -226,24 +226,53 @@ def paragraph_repeats(
     def rank(p: int) -> tuple[object, ...]:
         return (int(par_doc[p]), p)
 
-    for c in clusters_from_pairs(pairs[close(pairs)], rank, close):
+    near = clusters_from_pairs(pairs[close(pairs)], rank, close)
+    # The scores of every member against its representative, looked up at once.
+    sizes = [len(c.members) for c in near]
+    member_ids = np.array([m for c in near for m in c.members], dtype=np.int64)
+    reps = np.repeat(np.array([c.representative for c in near], dtype=np.int64), sizes)
+    rows = np.sort(np.column_stack([reps, member_ids]), axis=1)[member_ids != reps]
+    scores = iter([verify.Scores(*v) for v in score.values(rows).tolist()])
+    for c in near:
         member_scores: list[verify.Scores | None] = [
-            None if m == c.representative else score(c.representative, m) for m in c.members
+            None if m == c.representative else next(scores) for m in c.members
         ]
         groups.append(("near_paragraph", list(c.members), member_scores))
     return ParagraphRepeats(groups, int(pairs.shape[0]))
 
 
-def _with_a_reportable_pair(doc: np.ndarray, cluster: np.ndarray) -> np.ndarray:
-    """For each member of a group of equal paragraphs (their articles and clusters), whether
-    another member is in its article or in another cluster.
+def _reportable_members(
+    groups: list[np.ndarray], par_doc: np.ndarray, cluster: np.ndarray
+) -> list[list[int]]:
+    """The members of each group of equal paragraphs (``par_doc``, ``cluster``: the article
+    and document cluster of each paragraph) that another member makes a reportable pair
+    with: one in the same article, or in another cluster. All groups at once.
 
-    >>> _with_a_reportable_pair(np.array([0, 1, 2, 2]), np.array([0, 0, 0, 0])).tolist()
-    [False, False, True, True]
+    >>> _reportable_members([np.array([5, 6, 7, 8]), np.array([1, 9])],
+    ...                     np.array([0, 0, 0, 0, 0, 1, 2, 3, 3, 4]), np.zeros(10, int))
+    [[7, 8], []]
     """
-    _, doc_index, doc_count = np.unique(doc, return_inverse=True, return_counts=True)
-    _, cluster_index, cluster_count = np.unique(cluster, return_inverse=True, return_counts=True)
-    return (doc_count[doc_index] >= 2) | (cluster_count[cluster_index] < doc.size)
+    if not groups:
+        return []
+    sizes = np.array([g.size for g in groups], dtype=np.int64)
+    members = np.concatenate(groups)
+    group = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
+    in_doc = _run_counts(group * (int(par_doc.max()) + 1) + par_doc[members])
+    in_cluster = _run_counts(group * (int(cluster.max()) + 1) + cluster[members])
+    keep = (in_doc >= 2) | (in_cluster < sizes[group])
+    kept = np.split(np.where(keep, members, -1), np.cumsum(sizes)[:-1])
+    return [g[g >= 0].tolist() for g in kept]
+
+
+def _run_counts(keys: np.ndarray) -> np.ndarray:
+    """How many elements of ``keys`` equal each one."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    start = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    run = np.cumsum(start) - 1
+    out = np.empty(keys.size, dtype=np.int64)
+    out[order] = np.bincount(run)[run]
+    return out
 
 
 def _exact_copy(docs: DocumentClusters) -> np.ndarray:
