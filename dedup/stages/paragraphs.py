@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 
@@ -34,6 +34,9 @@ class Features:
 #: Text hashed per batch when computing features: bounds the transient arrays (a few bytes of
 #: numpy per byte of text) whatever the number of candidates.
 FEATURE_BATCH_BYTES = 1 << 20
+
+#: Articles whose normalized paragraphs the paragraph stage keeps decompressed, the last read.
+ARTICLES_CACHED = 4096
 
 
 def _features(texts: dict[int, list[str]], ngram_size: int, into: Features) -> None:
@@ -211,8 +214,11 @@ def paragraph_repeats(
     hashes = pars.hash
     pairs = pairs.reshape(-1, 2)
     pairs = pairs[(hashes[pairs[:, 0]] != hashes[pairs[:, 1]]) & reportable(pairs)]
+    # Clustering asks for pairs again, round after round, after their paragraphs' features
+    # were dropped: the last articles read stay decompressed (a few megabytes).
+    norms = lru_cache(maxsize=ARTICLES_CACHED)(corpus.norms)
     score = PairScorer(
-        partial(_paragraph_texts, corpus),
+        partial(_paragraph_texts, corpus.pars.doc, corpus.first_par, norms),
         config.minhash.ngram_size,
         corpus.tfidf(),
         int(par_doc.size),
@@ -283,15 +289,20 @@ def _exact_copy(docs: DocumentClusters) -> np.ndarray:
     return out
 
 
-def _paragraph_texts(corpus: Corpus, paragraphs: Iterable[int]) -> dict[int, list[str]]:
-    """Normalized text of each paragraph (by global index), reading each document once."""
+def _paragraph_texts(
+    par_doc: np.ndarray,
+    first_par: np.ndarray,
+    norms: Callable[[int], list[str]],
+    paragraphs: Iterable[int],
+) -> dict[int, list[str]]:
+    """Normalized text of each paragraph (by global index; ``par_doc``, ``first_par``: the
+    corpus's), reading each document once with ``norms``."""
     by_doc: dict[int, list[int]] = {}
     for p in paragraphs:
-        by_doc.setdefault(int(corpus.pars.doc[p]), []).append(int(p))
-    first = corpus.first_par
+        by_doc.setdefault(int(par_doc[p]), []).append(int(p))
     out: dict[int, list[str]] = {}
     for doc, pars in by_doc.items():
-        norms = corpus.norms(doc)
+        texts = norms(doc)
         for p in pars:
-            out[p] = [norms[p - int(first[doc])]]
+            out[p] = [texts[p - int(first_par[doc])]]
     return out
