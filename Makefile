@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install scan test lint format typecheck check bench profile eval golden clean
+PEERS ?= .venv-peers
+PEER_STAMP := $(PEERS)/.installed
+
+.PHONY: install scan test lint format typecheck check bench bench-peers profile eval golden clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +36,25 @@ typecheck: $(STAMP)  ## mypy on the package
 
 check: lint typecheck test  ## everything CI runs
 
-bench: $(STAMP)  ## speed and quality at 10k and 100k generated articles (two variants), beside datasketch MinHash.bulk + LSH
-	$(BIN)/python benchmarks/bench.py --sizes 10000,100000 --variants standard \
+# The peers of `make bench-peers` (text-dedup, in a venv of its own: it brings datasets,
+# pyarrow and torch, about 1.4 GB, which dedup's own install does not need).
+PEER_ARGS = $(if $(wildcard $(PEER_STAMP)),--text-dedup $(PEERS)/bin/python)
+
+bench: $(STAMP)  ## speed and quality at 10k and 100k generated articles (two variants), beside datasketch MinHash.bulk + LSH (and text-dedup, once make bench-peers has installed it)
+	$(BIN)/python benchmarks/bench.py --sizes 10000,100000 --variants standard $(PEER_ARGS) \
 		--threshold 0.8 --baseline-args "--bulk --ngram 5" --out benchmarks/RESULTS-bench.md
-	# Phrase-heavy at 30k until its growth is linear (at 100k it took 15 min and 9 GB).
-	$(BIN)/python benchmarks/bench.py --sizes 10000,30000 --variants phrase-heavy --skip-index \
-		--threshold 0.8 --baseline-args "--bulk --ngram 5" --out benchmarks/RESULTS-bench-phrase-heavy.md
+	$(BIN)/python benchmarks/bench.py --sizes 10000,100000 --variants phrase-heavy --skip-index \
+		$(PEER_ARGS) --threshold 0.8 --baseline-args "--bulk --ngram 5" \
+		--out benchmarks/RESULTS-bench-phrase-heavy.md
+
+$(PEER_STAMP):
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet --upgrade pip
+	$(PEERS)/bin/python -m pip install --quiet "text-dedup==0.4.0"
+	touch $(PEER_STAMP)
+
+bench-peers: $(STAMP) $(PEER_STAMP)  ## make bench with text-dedup 0.4.0 beside it (installed in .venv-peers)
+	$(MAKE) bench
 
 profile: $(STAMP)  ## where a scan of ARTICLES (default 10000) generated articles spends its time
 	$(BIN)/python benchmarks/profile.py --articles $(or $(ARTICLES),10000) --variant $(or $(VARIANT),standard) --functions 25
@@ -46,6 +62,7 @@ profile: $(STAMP)  ## where a scan of ARTICLES (default 10000) generated article
 eval: $(STAMP)  ## quality on the labelled sets in ../shared/datasets, beside jusText, trafilatura, MinHash
 	$(BIN)/python benchmarks/eval.py --out benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/eval_verifier.py --sizes 10000,100000 --out benchmarks/RESULTS-verifier.md
+	$(BIN)/python benchmarks/eval_stock.py --out benchmarks/RESULTS-stock.md
 
 golden: $(STAMP)  ## outputs byte for byte those of REV (default HEAD): scan, clean, index
 	$(BIN)/python benchmarks/golden.py --before $(or $(REV),HEAD)
