@@ -12,6 +12,14 @@ peak memory (the sum of the resident set sizes of the process tree, sampled ever
 psutil: dedup runs a process pool), and scores both against the planted truth. It writes a
 Markdown report and the raw figures as JSON next to it (same name, ``.json``).
 
+With ``--text-dedup PYTHON`` (the interpreter of a virtualenv holding text-dedup 0.4.0, which
+brings ``datasets`` and cannot share dedup's), each corpus is also deduplicated by the peer's
+``python -m text_dedup.minhash`` (timed the same way, offline, with a fresh cache and output
+directory removed afterwards). Its ``--debug`` mode pickles its union-find with the article ids
+(``--idx_column id``) into the output directory: those clusters are scored like the baseline's,
+and the kept rows (read with ``datasets.load_from_disk`` by the peer's interpreter) give the
+articles it removed.
+
 Quality measures (see ``DEFINITIONS`` below, which is also printed into the report):
 
 - document pairs: precision, recall and F1 of the unordered article pairs predicted as
@@ -85,6 +93,17 @@ DEFINITIONS = """\
   in that outlet). **occurrence recall**: share of planted occurrences covered by a boilerplate
   location; **occurrence precision**: share of boilerplate locations that are planted
   occurrences (the generator plants no other furniture).
+"""
+TEXT_DEDUP_DEFINITIONS = """\
+- **text-dedup**: timed like the others (its wall time includes its start-up, loading the JSON
+  Lines into a `datasets` cache and saving the kept rows). Its **document pairs** are every
+  pair inside one cluster of the union-find that `--debug` pickles into its output directory
+  (`uf.pkl`, keyed by article id with `--idx_column id`), read afterwards by the peer's
+  interpreter, untimed. **articles removed**: corpus articles not among the rows it kept
+  (`datasets.load_from_disk`); of them, the planted copies (any planted kind but the original)
+  and those in no planted story cluster (unique articles lost). It keeps one article of each
+  cluster, not necessarily the original, so a correct run removes planted copies and
+  originals alike.
 """
 
 
@@ -665,6 +684,39 @@ def _baseline_kind(baseline_args: str) -> str:
     return f"{ngram}-grams, {how}"
 
 
+def _text_dedup_heading(peer: dict[str, Any] | None, threshold: float) -> list[str]:
+    """The line of the report's heading that says what text-dedup ran (none without it)."""
+    if not peer:
+        return []
+    if peer.get("error") and not peer.get("version"):
+        return [f"- text-dedup ({peer.get('python')}): version unknown ({peer['error'].strip()})"]
+    lsh = (
+        f"{peer['bands']} bands of {peer['rows']} rows (its `optimal_param` for threshold "
+        f"{threshold})"
+        if peer.get("bands")
+        else f"threshold {threshold}"
+    )
+    return [
+        f"- text-dedup: `python -m text_dedup.minhash` of text-dedup {peer['version']} "
+        f"(datasets {peer.get('datasets') or 'n/a'}, `{peer['python']}`): MinHash(num_perm="
+        f"{TEXT_DEDUP_NUM_PERM}, sha1) on word {TEXT_DEDUP_NGRAM}-grams of the lowercased text "
+        f"split at every non-word character, LSH of {lsh}, no verification, union-find; keeps "
+        f"one article of each cluster and drops texts of fewer than 5 tokens; "
+        f"{TEXT_DEDUP_NUM_PROC} processes, `--debug --idx_column id` to get its clusters"
+    ]
+
+
+def _removals_cell(peer: dict[str, Any] | None) -> str:
+    """The articles text-dedup removed, and how many of them are planted copies."""
+    r = (peer or {}).get("removals")
+    if not r:
+        return _cell(peer, "removals", _fmt)
+    return (
+        f"{r['removed']:,} ({r['planted_copies']:,} of the {r['planted_copies_total']:,} "
+        f"planted copies; {r['outside_planted_clusters']:,} in no planted cluster)"
+    )
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     """The report as Markdown."""
     m = results["machine"]
@@ -677,6 +729,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         )
         or "n/a"
     )
+    peer_info = results.get("text_dedup")
+    peer_version = f"; text-dedup {peer_info.get('version') or 'n/a'}" if peer_info else ""
     out = [
         "# dedup benchmark",
         "",
@@ -686,55 +740,72 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"{m['platform']}; load average at start {m['load_average_at_start']}",
         f"- Python {m['python']}, numpy {v['numpy']}, datasketch {v['datasketch']}, "
         f"psutil {v['psutil']}; dedup {results.get('dedup_version') or 'n/a'} "
-        f"(git {m['git_commit'] or 'no commit'}{', dirty tree' if m['git_dirty'] else ''})",
+        f"(git {m['git_commit'] or 'no commit'}{', dirty tree' if m['git_dirty'] else ''})"
+        f"{peer_version}",
         f"- Baseline: datasketch MinHash(num_perm=128, seed=1, scheme {schemes}) on word "
         f"{_baseline_kind(results.get('baseline_args', ''))}, MinHashLSH(threshold="
         f"{results['baseline_threshold']}), no verification, union-find",
+        *_text_dedup_heading(peer_info, results["baseline_threshold"]),
         "",
     ]
     for size in results["sizes"]:
         d, b = size["dedup"], size.get("baseline")
+        with_peer = "text_dedup" in size
+        t = size.get("text_dedup")
         out += [f"## {_heading(size)}", ""]
         if d.get("error"):
             out += ["**dedup failed:**", "", "```", d["error"].rstrip(), "```", ""]
         if b and b.get("error"):
             out += ["**baseline failed:**", "", "```", b["error"].rstrip(), "```", ""]
+        if t and t.get("error"):
+            out += ["**text-dedup failed:**", "", "```", t["error"].rstrip(), "```", ""]
         cols = ["dedup", f"baseline (T={results['baseline_threshold']})"]
-        rows: list[tuple[str, str, str]] = []
+        if with_peer:
+            version = (peer_info or {}).get("version")
+            cols.append(
+                f"text-dedup{f' {version}' if version else ''} (T={results['baseline_threshold']})"
+            )
+        rows: list[list[str]] = []
         for label, path, fmt in SPEED_ROWS + QUALITY_ROWS:
-            rows.append((label, _cell(d, path, fmt), _cell(b, path, fmt)))
+            rows.append([label, _cell(d, path, fmt), _cell(b, path, fmt)])
+            if with_peer:
+                rows[-1].append(_cell(t, path, fmt))
+        if with_peer:
+            rows.append(["articles removed", "n/a", "n/a", _removals_cell(t)])
         para = d.get("paragraphs") or {}
         rows.append(
-            (
+            [
                 "repeated paragraphs: recall (exact location)",
                 f"{_pct(para.get('recall'))} ({_pct(para.get('recall_exact'))})",
                 "n/a",
-            )
+            ]
         )
         for kind in ("exact", "near"):
             k = (para.get("by_kind") or {}).get(kind)
             rows.append(
-                (
+                [
                     f"repeated paragraphs, {kind} repeats: recall",
                     _pct(k["recall"]) if k else "n/a",
                     "n/a",
-                )
+                ]
             )
         bp = d.get("boilerplate") or {}
         rows.append(
-            (
+            [
                 "boilerplate: line recall",
                 f"{_pct(bp.get('line_recall'))} "
                 f"({bp.get('lines_found', 'n/a')}/{bp.get('planted_lines', 'n/a')})",
                 "n/a",
-            )
+            ]
         )
-        rows.append(("boilerplate: occurrence recall", _pct(bp.get("occurrence_recall")), "n/a"))
+        rows.append(["boilerplate: occurrence recall", _pct(bp.get("occurrence_recall")), "n/a"])
         rows.append(
-            ("boilerplate: occurrence precision", _pct(bp.get("occurrence_precision")), "n/a")
+            ["boilerplate: occurrence precision", _pct(bp.get("occurrence_precision")), "n/a"]
         )
-        out += [f"| | {cols[0]} | {cols[1]} |", "|---|---:|---:|"]
-        out += [f"| {label} | {x} | {y} |" for label, x, y in rows]
+        for row in rows:
+            row += ["n/a"] * (len(cols) + 1 - len(row))  # dedup-only rows: n/a for the peer
+        out += ["| | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
+        out += ["| " + " | ".join(row) + " |" for row in rows]
         out.append("")
         ratio = size.get("speed_ratio")
         out.append(
@@ -742,6 +813,26 @@ def render_markdown(results: dict[str, Any]) -> str:
             if ratio
             else "Speed ratio dedup/baseline: n/a (baseline skipped or failed)."
         )
+        if with_peer:
+            ratio = size.get("speed_ratio_text_dedup")
+            out.append(
+                f"Speed ratio dedup/text-dedup (wall): **{ratio:.2f}×** (text-dedup's wall time "
+                "over dedup's)."
+                if ratio
+                else "Speed ratio dedup/text-dedup (wall): n/a (text-dedup or dedup failed)."
+            )
+            stages = (t or {}).get("timings")
+            if stages:
+                out.append(
+                    "text-dedup stages (its own log): "
+                    + ", ".join(f"{k} {x:.1f} s" for k, x in stages.items())
+                    + "."
+                )
+            if t and not t.get("error") and t.get("documents") is None:
+                out.append(
+                    "text-dedup wrote no clusters (`uf.pkl`): its document pairs are not "
+                    "scored, only the articles it removed."
+                )
         out += _document_stage_markdown(d.get("document_stage"), size.get("before"))
         counts = d.get("finding_counts")
         if counts:
@@ -762,7 +853,14 @@ def render_markdown(results: dict[str, Any]) -> str:
         out += [(size.get("before") or {}).get("command")] if size.get("before") else []
         out += (size.get("index") or {}).get("commands", [])
         out += ((size.get("index") or {}).get("held_out") or {}).get("commands", [])
-    out += ["```", "", "## Definitions", "", DEFINITIONS]
+    with_peer = any("text_dedup" in size for size in results["sizes"])
+    out += [
+        "```",
+        "",
+        "## Definitions",
+        "",
+        DEFINITIONS + (TEXT_DEDUP_DEFINITIONS if with_peer else ""),
+    ]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -956,6 +1054,221 @@ def read_phrases(corpus_dir: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+# ----------------------------------------------------------------------------- text-dedup
+
+#: The settings of the text-dedup runs besides ``--threshold`` (that of the baseline).
+TEXT_DEDUP_NGRAM, TEXT_DEDUP_NUM_PERM, TEXT_DEDUP_NUM_PROC = 5, 128, 2
+#: Offline: the corpus is a local file, and nothing may be fetched from the Hub.
+TEXT_DEDUP_ENV = {"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
+#: Run by the peer's interpreter: its version, that of datasets, and the LSH bands and rows
+#: it derives from the threshold (``optimal_param``, as ``text_dedup.minhash`` does).
+_TEXT_DEDUP_INFO = """\
+import json, sys
+from importlib import metadata
+out = {"version": metadata.version("text-dedup")}
+try:
+    out["datasets"] = metadata.version("datasets")
+    from text_dedup.utils import optimal_param
+    out["bands"], out["rows"] = optimal_param(float(sys.argv[1]), int(sys.argv[2]),
+                                              false_positive_weight=0.5, false_negative_weight=0.5)
+except Exception as e:
+    out["note"] = repr(e)
+json.dump(out, sys.stdout)
+"""
+#: Run by the peer's interpreter on an output directory: the union-find that ``--debug``
+#: pickles there (its keys and parents are article ids with ``--idx_column id``; the pickle
+#: names text-dedup's class, hence the peer's interpreter), and the ids of the kept rows.
+_TEXT_DEDUP_READER = """\
+import json, os, pickle, sys
+from datasets import load_from_disk
+out = sys.argv[1]
+path = os.path.join(out, "uf.pkl")
+parent = None
+if os.path.isfile(path):
+    with open(path, "rb") as f:
+        parent = {str(k): str(v) for k, v in pickle.load(f).parent.items()}
+kept = [str(x) for x in load_from_disk(out)["id"]]
+json.dump({"parent": parent, "kept_ids": kept}, sys.stdout)
+"""
+_TEXT_DEDUP_STAGES = ("Loading", "MinHashing", "Clustering", "Filtering", "Saving", "Cleaning")
+_TEXT_DEDUP_TIMING = re.compile(
+    # rich wraps a long line: the value may come after the source location, on the next line
+    rf"\b({'|'.join((*_TEXT_DEDUP_STAGES, 'Total'))})\s*:\s*(?:\S+\.py:\d+\s+)?"
+    r"([0-9]+(?:\.[0-9]*)?)s\b"
+)
+
+
+def text_dedup_info(python: str, threshold: float) -> dict[str, Any]:
+    """What the peer's interpreter says of its text-dedup (``version``, ``datasets``,
+    ``bands``, ``rows``), or ``error``."""
+    cmd = [python, "-c", _TEXT_DEDUP_INFO, str(threshold), str(TEXT_DEDUP_NUM_PERM)]
+    out: dict[str, Any] = {"python": python}
+    env = {**os.environ, **TEXT_DEDUP_ENV}
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        out["error"] = str(e)
+        return out
+    try:
+        out.update(json.loads(done.stdout))
+    except ValueError:
+        out["error"] = f"exit {done.returncode}; stderr: {done.stderr[-2000:]}"
+    return out
+
+
+def parse_text_dedup_timings(stdout: str) -> dict[str, float]:
+    r"""The stage times text-dedup logs (on stdout, through rich) at the end of a run.
+
+    >>> parse_text_dedup_timings("  INFO  Loading     : 1.13s timer.py:65\n  INFO  Total : 4.46s")
+    {'Loading': 1.13, 'Total': 4.46}
+    """
+    return {m[1]: float(m[2]) for m in _TEXT_DEDUP_TIMING.finditer(stdout)}
+
+
+def clusters_from_parents(parent: dict[str, str]) -> list[list[str]]:
+    """The clusters (sorted lists of two ids or more, sorted) of a union-find's parent map,
+    following each chain to its root (the map need not be path-compressed)."""
+    root: dict[str, str] = {}
+    for x in parent:
+        chain = [x]
+        while chain[-1] not in root and parent.get(chain[-1], chain[-1]) != chain[-1]:
+            if len(chain) > len(parent):
+                raise ValueError(f"not a union-find: a cycle through {x!r}")
+            chain.append(parent[chain[-1]])
+        top = root.get(chain[-1], chain[-1])
+        root.update(dict.fromkeys(chain, top))
+    groups: dict[str, list[str]] = defaultdict(list)
+    for x, r in root.items():
+        groups[r].append(x)
+    return sorted(sorted(g) for g in groups.values() if len(g) >= 2)
+
+
+def text_dedup_removals(
+    ids: Sequence[str],
+    kept_ids: Iterable[str],
+    clusters: list[list[str]] | None,
+    truth: dict[str, Any],
+) -> dict[str, Any]:
+    """What the peer removed from the corpus, against the planted truth.
+
+    ``removed``: articles not among the kept rows; ``planted_copies``: those of them that are
+    planted copies (any kind but the original) — of ``planted_copies_total``;
+    ``outside_planted_clusters``: those in no planted story cluster (unique articles lost);
+    with the clusters, ``removed_as_duplicates`` (all but one of each cluster) and
+    ``removed_otherwise`` (the rest: text-dedup drops texts of fewer than 5 tokens).
+    """
+    kinds = truth.get("copy_kinds", {})
+    clustered = {x for c in truth.get("doc_clusters", []) if len(c) > 1 for x in c}
+    kept = set(kept_ids)
+    removed = [x for x in ids if x not in kept]
+    copies = {x for x, kind in kinds.items() if kind != "original"}
+    out: dict[str, Any] = {
+        "articles": len(ids),
+        "kept": len(ids) - len(removed),
+        "removed": len(removed),
+        "planted_copies": sum(1 for x in removed if x in copies),
+        "planted_copies_total": len(copies),
+        "outside_planted_clusters": sum(1 for x in removed if x not in clustered),
+        "unknown_kept_ids": len(kept - set(ids)),
+    }
+    if clusters is not None:
+        out["removed_as_duplicates"] = sum(len(c) - 1 for c in clusters)
+        out["removed_otherwise"] = out["removed"] - out["removed_as_duplicates"]
+    return out
+
+
+def bench_text_dedup(
+    n: int, args: argparse.Namespace, corpus: Corpus, corpus_path: Path, run_dir: Path
+) -> tuple[dict[str, Any], str]:
+    """Deduplicate the corpus with text-dedup's MinHash (``args.text_dedup``, the peer's
+    interpreter), timed like the other tools, and score its clusters; the figures (with
+    ``error`` if it failed) and the command as the report shows it."""
+    cache, output = run_dir / "text-dedup-cache", run_dir / "text-dedup-out"
+    stdout, stderr = run_dir / "text-dedup.stdout", run_dir / "text-dedup.stderr"
+    cmd = [
+        args.text_dedup,
+        "-m",
+        "text_dedup.minhash",
+        "--path",
+        "json",
+        "--data_files",
+        str(corpus_path),
+        "--split",
+        "train",
+        "--cache_dir",
+        str(cache),
+        "--output",
+        str(output),
+        "--column",
+        "text",
+        "--num_proc",
+        str(TEXT_DEDUP_NUM_PROC),
+        "--threshold",
+        str(args.threshold),
+        "--ngram",
+        str(TEXT_DEDUP_NGRAM),
+        "--num_perm",
+        str(TEXT_DEDUP_NUM_PERM),
+        "--debug",  # pickles the union-find into the output directory: the clusters
+        "--idx_column",
+        "id",  # ... keyed by article id
+    ]
+    env = {**os.environ, **TEXT_DEDUP_ENV}
+    shown = " ".join(f"{k}={v}" for k, v in TEXT_DEDUP_ENV.items())
+    shown += f" {shlex.join(cmd)} > {shlex.quote(str(stdout))}"
+    for d in (cache, output):  # fresh: nothing reused from an earlier run
+        shutil.rmtree(d, ignore_errors=True)
+    _log(f"text-dedup {n}: {shown}")
+    try:
+        stats = run_measured(
+            cmd, stdout, stderr, REPO, interval=args.interval, label=f"text-dedup {n}", env=env
+        )
+    except OSError as e:  # no such interpreter
+        shutil.rmtree(cache, ignore_errors=True)
+        _log(f"text-dedup {n}: FAILED: {e}")
+        return {"command": shown, "error": f"could not start: {e}"}, shown
+    peer = _speed(stats, n, corpus.bytes)
+    peer["command"] = shown
+    _log(
+        f"text-dedup {n}: {stats.wall_s:.1f} s, {n / stats.wall_s:.0f} articles/s, "
+        f"peak RSS {stats.peak_rss_tree_mib:.0f} MiB, exit {stats.returncode}"
+    )
+    peer["timings"] = parse_text_dedup_timings(stdout.read_text(errors="replace"))
+    try:
+        if stats.returncode != 0:
+            raise ValueError("no output read")
+        read = subprocess.run(
+            [args.text_dedup, "-c", _TEXT_DEDUP_READER, str(output)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=env,
+        )
+        if read.returncode != 0:
+            raise ValueError(f"reading it failed: {read.stderr[-1500:]}")
+        payload = json.loads(read.stdout)
+    except (OSError, ValueError) as e:
+        tail = stderr.read_text(errors="replace")[-2000:]
+        peer["error"] = f"exit {stats.returncode}; unreadable output ({e}); stderr: {tail}"
+        _log(f"text-dedup {n}: FAILED: {peer['error']}")
+    else:
+        parent = payload.get("parent")
+        clusters = clusters_from_parents(parent) if parent is not None else None
+        peer["removals"] = text_dedup_removals(
+            corpus.ids, payload["kept_ids"], clusters, corpus.truth
+        )
+        if clusters is not None:
+            peer["documents"] = score_pairs(corpus, clusters)
+            _log(f"text-dedup {n}: document F1 {_fmt(peer['documents']['f1'])}")
+        else:
+            peer["documents"] = None
+            _log(f"text-dedup {n}: no uf.pkl in {output}: removals counted, pairs not scored")
+    finally:
+        for d in (cache, output):  # they can be big
+            shutil.rmtree(d, ignore_errors=True)
+    return peer, shown
+
+
 def bench_size(
     n: int, args: argparse.Namespace, work: Path, variant: str = "standard"
 ) -> dict[str, Any]:
@@ -1100,6 +1413,12 @@ def bench_size(
         shlex.join(dedup_cmd) + f" > {shlex.quote(str(findings_path))}",
         None if skip else shlex.join(base_cmd) + f" > {shlex.quote(str(baseline_out))}",
     ]
+    if args.text_dedup:
+        peer, peer_cmd = bench_text_dedup(n, args, corpus, corpus_path, run_dir)
+        result["text_dedup"] = peer
+        if not dedup.get("error") and not peer.get("error"):
+            result["speed_ratio_text_dedup"] = peer["wall_s"] / dedup["wall_s"]
+        result["commands"].append(peer_cmd)
     return result
 
 
@@ -1215,6 +1534,14 @@ def main(argv: list[str] | None = None) -> int:
         "stage's time per candidate pair before and after",
     )
     parser.add_argument(
+        "--text-dedup",
+        metavar="PYTHON",
+        default=None,
+        help="the interpreter of a virtualenv with text-dedup 0.4.0: also deduplicate each "
+        f"corpus with its MinHash (threshold --threshold, word {TEXT_DEDUP_NGRAM}-grams, "
+        f"{TEXT_DEDUP_NUM_PERM} permutations, {TEXT_DEDUP_NUM_PROC} processes) (default: not run)",
+    )
+    parser.add_argument(
         "--python",
         default=sys.executable,
         help="interpreter for the subprocesses (default: this one)",
@@ -1247,6 +1574,9 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_info(),
         "sizes": [],
     }
+    if args.text_dedup:
+        results["text_dedup"] = text_dedup_info(args.text_dedup, args.threshold)
+        _log(f"text-dedup: {results['text_dedup']}")
     failed = False
     for variant, n in ((v, n) for v in variants for n in sizes):
         size = bench_size(n, args, work, variant)
@@ -1254,6 +1584,7 @@ def main(argv: list[str] | None = None) -> int:
         results["dedup_version"] = results.get("dedup_version") or size.get("dedup_version")
         failed = failed or bool(size["dedup"].get("error"))
         failed = failed or bool((size.get("baseline") or {}).get("error"))
+        failed = failed or bool((size.get("text_dedup") or {}).get("error"))
         args.out.parent.mkdir(parents=True, exist_ok=True)  # write after every size
         args.out.write_text(render_markdown(results), encoding="utf-8")
         args.out.with_suffix(".json").write_text(
