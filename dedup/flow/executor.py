@@ -13,10 +13,8 @@ the interpreter lock, and threads share the corpus instead of copying it into ea
 from __future__ import annotations
 
 import contextvars
-import multiprocessing
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 from typing import TypeVar
 
@@ -113,6 +111,11 @@ def _pool(
     fingerprint.lsh_params(config.minhash.doc_threshold, config.minhash.num_perm)
     fingerprint.lsh_params(config.minhash.paragraph_threshold, config.minhash.num_perm)
     load_patterns(config.boilerplate.patterns)
+    # Imported here: a check of a few files runs in this process, and should not pay for
+    # them at start-up.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     method = "fork" if threading.active_count() == 1 else "forkserver"
     if method not in multiprocessing.get_all_start_methods():
         method = "spawn"
@@ -163,6 +166,8 @@ def thread_map(
         if workers <= 1 or len(items) <= 1:
             yield from map(function, items)
             return
+        from concurrent.futures import ThreadPoolExecutor  # only where threads run
+
         with ThreadPoolExecutor(workers, thread_name_prefix="dedup") as pool:
             pending = []
             for item in items:

@@ -66,9 +66,20 @@ class StockShingles:
 
 def of_hashes(hashes: np.ndarray, run: int) -> StockShingles:
     """The stock shingles ``hashes`` (made distinct, sorted and read-only)."""
-    distinct = np.unique(np.asarray(hashes, dtype=U64))
+    distinct, _ = _counted(np.asarray(hashes, dtype=U64))
     distinct.flags.writeable = False
     return StockShingles(distinct, run)
+
+
+def _counted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``values``, sorted, and how often each occurs: ``np.unique`` with
+    ``return_counts``, by a sort (``np.unique`` imports ``numpy.ma``, which a check need not
+    pay for at start-up)."""
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered, np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return ordered[first], np.diff(np.append(first, ordered.size))
 
 
 def article_shingles(hashes: np.ndarray, article: np.ndarray) -> np.ndarray:
@@ -93,7 +104,7 @@ def frequent_shingles(parts: Iterable[np.ndarray], min_articles: int, run: int) 
     chunks = [p for p in parts if p.size]
     if not chunks:
         return StockShingles(run=run)
-    values, counts = np.unique(np.concatenate(chunks), return_counts=True)
+    values, counts = _counted(np.concatenate(chunks))
     return of_hashes(values[counts > min_articles], run)
 
 
