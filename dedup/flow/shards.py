@@ -42,16 +42,26 @@ def process_shard(
 def sample_shard(shard: inputs.Shard, config: ScanConfig) -> np.ndarray:
     """The distinct shingles of each article of one (sample) shard, concatenated: what the
     count of stock phrases needs (runs in a worker; warnings are the scan's to give)."""
-    result = load.read_shard(shard, config.load)
-    docs, segs = _segmented(result, config)
-    forms = [s.text for ss in segs for s in ss]
-    if not forms:
+    _, segs = _segmented(load.read_shard(shard, config.load), config)
+    _, batch = _batch(segs)
+    if not batch.norms:
         return stock_phrases.article_shingles(np.zeros(0, np.uint64), np.zeros(0, np.int64))
-    norms = fold_case("\n".join(forms)).split("\n")
+    words = fingerprint.word_hashes(batch.norms)
+    sh = fingerprint.shingles(words, config.minhash.ngram_size)
+    return stock_phrases.article_shingles(sh.hashes, batch.doc[sh.paragraph])
+
+
+def _batch(segs: list[list[Segment]]) -> tuple[list[str], fingerprint.Batch]:
+    """The paragraphs of ``segs`` (``segs[i]``: those of article ``i``) in their typographic
+    form (case kept, packed for the verifier), and the batch the fingerprints read: the same
+    folded to what is compared, with the article and title flag of each."""
     counts = np.array([len(s) for s in segs], dtype=np.int64)
-    par_doc = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
-    sh = fingerprint.shingles(fingerprint.word_hashes(norms), config.minhash.ngram_size)
-    return stock_phrases.article_shingles(sh.hashes, par_doc[sh.paragraph])
+    flat = [s for ss in segs for s in ss]
+    forms = [s.text for s in flat]
+    norms = fold_case("\n".join(forms)).split("\n") if forms else []
+    par_doc = np.repeat(np.arange(len(segs), dtype=np.int64), counts)
+    par_title = np.array([s.is_title for s in flat], dtype=bool)
+    return forms, fingerprint.Batch(norms, par_doc, par_title, len(segs))
 
 
 def _segmented(
@@ -86,13 +96,9 @@ def fingerprint_documents(
     with the paragraphs it stored (``stock``: the stock phrases of the scan or index)."""
     counts = np.array([len(s) for s in segs], dtype=np.int64)
     flat = [s for ss in segs for s in ss]
-    forms = [s.text for s in flat]  # the typographic form, case kept (packed for the verifier)
-    norms = fold_case("\n".join(forms)).split("\n") if forms else []  # what is compared
-    par_doc = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
-    par_title = np.array([s.is_title for s in flat], dtype=bool)
-    fp = fingerprint.fingerprint_paragraphs(
-        fingerprint.Batch(norms, par_doc, par_title, len(docs)), config.minhash, stock
-    )
+    forms, batch = _batch(segs)
+    norms, par_doc, par_title = batch.norms, batch.doc, batch.title
+    fp = fingerprint.fingerprint_paragraphs(batch, config.minhash, stock)
     patterns, index = load_patterns(config.boilerplate.patterns)
     pattern = np.full(len(flat), -1, dtype=np.int32)
     # Datelines (prefix templates) are glued to the start of an article: only its first
