@@ -127,3 +127,30 @@ def test_tfidf_vectors_equal_scikit_learn_on_many_rows():
     left, right = want[pairs[:, 0]], want[pairs[:, 1]]
     reference_cosine = np.asarray(left.multiply(right).sum(axis=1)).ravel().clip(0.0, 1.0)
     assert ours.cosine(bags, pairs).tobytes() == reference_cosine.tobytes()
+
+
+def test_a_pair_scorer_keeps_the_features_of_its_last_items_only():
+    """Features stay for the ``keep`` items used last (clustering asks for them again), the
+    others are dropped, and the scores are the same either way."""
+    from dedup.stages.paragraphs import PairScorer
+    from dedup.stages.verify import N_FEATURES
+
+    texts = [f"le conseil municipal a voté le budget {i} après un long débat" for i in range(6)]
+    pairs = np.array([[0, 1], [0, 2], [1, 3], [2, 4], [3, 5]])
+    seen: list[list[int]] = []
+
+    def fetch(items):
+        seen.append(sorted(items))
+        return {i: [texts[i]] for i in items}
+
+    scored = {}
+    for keep in (0, 2, 100):
+        scorer = PairScorer(fetch, 3, TfidfCosine().fit(np.zeros(N_FEATURES, np.int64), 6), 6, keep)
+        scorer.score_all(pairs)
+        held = set(scorer.features.shingle_sets)
+        assert len(held) == min(keep, 6)
+        scored[keep] = scorer.values(pairs).tolist()
+        seen.clear()
+        scorer.values(np.array([[0, 5]]))  # a pair clustering asks later
+        assert seen == [sorted({0, 5} - held)]  # only what was dropped is read again
+    assert scored[0] == scored[2] == scored[100]

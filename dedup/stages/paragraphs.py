@@ -37,6 +37,9 @@ FEATURE_BATCH_BYTES = 1 << 20
 
 #: Articles whose normalized paragraphs the paragraph stage keeps decompressed, the last read.
 ARTICLES_CACHED = 4096
+#: Paragraphs whose features (a few hundred bytes each) stay after use: clustering asks the
+#: members of a large group again, round after round, against each new representative.
+FEATURES_KEPT = 65536
 
 
 def _features(texts: dict[int, list[str]], ngram_size: int, into: Features) -> None:
@@ -104,7 +107,9 @@ class PairScorer:
     """Exact scores of pairs of items (documents or paragraphs), computed on demand, cached.
 
     ``texts(items)`` returns each item's normalized paragraphs; features (shingle sets, word
-    bags) are computed once per item, for a whole batch of items at a time.
+    bags) are computed once per item, for a whole batch of items at a time. Once no pending
+    pair needs them, the features of the last ``keep`` items used stay (for the pairs that
+    clustering asks next), the others are dropped.
     """
 
     def __init__(
@@ -113,6 +118,7 @@ class PairScorer:
         ngram_size: int,
         tfidf: verify.TfidfCosine,
         items: int,
+        keep: int = 0,
     ) -> None:
         self.texts = texts
         self.ngram_size = ngram_size
@@ -120,6 +126,9 @@ class PairScorer:
         self.features = Features()
         #: The scores of the pairs scored so far (items ``0..items-1``).
         self.scores = score_table(items)
+        self.keep = keep
+        #: Items whose features no pending pair needs, the least recently used first.
+        self._idle: dict[int, None] = {}
 
     def score_all(self, pairs: np.ndarray) -> None:
         """Score every row of ``pairs`` (``i < j``), a chunk of pairs at a time.
@@ -149,9 +158,20 @@ class PairScorer:
             ]
             _features(self.texts(missing), self.ngram_size, feats)
             self.scores.add(chunk, _score(chunk, feats, self.tfidf))
-            for item in last_item[bounds[number] : bounds[number + 1]].tolist():
-                feats.shingle_sets.pop(item, None)
-                feats.bags.pop(item, None)
+            self._set_idle(last_item[bounds[number] : bounds[number + 1]].tolist())
+
+    def _set_idle(self, items: list[int]) -> None:
+        """Items no pending pair needs: the least recently used beyond ``keep`` lose their
+        features."""
+        idle, feats = self._idle, self.features
+        for item in items:
+            idle.pop(item, None)
+            idle[item] = None
+        while len(idle) > self.keep:
+            item = next(iter(idle))
+            del idle[item]
+            feats.shingle_sets.pop(item, None)
+            feats.bags.pop(item, None)
 
     def values(self, pairs: np.ndarray) -> np.ndarray:
         """The ``(jaccard, containment, cosine)`` of each row of ``pairs`` (``i < j``), those
@@ -222,6 +242,7 @@ def paragraph_repeats(
         config.minhash.ngram_size,
         corpus.tfidf(),
         int(par_doc.size),
+        FEATURES_KEPT,
     )
     score.score_all(pairs)
 
