@@ -24,6 +24,20 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def sorted_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``values`` of a 1-d array, sorted, and how often each occurs:
+    ``np.unique(values, return_counts=True)`` by a sort (see :func:`sorted_unique`).
+
+    >>> [a.tolist() for a in sorted_counts(np.array([3, 1, 3, 3]))]
+    [[1, 3], [1, 3]]
+    """
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered, np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return ordered[first], np.diff(np.append(first, ordered.size))
+
+
 def _runs(keys: np.ndarray, ids: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sort by key (ids ascending within a key) and return ``ids, run starts, run ends`` of
     the keys shared by two or more items; key 0 means "no key" and is ignored."""

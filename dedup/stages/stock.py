@@ -7,7 +7,7 @@ grow with the square of the corpus. A syndicated story shares *long runs* of shi
 its copies; a stock phrase is a short run inside text of its own.
 
 So before the map, the shingles of a sample of the corpus are counted
-(:func:`sample_shingles` in each worker, :func:`frequent_shingles` once): a shingle held by
+(:func:`article_shingles` in each worker, :func:`frequent_shingles` once): a shingle held by
 more than ``stock_articles`` of the sampled articles is *frequent*. While fingerprinting, a
 frequent shingle is left out of the MinHash signatures when it lies in a run of fewer than
 ``stock_run`` frequent shingles (:func:`kept_shingles`). A paragraph made of one such run
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dedup.stages.candidates import sorted_counts, sorted_unique
 from dedup.stages.hashmix import U64
 
 _EMPTY = np.zeros(0, dtype=U64)
@@ -65,21 +66,11 @@ class StockShingles:
 
 
 def of_hashes(hashes: np.ndarray, run: int) -> StockShingles:
-    """The stock shingles ``hashes`` (made distinct, sorted and read-only)."""
-    distinct, _ = _counted(np.asarray(hashes, dtype=U64))
+    """The stock shingles ``hashes`` (made distinct, sorted and read-only; by a sort, not
+    ``np.unique``, which imports ``numpy.ma`` at a check's start-up)."""
+    distinct = sorted_unique(np.asarray(hashes, dtype=U64))
     distinct.flags.writeable = False
     return StockShingles(distinct, run)
-
-
-def _counted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct ``values``, sorted, and how often each occurs: ``np.unique`` with
-    ``return_counts``, by a sort (``np.unique`` imports ``numpy.ma``, which a check need not
-    pay for at start-up)."""
-    ordered = np.sort(values)
-    if ordered.size == 0:
-        return ordered, np.zeros(0, dtype=np.int64)
-    first = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    return ordered[first], np.diff(np.append(first, ordered.size))
 
 
 def article_shingles(hashes: np.ndarray, article: np.ndarray) -> np.ndarray:
@@ -104,7 +95,7 @@ def frequent_shingles(parts: Iterable[np.ndarray], min_articles: int, run: int) 
     chunks = [p for p in parts if p.size]
     if not chunks:
         return StockShingles(run=run)
-    values, counts = _counted(np.concatenate(chunks))
+    values, counts = sorted_counts(np.concatenate(chunks))
     return of_hashes(values[counts > min_articles], run)
 
 
