@@ -75,26 +75,102 @@ def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> i
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True)
 @index_option
+@click.option(
+    "--update-index",
+    is_flag=True,
+    help="Bring the index up to date first (what the pre-commit hook does): build it from "
+    "--corpus when there is none, read the files changed since, and the files checked.",
+)
+@click.option(
+    "--corpus",
+    "corpus_roots",
+    multiple=True,
+    default=(".",),
+    show_default=True,
+    help="With --update-index: what a missing index is built from (repeatable).",
+)
 @baseline_option
 @scan_options
 @error_boundary
 def check_command(
-    paths: tuple[str, ...], index_location: str, baseline_path: str | None, **options: Any
+    paths: tuple[str, ...],
+    index_location: str,
+    update_index: bool,
+    corpus_roots: tuple[str, ...],
+    baseline_path: str | None,
+    **options: Any,
 ) -> int:
     """Check new articles PATHS against the index and each other (exit 1 on findings).
 
     For a pre-commit hook: it reads only the index and the files given, and is meant to
-    answer at once. --check is implied.
+    answer at once. --check is implied. The index names the files changed since it was
+    updated; with --update-index it reads them first.
     """
     from dedup.app import index
     from dedup.app.baseline import apply_baseline
 
     options["check"] = True
     config = scan_config(options)
+    if update_index:
+        moved = index.refresh([p for p in paths if p != "-"], config, index_location, corpus_roots)
+        paths = tuple(p for p in paths if p not in moved)
     stdin = read_stdin(paths)
     report = index.check(paths, config, index_location, stdin, options["stdin_filename"])
     apply_baseline(report, baseline_path)
     return emit_report(report, options)
+
+
+@main.command("init")
+@click.argument("paths", nargs=-1)
+@index_option
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False),
+    default=DEFAULT_BASELINE,
+    show_default=True,
+    help="The baseline to write (one that exists is kept).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+@config_options
+@error_boundary
+def init_command(
+    paths: tuple[str, ...], index_location: str, baseline_path: str, **options: Any
+) -> None:
+    """Set a corpus repository up for the pre-commit hook, from its root: index PATHS
+    (default: .), accept what is already there in a baseline, keep the index out of git,
+    and print the hook's lines for .pre-commit-config.yaml."""
+    from dedup.app.repo_setup import hook_snippet, init_repository
+    from dedup.output import console
+
+    paths = paths or (".",)
+    if "-" in paths:
+        raise click.UsageError("init reads files, not standard input ('-')")
+    config = scan_config(options)
+    err = console.error_console()
+    with console.progress(err, enabled=not options["quiet"]) as on_progress:
+        done = init_repository(paths, config, index_location, baseline_path, on_progress)
+    if not options["quiet"]:
+        console.print_warnings(err, done.warnings)
+    result = done.index
+    steps = [
+        f"{'built' if done.built else 'updated'} {index_location}: {result.articles} articles "
+        f"({result.added} added, {result.removed} removed, {result.unchanged} unchanged)",
+        f"kept {baseline_path} as it is"
+        if done.accepted is None
+        else f"wrote {baseline_path}: {done.accepted} accepted pairs from {done.findings} "
+        "findings already in the corpus",
+    ]
+    if done.ignored is not None:
+        steps.append(f"added {done.ignored} to .gitignore")
+    if not options["quiet"]:
+        for step in steps:
+            console.print_message(err, step)
+    with writing_stdout():
+        click.echo("# Add to .pre-commit-config.yaml, then run: pre-commit install")
+        for line in hook_snippet(paths, index_location).splitlines():
+            click.echo(printable(line))
 
 
 @main.group("index")

@@ -70,6 +70,9 @@ class Corpus:
     #: The number of documents ``df`` counts (``None``: these documents). A check against an
     #: index weighs words by the whole indexed corpus, not by the few articles it compares.
     df_documents: int | None = None
+    #: The first ``indexed`` documents are in the corpus already (a check's indexed
+    #: articles): of copies, one of them is the one kept, whatever the dates say.
+    indexed: int = 0
     _tfidf: verify.TfidfCosine | None = field(default=None, repr=False)
 
     @classmethod

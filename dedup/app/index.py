@@ -35,6 +35,15 @@ from typing import Any
 import numpy as np
 
 from dedup.app import index_update as up
+from dedup.app.freshness import (
+    Staleness,
+    Stamp,
+    decode_stamps,
+    encode_stamps,
+    renamed,
+    staleness,
+    stamp_files,
+)
 from dedup.config import DEFAULT_INDEX, ScanConfig
 from dedup.corpus import Corpus, Frequencies, Progress, ShardOutput
 from dedup.flow import pipeline
@@ -52,8 +61,9 @@ from dedup.io.index_codec import (
     index_params,
     postings,
 )
-from dedup.io.store import Store, WriteBatch, open_store
+from dedup.io.store import Store, WriteBatch, is_redis, open_store
 from dedup.output.report import ScanReport
+from dedup.records import InputWarning
 from dedup.stages import boilerplate as bp
 from dedup.stages import candidates
 from dedup.stages.documents import document_clusters
@@ -86,7 +96,9 @@ class Index:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        meta = store.get("meta", ["params", "documents", "next_id", "postings", "df", "stock"])
+        meta = store.get(
+            "meta", ["params", "documents", "next_id", "postings", "df", "stock", "roots", "files"]
+        )
         with decoding(store.location, "metadata"):
             self.params: dict[str, Any] | None = (
                 dict(json.loads(meta["params"])) if "params" in meta else None
@@ -94,6 +106,8 @@ class Index:
             self.documents = int(meta.get("documents", b"0"))
             self.next_id = int(meta.get("next_id", b"0"))
             self.postings = int(meta.get("postings", b"0"))
+            self.roots: list[str] = [str(r) for r in json.loads(meta.get("roots", b"[]"))]
+        self._files_blob = meta.get("files")
         self._df_blob = meta.get("df")
         self._stock_blob = meta.get("stock")
 
@@ -119,6 +133,24 @@ class Index:
             return None
         with decoding(self.location, "stock phrases"):
             return StockShingles.decode(self._stock_blob, config.minhash.stock_run)
+
+    def stamps(self) -> dict[str, Stamp]:
+        """The size and modification time of every file when the index last read it."""
+        with decoding(self.location, "file stamps"):
+            return decode_stamps(self._files_blob)
+
+    def staleness(self, checked: Iterable[str] = ()) -> Staleness | None:
+        """The files under the index's roots it does not describe as they are (leaving
+        out ``checked``); None when it cannot tell (see :func:`freshness.staleness`)."""
+        return staleness(self.roots, self.stamps(), checked)
+
+    def renamed(self, files: Sequence[str], stale: Staleness | None) -> set[str]:
+        """The ``files`` that are renames of indexed articles whose path is gone."""
+        if stale is None or not stale.gone:
+            return set()
+        with decoding(self.location, "the catalog"):
+            keys = [str(key) for key, _ in self.store.items("catalog")]
+        return renamed(files, keys, stale.gone)
 
     def check_params(self, config: ScanConfig) -> None:
         if self.params is None:
@@ -295,6 +327,17 @@ class Index:
         df[change.removed_out.df_index] -= change.removed_out.df_count
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()).encode()
         documents = self.documents + change.n_new - len(change.removed)
+        plan = change.plan
+        # What the files were when they were read: those given are replaced, those gone
+        # dropped. A build's paths are the roots of the index; an update keeps them.
+        given = set(plan.roots) | set(plan.stamps)
+        stamps = {
+            path: stamp
+            for path, stamp in ({} if building else self.stamps()).items()
+            if path not in given and os.path.exists(path)
+        }
+        stamps.update(plan.stamps)
+        roots = plan.roots if building or not self.roots else self.roots
         meta = {
             "params": compact_json(index_params(config)),
             "documents": str(documents).encode(),
@@ -302,6 +345,8 @@ class Index:
             "postings": str(self.postings + delta).encode(),
             "df": zlib.compress(df.astype("<i4").tobytes(), 1),
             "stock": change.stock.encode(),
+            "roots": json.dumps(roots).encode("ascii"),
+            "files": encode_stamps(stamps),
             "updated_at": now,
             **({"built_at": now} if building else {}),
         }
@@ -313,6 +358,7 @@ class Index:
         self.postings += delta
         self._df_blob = meta["df"]
         self._stock_blob = meta["stock"]
+        self.roots, self._files_blob = roots, meta["files"]
 
     def _members(self, sources: Iterable[str]) -> set[int]:
         """The indexed articles of ``sources``."""
@@ -335,8 +381,21 @@ class Index:
         timer = pipeline.Timer()
         with timer("load"):
             files, warnings = inputs.expand_paths(paths, config.load.strict)
+            stale = self.staleness(files)
+            if stale:
+                warnings.append(InputWarning(self.location, None, stale.message(self.roots)))
+            # A file gone from the corpus is no copy source, and a renamed article brings
+            # no new text: neither is a finding.
+            gone = set(stale.gone) if stale is not None else set()
+            moved = self.renamed(files, stale)
             shards = list(
-                inputs.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)
+                inputs.plan_shards(
+                    [f for f in files if f not in moved],
+                    config.load,
+                    config.batch_size,
+                    stdin,
+                    stdin_name,
+                )
             )
         stock = self.stock(config)
         with timer("fingerprint"):
@@ -348,7 +407,11 @@ class Index:
                 np.concatenate(keys) if keys else np.zeros(0, np.uint64),
                 config.minhash.max_bucket,
             )
-            records = [r for r in self.records(found.tolist()) if r[1].article not in checked]
+            records = [
+                r
+                for r in self.records(found.tolist())
+                if r[1].article not in checked and r[1].article[0] not in gone
+            ]
             indexed = _fingerprint_records(records, config, stock)
         # Words are weighed by the indexed corpus and the new articles (the indexed articles
         # compared again are counted in the index already).
@@ -358,7 +421,7 @@ class Index:
         new_documents = sum(len(out.documents) for out in outputs)
         frequencies = Frequencies(df, self.documents + new_documents)
         corpus = Corpus.gather([indexed, *outputs], None, 0, config.load, frequencies)
-        n_indexed = len(indexed.documents)
+        n_indexed = corpus.indexed = len(indexed.documents)
         analysis = pipeline.analyse(
             corpus, config, timer, learned=self.templates, first_reported=n_indexed
         )
@@ -422,6 +485,35 @@ def update(
         store.close()
 
 
+def refresh(
+    paths: Sequence[str],
+    config: ScanConfig,
+    location: str = DEFAULT_INDEX,
+    corpus: Sequence[str] = (".",),
+) -> set[str]:
+    """Bring the index at ``location`` up to date before a check of ``paths``: build it
+    from ``corpus`` when there is none yet, then read its stale files and ``paths`` (the
+    index describes the files as they are, those being checked included: the next check
+    compares with them) and drop the gone ones. Returns the files of ``paths`` that are
+    renames of indexed articles (see :meth:`Index.renamed`): they bring no new text, and
+    once the index is updated nothing tells them from new files."""
+    if not is_redis(location) and not os.path.isfile(location):
+        build(corpus, config, location)
+        return set()
+    files = [f for f in inputs.expand_paths(paths)[0] if f != inputs.STDIN]
+    index = open_index(location, readonly=True)
+    try:
+        stale, recorded = index.staleness(files), index.stamps()
+        moved = index.renamed(files, stale)
+    finally:
+        index.store.close()
+    changed = [f for f, s in stamp_files(files).items() if recorded.get(f) != s]
+    if changed or stale:
+        present = stale.present if stale is not None else []
+        update(sorted(set(present) | set(changed)), config, location)
+    return moved
+
+
 def check(
     paths: Sequence[str],
     config: ScanConfig,
@@ -436,4 +528,13 @@ def check(
         index.store.close()
 
 
-__all__ = ["DEFAULT_INDEX", "Index", "IndexStats", "build", "check", "open_index", "update"]
+__all__ = [
+    "DEFAULT_INDEX",
+    "Index",
+    "IndexStats",
+    "build",
+    "check",
+    "open_index",
+    "refresh",
+    "update",
+]

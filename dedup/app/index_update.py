@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from dedup.app.freshness import Stamp, stamp_files
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus, ShardOutput
 from dedup.errors import InputError
@@ -83,6 +84,10 @@ class Plan:
     unchanged: int
     warnings: list[InputWarning]
     skipped: int
+    #: The paths given, normalized, and the stamp of each file read (taken before reading
+    #: it: a change made meanwhile shows at the next check).
+    roots: list[str] = field(default_factory=list)
+    stamps: dict[str, Stamp] = field(default_factory=dict)
 
     def shards(self, batch_size: int) -> list[inputs.Shard]:
         """Shards that read exactly the new articles."""
@@ -95,6 +100,7 @@ def plan(paths: Sequence[str], catalog: dict[str, int], limit: int) -> Plan:
     article id), the catalogued ones that are gone (from a file given, or whose file no
     longer exists)."""
     files, warnings = inputs.expand_paths(paths)
+    stamps = stamp_files(files)
     units, unreadable = catalog_units(files, limit)
     present = {u.key for u in units}
     given = {os.path.normpath(f) for f in files}
@@ -111,6 +117,8 @@ def plan(paths: Sequence[str], catalog: dict[str, int], limit: int) -> Plan:
         unchanged=len(units) - len(new_units),
         warnings=warnings + unreadable,
         skipped=len(warnings) + len(unreadable),
+        roots=[os.path.normpath(p) for p in paths],
+        stamps=stamps,
     )
 
 

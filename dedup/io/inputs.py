@@ -90,6 +90,8 @@ def expand_paths(
                 and not name.startswith(".")
                 and not is_manifest(os.path.join(root, name))
             ]
+            if os.path.normpath(raw) == os.curdir:  # `.` yields a/b.txt, as ruff says it
+                found = [os.path.relpath(path) for path in found]
             if not found:
                 warnings.append(InputWarning(raw, None, "no .txt, .md or .jsonl file found"))
             for path in sorted(found):

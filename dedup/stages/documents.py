@@ -29,18 +29,20 @@ from dedup.stages.verifier import Verifier
 def _doc_rank(
     corpus: Corpus, prefer_sources: Sequence[str] = (), tokens: np.ndarray | None = None
 ) -> Callable[[int], tuple[object, ...]]:
-    """Which copy is canonical: the earliest ``date`` (ISO 8601 strings compare in time
-    order; an article without a date comes after those with one), then the first source of
-    ``prefer_sources``, then the most complete text (the longer one, which contains the
-    other: ``tokens`` words, by default its body's), then input order."""
-    docs = corpus.documents
+    """Which copy is canonical: one already in the corpus (``corpus.indexed``: a check
+    reports the new copy, never the one committed before it), then the earliest ``date``
+    (ISO 8601 strings compare in time order; an article without a date comes after those
+    with one), then the first source of ``prefer_sources``, then the most complete text
+    (the longer one, which contains the other: ``tokens`` words, by default its body's),
+    then input order."""
+    docs, indexed = corpus.documents, corpus.indexed
     length = corpus.docs.tokens if tokens is None else tokens
     priority = {source: i for i, source in enumerate(prefer_sources)}
 
     def rank(d: int) -> tuple[object, ...]:
         date = docs[d].date
         source = priority.get(docs[d].source, len(priority))
-        return (date is None, date or "", source, -int(length[d]), d)
+        return (d >= indexed, date is None, date or "", source, -int(length[d]), d)
 
     return rank
 
