@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PEERS ?= .venv-peers
 PEER_STAMP := $(PEERS)/.installed
 
-.PHONY: install scan test lint format typecheck check bench bench-peers profile eval golden clean
+.PHONY: install scan test lint format typecheck check bench bench-peers profile eval golden demo clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,9 @@ eval: $(STAMP)  ## quality on the labelled sets in ../shared/datasets, beside ju
 	$(BIN)/python benchmarks/eval.py --out benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/eval_verifier.py --sizes 10000,100000 --out benchmarks/RESULTS-verifier.md
 	$(BIN)/python benchmarks/eval_stock.py --out benchmarks/RESULTS-stock.md
+
+demo: $(STAMP)  ## the newsroom walkthrough: init, the pre-commit hook, a copy blocked, a rename, an edit (in a temporary git repository)
+	$(BIN)/python tests/walkthrough.py
 
 golden: $(STAMP)  ## outputs byte for byte those of REV (default HEAD): scan, clean, index
 	$(BIN)/python benchmarks/golden.py --before $(or $(REV),HEAD)
