@@ -17,6 +17,7 @@ import click
 
 from dedup import __version__
 from dedup.cli_options import (
+    ReportCommand,
     baseline_option,
     clean_options,
     config_options,
@@ -24,8 +25,10 @@ from dedup.cli_options import (
     emit_report,
     error_boundary,
     eval_options,
+    finish_report,
     index_option,
     index_options,
+    narrow_report,
     read_stdin,
     scan_config,
     scan_options,
@@ -46,19 +49,18 @@ def main() -> None:
     configure_streams()
 
 
-@main.command()
+@main.command(cls=ReportCommand)
 @click.argument("paths", nargs=-1, required=True)
 @baseline_option
 @scan_options
 @error_boundary
 def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> int:
     """Report duplicates and boilerplate in PATHS (files, directories, globs, '-')."""
-    from dedup.app.baseline import apply_baseline
     from dedup.flow.pipeline import scan as run_scan
     from dedup.output import console
 
     config = scan_config(options)
-    err = console.error_console()
+    err = console.error_console(options["color"])
     stdin = read_stdin(paths)
     with console.progress(err, enabled=not options["quiet"]) as on_progress:
         result = run_scan(
@@ -68,11 +70,11 @@ def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> i
             stdin_name=options["stdin_filename"],
             on_progress=on_progress,
         )
-    apply_baseline(result.report, baseline_path)
+    finish_report(result.report, baseline_path, options)
     return emit_report(result.report, options)
 
 
-@main.command("check")
+@main.command("check", cls=ReportCommand)
 @click.argument("paths", nargs=-1, required=True)
 @index_option
 @click.option(
@@ -107,7 +109,6 @@ def check_command(
     updated; with --update-index it reads them first.
     """
     from dedup.app import index
-    from dedup.app.baseline import apply_baseline
 
     options["check"] = True
     config = scan_config(options)
@@ -116,8 +117,8 @@ def check_command(
         paths = tuple(p for p in paths if p not in moved)
     stdin = read_stdin(paths)
     report = index.check(paths, config, index_location, stdin, options["stdin_filename"])
-    apply_baseline(report, baseline_path)
-    return emit_report(report, options)
+    finish_report(report, baseline_path, options)
+    return emit_report(report, options, "dedup check")
 
 
 @main.command("init")
@@ -305,6 +306,8 @@ def clean(
     check, quiet, dry_run = options["check"], options["quiet"], options["dry_run"]
     if "-" in paths:
         raise click.UsageError("clean reads files, not standard input ('-')")
+    if len(options["fmt"]) > 1 or options["output_file"]:
+        raise click.UsageError("clean shows one --format on stdout; its manifest is --manifest")
     if in_place and out_dir is not None:
         raise click.UsageError("give --out or --in-place, not both")
     if not (in_place or out_dir is not None or dry_run or check):
@@ -320,6 +323,9 @@ def clean(
     rewrite.refuse_unsafe_outputs(out_dir, target.manifest, paths, expand_paths(paths)[0])
     with console.progress(err, enabled=not quiet) as on_progress:
         result = run_scan(paths, config=config, on_progress=on_progress)
+    # What the selection leaves out and lines marked allowed stay (no baseline: a clean
+    # removes what it finds).
+    narrow_report(result.report, options)
     cleaning = cleaner.plan(
         result,
         paragraph_jaccard=config.verify.paragraph_jaccard,
@@ -338,7 +344,8 @@ def clean(
         _tell(rewrite.write(planned, target), quiet)
         return 0
     with writing_stdout():
-        for text in rewrite.preview(planned, options["fmt"], dry_run, sys.stdout.isatty()):
+        fmt = options["fmt"][-1] if options["fmt"] else "text"
+        for text in rewrite.preview(planned, fmt, dry_run, sys.stdout.isatty()):
             sys.stdout.write(text)
     if not quiet:
         removals, changed = len(planned.records), len(planned.changed)

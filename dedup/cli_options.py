@@ -12,6 +12,7 @@ one line too, with the traceback only under ``--debug``. Exit 1 is reserved for 
 from __future__ import annotations
 
 import functools
+import io
 import os
 import sys
 import traceback
@@ -33,10 +34,14 @@ from dedup.config import (
 from dedup.config import build_config as config_from
 from dedup.errors import ConfigError, DedupError
 from dedup.escape import printable
+from dedup.io.files import write_atomic
 from dedup.output import emit
 
 if TYPE_CHECKING:
     from dedup.output.report import ScanReport
+
+#: ``--color`` values (:func:`dedup.output.console.output_console`).
+COLORS = ("auto", "always", "never")
 
 
 class RunError(click.ClickException):
@@ -114,26 +119,123 @@ def read_stdin(paths: tuple[str, ...]) -> bytes | None:
     return sys.stdin.buffer.read() if STDIN in paths else None
 
 
-def emit_report(report: ScanReport, options: dict[str, Any]) -> int:
-    """Warnings on stderr, the report on stdout in the format asked for; the exit code.
+def finish_report(report: ScanReport, baseline_path: str | None, options: dict[str, Any]) -> None:
+    """What every command that reports does to its report before it is written: the
+    baseline, then ``--select``/``--ignore``/``--fail-on`` and the allow marker."""
+    from dedup.app.baseline import apply_baseline
+
+    apply_baseline(report, baseline_path)
+    narrow_report(report, options)
+
+
+def narrow_report(report: ScanReport, options: dict[str, Any]) -> None:
+    """``--select``/``--ignore``/``--fail-on`` and the allow marker (see
+    :mod:`dedup.app.selection`)."""
+    from dedup.app import selection
+
+    selection.select(report, selectors(options), selection.file_lines())
+
+
+def selectors(options: dict[str, Any]) -> Any:
+    """The :class:`~dedup.app.selection.Selection` of the options (a bad selector is a
+    usage error naming its option)."""
+    from dedup.app.selection import Selection
+
+    try:
+        return Selection.of(options["select"], options["ignore"], options["fail_on"])
+    except ConfigError as exc:
+        raise click.BadParameter(
+            f"{exc.value!r} {exc.reason}", param_hint=f"--{exc.field}"
+        ) from None
+
+
+def reporters(options: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """Each ``--format`` with the ``--output-file`` that follows it on the command line
+    (None: standard output). At most one goes to standard output."""
+    formats = list(options["fmt"]) or ["text"]
+    files: list[str | None] = [None] * len(formats)
+    given = list(options["output_file"])
+    raw = click.get_current_context().meta.get(RAW_ARGS)
+    if raw is not None and any(_option_of(a) == "--format" for a in raw):
+        seen = -1
+        for arg in raw:
+            name = _option_of(arg)
+            if name == "--format":
+                seen += 1
+            elif name == "--output-file" and given:
+                target = max(seen, 0)
+                if target >= len(files) or files[target] is not None:
+                    raise click.UsageError("each --output-file follows the --format it writes")
+                files[target] = given.pop(0)
+    else:
+        for i in range(min(len(given), len(files))):
+            files[i] = given.pop(0)
+    if given:
+        raise click.UsageError("more --output-file than --format options")
+    if sum(f is None for f in files) > 1:
+        raise click.UsageError(
+            "several formats would write to standard output: give --output-file after "
+            "all of them but one"
+        )
+    return list(zip(formats, files, strict=True))
+
+
+def _option_of(arg: str) -> str | None:
+    name = arg.split("=", 1)[0]
+    return {"--format": "--format", "--output-file": "--output-file", "-o": "--output-file"}.get(
+        name
+    )
+
+
+#: Where :class:`ReportCommand` keeps the arguments as given (the order of --format and
+#: --output-file is theirs).
+RAW_ARGS = "dedup.raw_args"
+
+
+class ReportCommand(click.Command):
+    """A command whose ``--output-file`` options pair with the ``--format`` before them."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[RAW_ARGS] = list(args)
+        return super().parse_args(ctx, args)
+
+
+def emit_report(report: ScanReport, options: dict[str, Any], title: str = "dedup scan") -> int:
+    """Warnings on stderr, the report in each format asked for (standard output, or its
+    ``--output-file``, written atomically); the exit code.
 
     rich is imported only when there is something for it to render: a check with nothing to
     say in a machine format answers without paying for it.
     """
-    fmt = options["fmt"]
+    outputs = reporters(options)
+    color = options["color"]
     warnings = emit.report_warnings(report, options["quiet"])
-    if fmt == "text" or warnings:
+    texts = [path for fmt, path in outputs if fmt == "text"]
+    if texts or warnings or options["timings"]:
         from dedup.output import console
 
-        err = console.error_console()
+        err = console.error_console(color)
         console.print_warnings(err, warnings)
-    with writing_stdout():
-        if fmt == "text":
-            console.render_report(console.output_console(), report)
-        else:
-            emit.write_report(report, fmt, options["timings"], sys.stdout.write)
-    if fmt == "text" and not options["quiet"]:
+    for fmt, path in outputs:
+        if path is not None:
+            pieces: list[str] = []
+            if fmt == "text":
+                buffer = io.StringIO()
+                console.render_report(console.output_console(file=buffer), report, title)
+                pieces.append(buffer.getvalue())
+            else:
+                emit.write_report(report, fmt, options["timings"], pieces.append)
+            write_atomic(Path(path), "".join(pieces).encode("utf-8", "backslashreplace"))
+            continue
+        with writing_stdout():
+            if fmt == "text":
+                console.render_report(console.output_console(color), report, title)
+            else:
+                emit.write_report(report, fmt, options["timings"], sys.stdout.write)
+    if options["timings"] and not options["quiet"]:
         console.print_timings(err, report.timings)
+    if options["exit_zero"]:
+        return 0
     return report.return_code(options["check"])
 
 
@@ -188,17 +290,59 @@ def _run_options(func: Callable[..., Any]) -> Callable[..., Any]:
                 "--format",
                 "fmt",
                 type=click.Choice(emit.FORMATS),
-                default="text",
+                multiple=True,
+                default=("text",),
                 show_default=True,
-                help="Output format on stdout.",
+                help="Report format; repeat it, each with its --output-file, for several.",
+            ),
+            click.option(
+                "-o",
+                "--output-file",
+                "output_file",
+                multiple=True,
+                type=click.Path(dir_okay=False),
+                help="Write the report of the --format before it to FILE (atomically).",
+            ),
+            click.option(
+                "--color",
+                type=click.Choice(COLORS),
+                default="auto",
+                show_default=True,
+                help="Colors in the text report: auto (on a terminal, unless NO_COLOR is set).",
             ),
             click.option("--check", is_flag=True, help="Exit 1 if there is any finding."),
+            click.option(
+                "--select",
+                multiple=True,
+                metavar="SELECTORS",
+                help="Report only these: kinds (near_document...), groups (document, "
+                "paragraph, boilerplate), codes (DEDUP001...) or pattern ids (fr/read-more).",
+            ),
+            click.option(
+                "--ignore",
+                multiple=True,
+                metavar="SELECTORS",
+                help="Leave these out of the report (same selectors as --select).",
+            ),
+            click.option(
+                "--fail-on",
+                "fail_on",
+                multiple=True,
+                metavar="SELECTORS",
+                help="With --check: only these findings fail the run (default: any finding).",
+            ),
+            click.option(
+                "--exit-zero",
+                is_flag=True,
+                help="Exit 0 even when there are findings (errors still exit 2).",
+            ),
             click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings."),
             click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
             click.option(
                 "--timings",
                 is_flag=True,
-                help="Add per-stage timings to JSON output (makes it vary between runs).",
+                help="Show per-stage timings (on stderr; in the JSON report too, which then "
+                "varies between runs).",
             ),
             click.option(
                 "--stdin-filename",

@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -35,12 +36,29 @@ TITLES = {
 }
 
 
-def output_console() -> Console:
-    return Console(highlight=False, markup=False, emoji=False)
+#: Reports wrap on word boundaries at this many columns at most (a wider terminal too).
+REPORT_WIDTH = 80
 
 
-def error_console() -> Console:
-    return Console(stderr=True, highlight=False, markup=False, emoji=False)
+def _console(color: str, **kwargs: Any) -> Console:
+    """A console that never reads markup; ``color``: ``auto`` (on a terminal, unless
+    ``NO_COLOR`` is set), ``always`` or ``never``."""
+    if color == "always":
+        kwargs.update(force_terminal=True, color_system="standard", no_color=False)
+    elif color == "never":
+        kwargs.update(color_system=None, no_color=True)
+    return Console(highlight=False, markup=False, emoji=False, **kwargs)
+
+
+def output_console(color: str = "auto", file: IO[str] | None = None) -> Console:
+    """The report's console: stdout (or ``file``), at most :data:`REPORT_WIDTH` wide."""
+    out = _console("never" if file is not None else color, file=file)
+    out.width = min(out.width, REPORT_WIDTH) if file is None else REPORT_WIDTH
+    return out
+
+
+def error_console(color: str = "auto") -> Console:
+    return _console(color, stderr=True)
 
 
 @contextmanager
@@ -87,10 +105,11 @@ def print_timings(err: Console, timings: dict[str, float]) -> None:
         err.print(Text(f"time: {parts}", style="dim"), soft_wrap=True)
 
 
-def render_report(out: Console, report: ScanReport) -> None:
-    """Summary, then findings grouped by kind, with excerpts printed literally."""
+def render_report(out: Console, report: ScanReport, title: str = "dedup scan") -> None:
+    """Summary, then findings grouped by kind, with excerpts printed literally, and one
+    closing line."""
     counts = report.counts()
-    summary = Table(title="dedup scan", show_header=False, title_justify="left")
+    summary = Table(title=title, show_header=False, title_justify="left")
     summary.add_column("what")
     summary.add_column("count", justify="right")
     for label, value in (
@@ -110,8 +129,40 @@ def render_report(out: Console, report: ScanReport) -> None:
         out.print(Text(f"{TITLES[kind]} ({len(group)})", style="bold"))
         for finding in group:
             _render_finding(out, finding)
-    if not report.findings:
-        out.print(Text("No duplicates or boilerplate found.", style="green"))
+    out.print()
+    out.print(closing_line(report), style="green" if not report.findings else "bold")
+
+
+#: What the closing line calls the places of each kind of finding (singular, plural).
+_PLACES = {
+    "document": ("duplicate article", "duplicate articles"),
+    "paragraph": ("repeated paragraph", "repeated paragraphs"),
+    "boilerplate": ("boilerplate line", "boilerplate lines"),
+}
+
+
+def closing_line(report: ScanReport) -> str:
+    """``Found 3 duplicate articles, 12 repeated paragraphs and 4 boilerplate lines.``, or
+    that nothing was found; with what the baseline and the selection left out."""
+    places = dict.fromkeys(_PLACES, 0)
+    for finding in report.findings:
+        group = finding.kind.split("_")[-1]
+        places[group] += sum(1 for _ in finding.places())
+    parts = [f"{n} {_PLACES[g][n != 1]}" for g, n in places.items() if n]
+    if parts:
+        head = "Found " + (
+            ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+        )
+    else:
+        head = "No duplicates or boilerplate found"
+    hidden = []
+    if report.baseline is not None and report.baseline.get("accepted"):
+        hidden.append(f"{report.baseline['accepted']} hidden by the baseline")
+    if report.hidden.get("ignored"):
+        hidden.append(f"{report.hidden['ignored']} left out by --select/--ignore")
+    if report.hidden.get("allowed"):
+        hidden.append(f"{report.hidden['allowed']} on lines marked allowed")
+    return head + (f" ({'; '.join(hidden)})" if hidden else "") + "."
 
 
 def _render_finding(out: Console, finding: Finding) -> None:
@@ -129,7 +180,7 @@ def _render_finding(out: Console, finding: Finding) -> None:
                 f"  cosine {scores.cosine:.2f}",
                 style="dim",
             )
-    out.print(head, soft_wrap=True)
+    out.print(head)
     for location in finding.locations:
         if finding.kind == "boilerplate":
             mark = "  at    "
@@ -137,7 +188,7 @@ def _render_finding(out: Console, finding: Finding) -> None:
             mark = "  kept  " if location == finding.canonical else "  also  "
         out.print(Text(mark, style="dim") + safe(str(location)), soft_wrap=True)
     shown = finding.prefix_text if finding.part == "prefix" and finding.prefix_text else None
-    out.print(Text("  “") + safe(shown or finding.excerpt) + Text("”"), soft_wrap=True)
+    out.print(Padding(Text("“") + safe(shown or finding.excerpt) + Text("”"), (0, 0, 0, 4)))
 
 
 def render_evaluation(out: Console, result: Evaluation) -> None:

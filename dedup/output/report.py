@@ -159,12 +159,18 @@ class ScanReport:
     baseline: dict[str, Any] | None = None
     #: The articles read (:attr:`Document.article`; not part of the JSON).
     read: list[tuple[str, str | None]] = field(default_factory=list, repr=False)
+    #: Findings left out by ``--select``/``--ignore`` (``ignored``) and places on lines
+    #: marked allowed (``allowed``): see :mod:`dedup.app.selection`.
+    hidden: dict[str, int] = field(default_factory=dict)
+    #: How many findings fail a ``--check`` run (``--fail-on``); None: all of them.
+    failing: int | None = None
 
     def counts(self) -> dict[str, int]:
         return {kind: sum(1 for f in self.findings if f.kind == kind) for kind in KINDS}
 
     def return_code(self, check: bool) -> int:
-        return 1 if check and self.findings else 0
+        failing = len(self.findings) if self.failing is None else self.failing
+        return 1 if check and failing else 0
 
     def to_dict(self, timings: bool = False) -> dict[str, Any]:
         return self._to_dict(timings, [f.to_dict() for f in self.findings])
@@ -197,6 +203,8 @@ class ScanReport:
         }
         if self.baseline is not None:
             out["baseline"] = self.baseline
+        if self.hidden:
+            out["hidden"] = dict(self.hidden)
         if timings:
             out["timings_s"] = {k: round(v, 3) for k, v in self.timings.items()}
             out["steps"] = {stage: dict(counts) for stage, counts in self.steps.items()}
