@@ -17,7 +17,8 @@ import click
 
 from dedup import __version__
 from dedup.cli_options import (
-    ReportCommand,
+    NOT_INDEXED,
+    DedupGroup,
     baseline_option,
     clean_options,
     config_options,
@@ -26,6 +27,7 @@ from dedup.cli_options import (
     error_boundary,
     eval_options,
     finish_report,
+    hide_options,
     index_option,
     index_options,
     narrow_report,
@@ -42,14 +44,60 @@ if TYPE_CHECKING:
     from dedup.app.rewrite import Written
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dedup")
+#: What --help shows after the options (\b: lines kept as they are).
+EXIT_STATUS = """\b
+Exit status: 0 no finding (or findings without --check), 1 findings with --check
+(--fail-on chooses which, --exit-zero none), 2 an error (a path that does not exist,
+a bad option or setting, an unreadable index)."""
+
+SCAN_EPILOG = f"""\b
+Examples:
+  dedup scan articles/
+  dedup scan corpus.jsonl --format json -o report.json --format github
+  dedup scan articles/ --check --fail-on document
+  dedup scan articles/ --ignore fr/read-more --format html -o report.html
+
+{EXIT_STATUS}"""
+
+CHECK_EPILOG = """\b
+Examples:
+  dedup check articles/new.txt
+  dedup check --update-index articles/new.txt    (what the pre-commit hook runs)
+  dedup check - --stdin-filename draft.txt < draft.txt
+
+\b
+Exit status: 0 nothing found, 1 findings (--fail-on chooses which, --exit-zero none),
+2 an error (no index, a path that does not exist, a bad option or setting)."""
+
+INDEX_EPILOG = """\b
+Examples:
+  dedup index build articles/
+  dedup index update articles/
+Only the options that shape the index are listed; a check uses the same ones."""
+
+CLEAN_EPILOG = """\b
+Examples:
+  dedup clean articles/ --out clean/
+  dedup clean articles/ --dry-run
+  dedup clean articles/ --in-place --keep-duplicates
+
+\b
+Exit status: 0 done, 1 with --check when something would be removed, 2 an error."""
+
+INIT_EPILOG = """\b
+Example:
+  dedup init articles/
+then add the lines it prints to .pre-commit-config.yaml and run: pre-commit install"""
+
+
+@click.group(cls=DedupGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="dedup")
 def main() -> None:
     """Find repeated paragraphs, syndicated articles and boilerplate in news corpora."""
     configure_streams()
 
 
-@main.command(cls=ReportCommand)
+@main.command(epilog=SCAN_EPILOG)
 @click.argument("paths", nargs=-1, required=True)
 @baseline_option
 @scan_options
@@ -74,7 +122,8 @@ def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> i
     return emit_report(result.report, options)
 
 
-@main.command("check", cls=ReportCommand)
+@main.command("check", epilog=CHECK_EPILOG)
+@hide_options("check")
 @click.argument("paths", nargs=-1, required=True)
 @index_option
 @click.option(
@@ -105,8 +154,8 @@ def check_command(
     """Check new articles PATHS against the index and each other (exit 1 on findings).
 
     For a pre-commit hook: it reads only the index and the files given, and is meant to
-    answer at once. --check is implied. The index names the files changed since it was
-    updated; with --update-index it reads them first.
+    answer at once. It warns of the files changed since the index was updated; with
+    --update-index it reads them first.
     """
     from dedup.app import index
 
@@ -121,7 +170,8 @@ def check_command(
     return emit_report(report, options, "dedup check")
 
 
-@main.command("init")
+@main.command("init", epilog=INIT_EPILOG)
+@hide_options(*NOT_INDEXED)
 @click.argument("paths", nargs=-1)
 @index_option
 @click.option(
@@ -207,7 +257,8 @@ def _index_run(
             )
 
 
-@index_group.command("build")
+@index_group.command("build", epilog=INDEX_EPILOG)
+@hide_options(*NOT_INDEXED)
 @index_options
 @error_boundary
 def index_build(paths: tuple[str, ...], index_location: str, **options: Any) -> None:
@@ -215,7 +266,8 @@ def index_build(paths: tuple[str, ...], index_location: str, **options: Any) -> 
     _index_run(paths, index_location, options, building=True)
 
 
-@index_group.command("update")
+@index_group.command("update", epilog=INDEX_EPILOG)
+@hide_options(*NOT_INDEXED)
 @index_options
 @error_boundary
 def index_update(paths: tuple[str, ...], index_location: str, **options: Any) -> None:
@@ -225,7 +277,14 @@ def index_update(paths: tuple[str, ...], index_location: str, **options: Any) ->
 
 @index_group.command("stats")
 @index_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Format of the summary on stdout.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 @error_boundary
 def index_stats(index_location: str, fmt: str, debug: bool) -> None:
@@ -283,7 +342,7 @@ def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) 
         )
 
 
-@main.command()
+@main.command(epilog=CLEAN_EPILOG)
 @click.argument("paths", nargs=-1, required=True)
 @clean_options
 @scan_options

@@ -187,17 +187,104 @@ def _option_of(arg: str) -> str | None:
     )
 
 
-#: Where :class:`ReportCommand` keeps the arguments as given (the order of --format and
+#: Where :class:`DedupCommand` keeps the arguments as given (the order of --format and
 #: --output-file is theirs).
 RAW_ARGS = "dedup.raw_args"
 
 
-class ReportCommand(click.Command):
-    """A command whose ``--output-file`` options pair with the ``--format`` before them."""
+#: Help sections, in the order ``--help`` shows them.
+HELP_GROUPS = (
+    "Output",
+    "Selection",
+    "Index",
+    "Clean",
+    "Input",
+    "Candidates",
+    "Verification",
+    "Boilerplate",
+    "Run",
+    "Options",
+)
+#: The section of each setting's options, by the part of the config that holds it.
+_SECTION_GROUP = {
+    "load": "Input",
+    "minhash": "Candidates",
+    "verify": "Verification",
+    "boilerplate": "Boilerplate",
+    None: "Run",
+}
+_OPTION_GROUP = {
+    **dict.fromkeys(("fmt", "output_file", "color", "timings", "stdin_filename"), "Output"),
+    **dict.fromkeys(
+        ("check", "select", "ignore", "fail_on", "exit_zero", "baseline_path"), "Selection"
+    ),
+    **dict.fromkeys(("index_location", "update_index", "corpus_roots"), "Index"),
+    **dict.fromkeys(
+        (
+            "out_dir",
+            "in_place",
+            "manifest_path",
+            "dry_run",
+            "drop_cross_article_repeats",
+            "keep_duplicates",
+        ),
+        "Clean",
+    ),
+}
+
+
+def help_group(param: click.Parameter) -> str:
+    """The ``--help`` section of an option."""
+    name = param.name or ""
+    if name in _OPTION_GROUP:
+        return _OPTION_GROUP[name]
+    setting = next((s for s in SETTINGS if s.name == name), None)
+    return _SECTION_GROUP[setting.section] if setting is not None else "Options"
+
+
+class DedupCommand(click.Command):
+    """A command whose ``--help`` shows its options in sections (:data:`HELP_GROUPS`),
+    and whose ``--output-file`` options pair with the ``--format`` before them."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[RAW_ARGS] = list(args)
         return super().parse_args(ctx, args)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                rows.setdefault(help_group(param), []).append(record)
+        for group in HELP_GROUPS:
+            if group in rows:
+                with formatter.section(group):
+                    formatter.write_dl(rows[group])
+
+
+class DedupGroup(click.Group):
+    """The command groups: their commands are :class:`DedupCommand`, their groups alike."""
+
+    command_class = DedupCommand
+    group_class = type
+
+
+def hide_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Leave the options ``names`` out of a command's ``--help`` (they still work: a value
+    from ``[tool.dedup]`` shared with other commands is taken as it is). Apply it right
+    under the command's decorator."""
+
+    def hide(func: Callable[..., Any]) -> Callable[..., Any]:
+        for param in getattr(func, "__click_params__", []):
+            if param.name in names:
+                param.hidden = True
+        return func
+
+    return hide
+
+
+#: Settings that do not change what an index stores: left out of the index commands' help.
+NOT_INDEXED = (*(s.name for s in SETTINGS if s.section == "verify"), "prefer_sources")
 
 
 def emit_report(report: ScanReport, options: dict[str, Any], title: str = "dedup scan") -> int:
@@ -533,7 +620,14 @@ def eval_options(func: Callable[..., Any]) -> Callable[..., Any]:
                 help="Document pairs: fit a verifier on LABELS and write it to FILE (JSON, for "
                 "--verifier); the figures are then of held-out probabilities (5 folds by story).",
             ),
-            click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text"),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["text", "json"]),
+                default="text",
+                show_default=True,
+                help="Format of the figures on stdout.",
+            ),
             click.option("-q", "--quiet", is_flag=True, help="No warnings."),
             click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
         ],
