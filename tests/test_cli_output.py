@@ -184,3 +184,18 @@ def test_text_wraps_on_word_boundaries_at_80_columns(corpus):
     start = next(i for i, line in enumerate(lines) if line.strip().startswith("“"))
     assert lines[start + 1].startswith("    ") and lines[start + 1].strip()
     assert lines[start].split()[-1] in words
+
+
+def test_clean_keeps_a_line_marked_allowed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    seeds = sorted(SEEDS.glob("*.txt"))
+    body = "Ce paragraphe répété est voulu par la rédaction, qui le place en fin d'article."
+    a, b = seeds[0].read_text(encoding="utf-8"), seeds[3].read_text(encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(f"{a}\n{body}\n", "utf-8")
+    (tmp_path / "in" / "b.txt").write_text(f"{b}\n{body}\n", "utf-8")
+    run(["clean", "in", "--out", "out1", "--drop-cross-article-repeats", "-q"])
+    assert body not in (tmp_path / "out1" / "b.txt").read_text("utf-8")
+    (tmp_path / "in" / "b.txt").write_text(f"{b}\n{body} <!-- dedup: allow -->\n", "utf-8")
+    run(["clean", "in", "--out", "out2", "--drop-cross-article-repeats", "-q"])
+    assert body in (tmp_path / "out2" / "b.txt").read_text("utf-8")
