@@ -130,12 +130,15 @@ def _render_finding(out: Console, finding: Finding) -> None:
                 style="dim",
             )
     out.print(head, soft_wrap=True)
-    for location in finding.locations:
+    differences = finding.member_differences or (None,) * len(finding.locations)
+    for location, difference in zip(finding.locations, differences, strict=True):
         if finding.kind == "boilerplate":
             mark = "  at    "
         else:
             mark = "  kept  " if location == finding.canonical else "  also  "
         out.print(Text(mark, style="dim") + safe(str(location)), soft_wrap=True)
+        if difference is not None:
+            out.print(Text("        ") + safe(str(difference), style="yellow"), soft_wrap=True)
     shown = finding.prefix_text if finding.part == "prefix" and finding.prefix_text else None
     out.print(Text("  “") + safe(shown or finding.excerpt) + Text("”"), soft_wrap=True)
 

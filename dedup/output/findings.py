@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from difflib import SequenceMatcher
 
 import numpy as np
 
 from dedup.corpus import Corpus
 from dedup.escape import replace_surrogates
-from dedup.output.report import Finding, Ref
+from dedup.output.report import Difference, DifferingLine, Finding, Ref
 from dedup.records import Location
 from dedup.stages.boilerplate import Template, template_text
 from dedup.stages.candidates import sorted_unique
@@ -166,8 +168,15 @@ def document_findings(
                 else ()
             )
             passages: tuple[tuple[tuple[int, str], ...], ...] = ()
+            differences: tuple[Difference | None, ...] = ()
             if kind == "near_document":
                 passages = next(passages_of)
+                differences = tuple(
+                    difference(corpus, c.representative, m, left_out)
+                    if s is not None and reads_identical(s)
+                    else None
+                    for m, s in zip(c.members, member_scores, strict=True)
+                )
             out.append(
                 Finding(
                     kind,
@@ -178,9 +187,55 @@ def document_findings(
                     canonical_ref,
                     member_scores,
                     passages,
+                    differences,
                 )
             )
     return out
+
+
+def reads_identical(scores: Scores) -> bool:
+    """Whether every score of a pair reads 1.00 in the reports (two decimals)."""
+    return all(f"{v:.2f}" == "1.00" for v in (scores.jaccard, scores.containment, scores.cosine))
+
+
+def difference(
+    corpus: Corpus, kept: int, copy: int, left_out: np.ndarray | None
+) -> Difference | None:
+    """The body paragraphs (titles apart: exact duplicates compare bodies) that only one of
+    documents ``kept`` and ``copy`` has, once normalized, as :func:`difflib` aligns them;
+    each furniture (``left_out``), repeated (its article has it elsewhere) or text. ``None``
+    when the bodies are equal."""
+    sides = []
+    for doc in (kept, copy):
+        base, forms = int(corpus.first_par[doc]), corpus.forms(doc)
+        norms = fold_case("\n".join(forms)).split("\n") if forms else []
+        body = [k for k in range(len(forms)) if not corpus.pars.title[base + k]]
+        sides.append((doc, base, forms, norms, body))
+    texts = [[norms[k] for k in body] for _, _, _, norms, body in sides]
+    matcher = SequenceMatcher(None, texts[0], texts[1], autojunk=False)
+    spans: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            spans[0].append((i1, i2))
+            spans[1].append((j1, j2))
+    lines = []
+    for name, (doc, base, forms, norms, body), found, text in zip(
+        ("kept", "copy"), sides, spans, texts, strict=True
+    ):
+        count = Counter(text)
+        document = corpus.documents[doc]
+        for lo, hi in found:
+            for k in body[lo:hi]:
+                par = base + k
+                if left_out is not None and left_out[par]:
+                    what = "furniture"
+                elif count[norms[k]] > 1:
+                    what = "repeated"
+                else:
+                    what = "text"
+                location = document.location(int(corpus.pars.start[par]), int(corpus.pars.end[par]))
+                lines.append(DifferingLine(name, what, location, excerpt(forms[k], PASSAGE_CHARS)))
+    return Difference(tuple(lines)) if lines else None
 
 
 #: Near clusters whose bodies are hashed together for their shared passages (the transient

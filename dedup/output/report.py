@@ -34,6 +34,71 @@ class Ref:
 
 
 @dataclass(frozen=True, slots=True)
+class DifferingLine:
+    """A paragraph (usually one line) that only one of two near copies has: in the ``kept``
+    copy or in the other (``copy``), and what it is: ``furniture`` (a boilerplate line the
+    comparison leaves out), ``repeated`` (a paragraph the same article has elsewhere, which
+    the comparison counts once) or ``text``. ``text`` is its typographic form, cut short."""
+
+    side: str
+    what: str
+    location: Location
+    text: str
+
+    @property
+    def one_line(self) -> bool:
+        loc = self.location
+        first, last = loc.text_lines or (loc.start_line, loc.end_line)
+        return first == last
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"in": self.side, "what": self.what, **self.location.to_dict(), "text": self.text}
+
+    def __str__(self) -> str:
+        return f"{self.location} “{self.text}”"
+
+
+#: How :attr:`Difference.summary` names each kind of differing line.
+_DIFFERING = {"text": "", "furniture": "furniture ", "repeated": "repeated "}
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """What keeps a near copy whose scores all read 1.00 from being an exact duplicate
+    (exact duplicates compare whole bodies, furniture and repeats included): the body
+    paragraphs that only one of the two copies has, in reading order, kept copy first."""
+
+    lines: tuple[DifferingLine, ...]
+
+    @property
+    def summary(self) -> str:
+        """``identical apart from 1 furniture line``, ``differs only in 2 lines and 1
+        repeated line``: per kind, the larger of the counts on either side (a line changed
+        in both copies counts once)."""
+        noun = "line" if all(line.one_line for line in self.lines) else "paragraph"
+        parts = []
+        for what, adjective in _DIFFERING.items():
+            n = max(
+                sum(1 for line in self.lines if line.what == what and line.side == side)
+                for side in ("kept", "copy")
+            )
+            if n:
+                parts.append(f"{n} {adjective}{noun}{'s' if n != 1 else ''}")
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        if any(line.what == "text" for line in self.lines):
+            return f"differs only in {listed}"
+        return f"identical apart from {listed}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": self.summary, "lines": [line.to_dict() for line in self.lines]}
+
+    def __str__(self) -> str:
+        """The summary, then every line: ``identical apart from 1 furniture line: b.txt:8
+        “Read more”``."""
+        return f"{self.summary}: " + "; ".join(str(line) for line in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One finding: a group of places that hold the same (or nearly the same) text.
 
@@ -54,6 +119,9 @@ class Finding:
     member_scores: tuple[Scores | None, ...] = ()
     #: Near documents: per location, the passages it shares with the kept copy (words, text).
     member_passages: tuple[tuple[tuple[int, str], ...], ...] = ()
+    #: Near documents: per location, what differs from the kept copy when every score reads
+    #: 1.00 (``None`` otherwise, and for the kept copy).
+    member_differences: tuple[Difference | None, ...] = ()
     rule: str | None = None
     template: str | None = None
     source: str | None = None
@@ -102,10 +170,11 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         locations = []
         passages = self.member_passages or ((),) * len(self.locations)
-        for loc, scores, shared in zip(
+        for loc, scores, shared, difference in zip(
             self.locations,
             self.member_scores or [None] * len(self.locations),
             passages,
+            self.member_differences or [None] * len(self.locations),
             strict=True,
         ):
             item = loc.to_dict()
@@ -113,6 +182,8 @@ class Finding:
                 item["scores"] = scores.to_dict()
             if shared:
                 item["passages"] = [{"words": n, "text": text} for n, text in shared]
+            if difference is not None:
+                item["difference"] = difference.to_dict()
             locations.append(item)
         out: dict[str, Any] = {
             "kind": self.kind,
