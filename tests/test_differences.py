@@ -107,3 +107,8 @@ def test_near_copies_below_1_00_have_no_difference():
     assert differences["wire-story"] is None  # the kept copy
     # The copy with site furniture reads 1.00 everywhere: its furniture is named.
     assert differences["copy-exact"].summary.startswith("identical apart from ")
+
+
+def test_text_summary_says_why_copies_reading_1_00_are_not_exact(tmp_path):
+    text = run_cli(["scan", str(furniture_copy(tmp_path))]).stdout
+    assert "1 near copy reads 1.00 on every score but is not an exact duplicate" in text

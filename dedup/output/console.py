@@ -102,6 +102,9 @@ def render_report(out: Console, report: ScanReport) -> None:
     ):
         summary.add_row(Text(label), Text(str(value)))
     out.print(summary)
+    note = report.identical_note()
+    if note:
+        out.print(Text(note, style="dim"), soft_wrap=True)
     for kind in KINDS:
         group = [f for f in report.findings if f.kind == kind]
         if not group:

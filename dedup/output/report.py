@@ -234,6 +234,24 @@ class ScanReport:
     def counts(self) -> dict[str, int]:
         return {kind: sum(1 for f in self.findings if f.kind == kind) for kind in KINDS}
 
+    def identical_copies(self) -> int:
+        """Near copies whose scores all read 1.00 (each with what differs from its kept copy)."""
+        return sum(1 for f in self.findings for d in f.member_differences if d is not None)
+
+    def identical_note(self) -> str | None:
+        """Why near copies that read 1.00 on every score are not counted as exact duplicates
+        (``None`` when there are none)."""
+        n = self.identical_copies()
+        if not n:
+            return None
+        one = n == 1
+        return (
+            f"{n} near {'copy reads' if one else 'copies read'} 1.00 on every score but "
+            f"{'is not an exact duplicate' if one else 'are not exact duplicates'}: exact "
+            "duplicates compare whole bodies, furniture and repeated paragraphs included. "
+            f"What differs is shown with {'it' if one else 'each'}."
+        )
+
     def return_code(self, check: bool) -> int:
         return 1 if check and self.findings else 0
 
