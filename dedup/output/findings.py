@@ -101,16 +101,31 @@ def shared_passages(words: _BodyWords, i: int, kept: np.ndarray) -> tuple[tuple[
     with the body whose word hashes are ``kept``, in reading order: (words, text), the text
     cut short."""
     runs = shared_runs(words.hashes(i), kept)
-    if not runs:
+    longest = sorted(sorted(runs, key=lambda r: r[0] - r[1])[:PASSAGES])
+    spans = run_spans(words, i, longest)
+    if spans is None:
         return ()
+    forms = words.bodies[i]
+    return tuple(
+        (end - first, excerpt(" / ".join(forms[p][a:b] for p, a, b in pieces), PASSAGE_CHARS))
+        for (first, end), pieces in zip(longest, spans, strict=True)
+    )
+
+
+def run_spans(
+    words: _BodyWords, i: int, runs: Sequence[tuple[int, int]]
+) -> list[list[tuple[int, int, int]]] | None:
+    """Where each run of words of body ``i`` of ``words`` (``(first word, end)``, counted in
+    the body, as :func:`~dedup.stages.evidence.shared_runs` gives them) is in its text: per
+    run, its pieces ``(paragraph, first character, end character)``, one per paragraph it
+    covers. ``None`` if the words of a paragraph are not those that were hashed."""
     forms = words.bodies[i]
     base, offset = int(words.start[i]), int(words.first[i])
     # Where each paragraph's words start, counted in the body.
     par_first = (words.par_first[base : base + len(forms) + 1] - offset).tolist()
-    spans: dict[int, list[re.Match[str]]] = {}
-    longest = sorted(sorted(runs, key=lambda r: r[0] - r[1])[:PASSAGES])
+    tokens: dict[int, list[re.Match[str]]] = {}
     out = []
-    for first, end in longest:
+    for first, end in runs:
         pieces = []
         lo_par = bisect_right(par_first, first) - 1
         hi_par = bisect_right(par_first, end - 1) - 1
@@ -118,16 +133,16 @@ def shared_passages(words: _BodyWords, i: int, kept: np.ndarray) -> tuple[tuple[
             count = par_first[paragraph + 1] - par_first[paragraph]
             if count == 0:
                 continue
-            found = spans.get(paragraph)
+            found = tokens.get(paragraph)
             if found is None:
-                found = spans[paragraph] = list(_TOKEN.finditer(forms[paragraph]))
+                found = tokens[paragraph] = list(_TOKEN.finditer(forms[paragraph]))
             if len(found) != count:
-                return ()  # not the words hashed
+                return None  # not the words hashed
             lo = max(first, par_first[paragraph]) - par_first[paragraph]
             hi = min(end, par_first[paragraph + 1]) - par_first[paragraph] - 1
-            pieces.append(forms[paragraph][found[lo].start() : found[hi].end()])
-        out.append((end - first, excerpt(" / ".join(pieces), PASSAGE_CHARS)))
-    return tuple(out)
+            pieces.append((paragraph, found[lo].start(), found[hi].end()))
+        out.append(pieces)
+    return out
 
 
 def _body(corpus: Corpus, doc: int, left_out: np.ndarray | None) -> list[str]:
