@@ -20,19 +20,11 @@ from rich.text import Text
 
 from dedup.config import SETTING
 from dedup.escape import printable
-from dedup.output.report import KINDS, Finding, ScanReport
+from dedup.output.report import KINDS, TITLES, Finding, ScanReport
 from dedup.records import InputWarning
 
 if TYPE_CHECKING:
     from dedup.app.evaluate import Evaluation
-
-TITLES = {
-    "exact_document": "Exact duplicate articles",
-    "near_document": "Near-duplicate articles (copies, rewrites, briefs)",
-    "exact_paragraph": "Repeated paragraphs",
-    "near_paragraph": "Near-repeated paragraphs",
-    "boilerplate": "Boilerplate",
-}
 
 
 def output_console() -> Console:

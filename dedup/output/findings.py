@@ -16,12 +16,21 @@ import numpy as np
 
 from dedup.corpus import Corpus
 from dedup.escape import replace_surrogates
-from dedup.output.report import Difference, DifferingLine, Finding, Ref
+from dedup.output.report import (
+    DOCUMENT_KINDS,
+    Comparison,
+    Difference,
+    DifferingLine,
+    Finding,
+    Ref,
+    ShownParagraph,
+    Side,
+)
 from dedup.records import Location
 from dedup.stages.boilerplate import Template, template_text
 from dedup.stages.candidates import sorted_unique
 from dedup.stages.cluster import Cluster
-from dedup.stages.evidence import shared_runs
+from dedup.stages.evidence import MIN_RUN, shared_runs
 from dedup.stages.fingerprint import word_hashes
 from dedup.stages.normalize import fold_case, normalize_text
 from dedup.stages.patterns import PatternSet
@@ -360,3 +369,95 @@ def _with(finding: Finding, **changes: object) -> Finding:
     from dataclasses import replace
 
     return replace(finding, **changes)  # type: ignore[arg-type]
+
+
+class CorpusTexts:
+    """The texts of the findings of a scan of ``corpus`` (a :class:`~dedup.output.report.Texts`):
+    paragraphs in their typographic form, as compared, the passages two places share marked
+    as the report's passages are found (:func:`shared_passages`). Near documents compare
+    their bodies without ``left_out`` paragraphs (titles and furniture), as the scan did."""
+
+    def __init__(self, corpus: Corpus, left_out: np.ndarray | None) -> None:
+        self.corpus, self.left_out = corpus, left_out
+
+    def source(self, ref: Ref) -> str:
+        return self.corpus.documents[ref.doc].source
+
+    def compare(self, finding: Finding, index: int) -> Comparison:
+        document = finding.kind in DOCUMENT_KINDS
+        exact = finding.kind in ("exact_document", "exact_paragraph")
+        refs = (finding.canonical_ref, finding.refs[index])
+        shown = [self._paragraphs(ref, document) for ref in refs]
+        compared = [[k for k, (_, role) in enumerate(side) if role == "body"] for side in shown]
+        forms = [self.corpus.forms(ref.doc) for ref in refs]
+        bases = [int(self.corpus.first_par[ref.doc]) for ref in refs]
+        texts = [
+            [forms[s][shown[s][k][0] - bases[s]] for k in compared[s]] for s in range(len(refs))
+        ]
+        marks: list[dict[int, list[tuple[int, int]]]] = [{}, {}]
+        if exact:  # the same text, once normalized: all of it is shared
+            for s in range(len(refs)):
+                marks[s] = {k: [(0, len(t))] for k, t in zip(compared[s], texts[s], strict=True)}
+        else:
+            # Paragraphs are short: any word n-gram they share is marked.
+            min_run = MIN_RUN if document else 1
+            words = _BodyWords(texts)
+            for s in range(len(refs)):
+                runs = shared_runs(words.hashes(s), words.hashes(1 - s), min_run)
+                for pieces in run_spans(words, s, runs) or []:
+                    for paragraph, a, b in pieces:
+                        marks[s].setdefault(compared[s][paragraph], []).append((a, b))
+        sides = []
+        for s, ref in enumerate(refs):
+            doc = self.corpus.documents[ref.doc]
+            paragraphs = tuple(
+                ShownParagraph(
+                    doc.location(int(self.corpus.pars.start[g]), int(self.corpus.pars.end[g])),
+                    forms[s][g - bases[s]],
+                    role,
+                    tuple(_merged(marks[s].get(k, []))),
+                )
+                for k, (g, role) in enumerate(shown[s])
+            )
+            where = finding.locations[index] if s else finding.canonical
+            sides.append(Side(where, doc.source, paragraphs))
+        return Comparison(sides[0], sides[1])
+
+    def _paragraphs(self, ref: Ref, document: bool) -> list[tuple[int, str]]:
+        """The paragraphs shown of ``ref`` (global indices) and their roles: a document's
+        every paragraph; a paragraph, after its article's title (context)."""
+        corpus = self.corpus
+        lo, hi = int(corpus.first_par[ref.doc]), int(corpus.first_par[ref.doc + 1])
+        title, left_out = corpus.pars.title, self.left_out
+        if document:
+            return [
+                (
+                    g,
+                    "title"
+                    if title[g]
+                    else "furniture"
+                    if left_out is not None and left_out[g]
+                    else "body",
+                )
+                for g in range(lo, hi)
+            ]
+        start, end = corpus.pars.start, corpus.pars.end
+        inside = [(g, "body") for g in range(lo, hi) if start[g] >= ref.start and end[g] <= ref.end]
+        if lo < hi and title[lo] and not (inside and inside[0][0] == lo):
+            return [(lo, "context"), *inside]
+        return inside
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character spans sorted, those that overlap or touch merged.
+
+    >>> _merged([(5, 9), (0, 3), (3, 4), (8, 12)])
+    [(0, 4), (5, 12)]
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out

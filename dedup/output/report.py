@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _encode_str
-from typing import Any
+from typing import Any, Protocol
 
 from dedup import __version__
 from dedup.records import InputWarning, Location
@@ -22,6 +22,14 @@ SCHEMA_VERSION = 1
 
 KINDS = ("exact_document", "near_document", "exact_paragraph", "near_paragraph", "boilerplate")
 DOCUMENT_KINDS = KINDS[:2]
+#: Each kind's heading in the text and HTML reports.
+TITLES = {
+    "exact_document": "Exact duplicate articles",
+    "near_document": "Near-duplicate articles (copies, rewrites, briefs)",
+    "exact_paragraph": "Repeated paragraphs",
+    "near_paragraph": "Near-repeated paragraphs",
+    "boilerplate": "Boilerplate",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +213,49 @@ class Finding:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class ShownParagraph:
+    """A paragraph of one side of a :class:`Comparison`: its place, its typographic form
+    (normalized but for case, as compared), what it is (``title``, ``furniture``, ``body``,
+    or ``context``: shown, not compared) and the character spans it shares with the other
+    side (``marks``, sorted, disjoint)."""
+
+    location: Location
+    text: str
+    role: str
+    marks: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One of the two texts of a :class:`Comparison`: where it is, its source (outlet) and
+    its paragraphs."""
+
+    location: Location
+    source: str
+    paragraphs: tuple[ShownParagraph, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The kept copy of a finding beside one of its other places, passages shared marked."""
+
+    kept: Side
+    copy: Side
+
+
+class Texts(Protocol):
+    """The texts of a report's findings, read when a format shows them (the HTML page)."""
+
+    def compare(self, finding: Finding, index: int) -> Comparison:
+        """The kept copy of ``finding`` beside its place ``index`` (of ``locations``)."""
+        ...
+
+    def source(self, ref: Ref) -> str:
+        """The source (outlet) of the article of ``ref``."""
+        ...
+
+
 @dataclass
 class ScanReport:
     """Counters, findings and timings of one scan.
@@ -230,6 +281,8 @@ class ScanReport:
     baseline: dict[str, Any] | None = None
     #: The articles read (:attr:`Document.article`; not part of the JSON).
     read: list[tuple[str, str | None]] = field(default_factory=list, repr=False)
+    #: The findings' texts, for a format that shows them (not part of the JSON).
+    texts: Texts | None = field(default=None, repr=False, compare=False)
 
     def counts(self) -> dict[str, int]:
         return {kind: sum(1 for f in self.findings if f.kind == kind) for kind in KINDS}
