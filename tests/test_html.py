@@ -5,10 +5,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
-from html.parser import HTMLParser
 
 import pytest
-from conftest import CORPORA, SEEDS, by_kind, run_cli, run_scan
+from conftest import CORPORA, SEEDS, Page, by_kind, run_cli, run_scan
 
 from dedup.output import html as page
 from dedup.output.report import KINDS
@@ -19,51 +18,6 @@ STORY = "Floods cut off the valley towns\n" + "".join(
     for i, name in enumerate(("north", "east", "harbour", "old town", "station", "market"))
 )
 FURNITURE = "Read more: subscribe to our newsletter"
-
-
-class Page(HTMLParser):
-    """The elements of a page: (tag, attributes) in document order, and its text."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-        self.open: list[str] = []
-        self.marks: list[str] = []
-        self.feed(text)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, dict(attrs)))
-        if tag not in ("meta", "link", "br", "rect", "input"):
-            self.open.append(tag)
-
-    def handle_endtag(self, tag):
-        if tag in ("rect",):
-            return
-        assert self.open and self.open[-1] == tag, f"</{tag}> closes <{self.open[-1:]}>"
-        self.open.pop()
-
-    def handle_startendtag(self, tag, attrs):
-        self.elements.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-        if "mark" in self.open:
-            self.marks.append(data)
-
-    def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
-        """Elements ``tag`` with these attributes (``class_`` is class, ``http_equiv`` is
-        http-equiv)."""
-        wanted = {k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()}
-        return [
-            a
-            for t, a in self.elements
-            if t == tag and all(a.get(k) == v for k, v in wanted.items())
-        ]
-
-    def classed(self, name: str) -> list[dict[str, str | None]]:
-        return [a for _, a in self.elements if name in (a.get("class") or "").split()]
 
 
 def furniture_corpus(tmp_path):
@@ -201,12 +155,13 @@ def test_check_writes_html_against_the_index(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     run_cli(["index", "build", "articles", "-q", "--workers", "1"])
     seed = (SEEDS / "000_fcda6f0cde3ca470.txt").read_text(encoding="utf-8")
-    (tmp_path / "new.txt").write_text(seed + FURNITURE + "\n", encoding="utf-8")
+    (tmp_path / "new.txt").write_text(seed.rstrip("\n") + "\n" + FURNITURE + "\n", encoding="utf-8")
     out = run_cli(["check", "new.txt", "--format", "html", "-q"], exit_code=1).stdout
     parsed = assert_offline(out)
     kinds = {a["data-kind"] for a in parsed.classed("finding")}
     assert "near_document" in kinds
     assert parsed.marks and parsed.classed("kept")
+    assert "identical apart from 1 furniture line" in "".join(parsed.text)
 
 
 @pytest.mark.parametrize("fmt", ["html"])
@@ -214,3 +169,28 @@ def test_html_is_a_format_choice(fmt):
     from dedup.output.emit import FORMATS
 
     assert fmt in FORMATS
+
+
+def test_texts_are_the_files_own_and_marked_there(tmp_path):
+    quoted = (
+        "Le porte-parole a qualifié ces informations de « pure invention » et d’« information "
+        "fausse », selon l’agence, qui cite trois sources proches du dossier."
+    )
+    text = STORY + quoted + "\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text + FURNITURE + "\n", encoding="utf-8")
+    out = page.render_html(run_scan([tmp_path]))
+    # The guillemets and apostrophes of the file, not the straight quotes compared.
+    assert "&#171; pure invention &#187;" in out and "&quot; pure invention &quot;" not in out
+    marked = Page(out).marks
+    assert any("« pure invention » et d’« information fausse" in m for m in marked)
+
+
+def test_a_file_changed_since_the_scan_shows_what_was_compared(tmp_path):
+    furniture_corpus(tmp_path)
+    report = run_scan([tmp_path])
+    (tmp_path / "b.txt").write_text("Something else entirely\n", encoding="utf-8")
+    parsed = Page(page.render_html(report))
+    tags = [t for t in parsed.text if "as compared" in t]
+    assert tags  # b.txt's paragraphs, from what was compared
+    assert "Report 3: the river rose by 3 metres" in "".join(parsed.text)

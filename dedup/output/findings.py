@@ -32,7 +32,7 @@ from dedup.stages.candidates import sorted_unique
 from dedup.stages.cluster import Cluster
 from dedup.stages.evidence import MIN_RUN, shared_runs
 from dedup.stages.fingerprint import word_hashes
-from dedup.stages.normalize import fold_case, normalize_text
+from dedup.stages.normalize import fold_case, normalize_text, typographic_offsets
 from dedup.stages.patterns import PatternSet
 from dedup.stages.segment import split_lines, split_paragraphs
 from dedup.stages.verify import Scores
@@ -410,17 +410,21 @@ class CorpusTexts:
         sides = []
         for s, ref in enumerate(refs):
             doc = self.corpus.documents[ref.doc]
-            paragraphs = tuple(
-                ShownParagraph(
-                    doc.location(int(self.corpus.pars.start[g]), int(self.corpus.pars.end[g])),
-                    forms[s][g - bases[s]],
-                    role,
-                    tuple(_merged(marks[s].get(k, []))),
+            lines = split_lines(self.corpus.document(ref.doc).text)
+            paragraphs = []
+            for k, (g, role) in enumerate(shown[s]):
+                start, end = int(self.corpus.pars.start[g]), int(self.corpus.pars.end[g])
+                paragraphs.append(
+                    _in_file(
+                        doc.location(start, end),
+                        forms[s][g - bases[s]],
+                        "\n".join(lines[start - 1 : end]),
+                        role,
+                        _merged(marks[s].get(k, [])),
+                    )
                 )
-                for k, (g, role) in enumerate(shown[s])
-            )
             where = finding.locations[index] if s else finding.canonical
-            sides.append(Side(where, doc.source, paragraphs))
+            sides.append(Side(where, doc.source, tuple(paragraphs)))
         return Comparison(sides[0], sides[1])
 
     def _paragraphs(self, ref: Ref, document: bool) -> list[tuple[int, str]]:
@@ -446,6 +450,19 @@ class CorpusTexts:
         if lo < hi and title[lo] and not (inside and inside[0][0] == lo):
             return [(lo, "context"), *inside]
         return inside
+
+
+def _in_file(
+    location: Location, form: str, original: str, role: str, marks: list[tuple[int, int]]
+) -> ShownParagraph:
+    """A paragraph as in its file, ``marks`` (spans of its typographic ``form``) moved onto
+    its ``original`` text; as compared (``form``) if ``form`` is not that of ``original``
+    (the file changed or cannot be read)."""
+    offsets = typographic_offsets(original, form)
+    if offsets is None:
+        return ShownParagraph(location, form, role, tuple(marks), normalized=True)
+    moved = [(offsets[a], offsets[b - 1] + 1) for a, b in marks if b > a]
+    return ShownParagraph(location, original, role, tuple(_merged(moved)))
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -90,7 +90,9 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 nav a { margin-right: 1em; }
 .note { background: #fef9e7; border-left: 4px solid #f4d03f; padding: .4em .8em; }
 .cut { color: #6e2c00; font-style: italic; }
-.charts { display: flex; flex-wrap: wrap; gap: 2em; }
+.charts { display: flex; flex-wrap: wrap; gap: 1em 3em; margin-top: 1em; }
+figure { margin: 0; }
+figcaption { margin-bottom: .3em; }
 .finding { border: 1px solid #d5d8dc; border-radius: 6px; padding: .8em 1em; margin: 1em 0;
   background: #fff; }
 .pair { margin-top: .8em; }
@@ -160,10 +162,11 @@ def render_html(
         parts += ["</table>", "</section>"]
     parts += [
         "<footer>",
-        f"<p>dedup {esc(__version__)}. Texts are shown as dedup compares them: typography "
-        "normalized (quotes, dashes, spaces), case kept; line numbers are those of the "
-        "files (for JSON Lines, of the record's text). Marked passages are shared with the "
-        "other text.</p>",
+        f"<p>dedup {esc(__version__)}. Marked passages are shared with the other text. "
+        "Line numbers are those of the files (for JSON Lines, of the record's text). A "
+        "paragraph tagged <i>as compared</i> shows the text dedup compared (typography "
+        "normalized), its file being unreadable or changed since. Control characters are "
+        "shown as escapes (<code>\\x1b</code>).</p>",
         "</footer>",
         "</body>",
         "</html>",
@@ -271,7 +274,7 @@ def _bar_chart(
     title: str, ident: str, rows: Sequence[tuple[str, dict[str, int]]], legend: bool = False
 ) -> str:
     """A horizontal bar chart in SVG: one bar per row, stacked by kind."""
-    label_w, bar_w, row_h, top = 230, 300, 24, 8
+    label_w, bar_w, row_h, top = 200, 260, 24, 4
     width = label_w + bar_w + 60
     legend_h = 22 * len(KINDS) + 8 if legend else 0
     height = top + row_h * len(rows) + legend_h + 8
@@ -455,9 +458,12 @@ def _paragraph(paragraph: ShownParagraph, differs: bool) -> str:
     first, last = loc.text_lines or (loc.start_line, loc.end_line)
     line = str(first) if first == last else f"{first}-{last}"
     classes = f"par {paragraph.role}" + (" differs" if differs else "")
-    tag = paragraph.role if paragraph.role in ("title", "furniture", "context") else ""
+    tags = [paragraph.role] if paragraph.role in ("title", "furniture", "context") else []
     if differs:
-        tag = f"differs{', ' + tag if tag else ''}"
+        tags.insert(0, "differs")
+    if paragraph.normalized:
+        tags.append("as compared")
+    tag = ", ".join(tags)
     return (
         f'<div class="{classes}"><span class="ln">{line}</span><span class="tx">'
         + _marked(paragraph.text, paragraph.marks)
@@ -469,16 +475,21 @@ def _paragraph(paragraph: ShownParagraph, differs: bool) -> str:
 def _marked(text: str, marks: Sequence[tuple[int, int]]) -> str:
     """``text`` escaped, its ``marks`` spans in ``<mark>``.
 
-    >>> _marked("a <b> c", [(2, 5)])
-    'a <mark>&lt;b&gt;</mark> c'
+    >>> _marked("a <b>\\nc", [(2, 5)])
+    'a <mark>&lt;b&gt;</mark>\\nc'
     """
     out, at = [], 0
     for a, b in marks:
-        out.append(esc(text[at:a]))
-        out.append(f"<mark>{esc(text[a:b])}</mark>")
+        out.append(_lines(text[at:a]))
+        out.append(f"<mark>{_lines(text[a:b])}</mark>")
         at = b
-    out.append(esc(text[at:]))
+    out.append(_lines(text[at:]))
     return "".join(out)
+
+
+def _lines(text: str) -> str:
+    """:func:`esc` but for line breaks, kept (the lines of one paragraph)."""
+    return "\n".join(esc(line) for line in text.split("\n"))
 
 
 def _listed(listed: Sequence[tuple[int, Finding]]) -> list[str]:

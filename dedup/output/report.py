@@ -215,15 +215,17 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class ShownParagraph:
-    """A paragraph of one side of a :class:`Comparison`: its place, its typographic form
-    (normalized but for case, as compared), what it is (``title``, ``furniture``, ``body``,
-    or ``context``: shown, not compared) and the character spans it shares with the other
-    side (``marks``, sorted, disjoint)."""
+    """A paragraph of one side of a :class:`Comparison`: its place, its text as in the file
+    (its lines joined by ``\n``), what it is (``title``, ``furniture``, ``body``, or
+    ``context``: shown, not compared) and the character spans it shares with the other side
+    (``marks``, sorted, disjoint). ``normalized``: the text is the typographic form that was
+    compared (normalized but for case), the file's text being unreadable or changed."""
 
     location: Location
     text: str
     role: str
     marks: tuple[tuple[int, int], ...] = ()
+    normalized: bool = False
 
 
 @dataclass(frozen=True, slots=True)
