@@ -6,7 +6,7 @@ import json
 
 from conftest import by_kind, run_cli, run_scan
 
-from dedup.output.formats import render_github, render_sarif
+from dedup.output.formats import github_summary, render_github, render_sarif
 
 STORY = "Floods cut off the valley towns\n" + "".join(
     f"Report {i}: the river rose by {i} metres overnight and {i * 10} families left "
@@ -65,6 +65,7 @@ def test_json_text_and_ci_formats_explain_the_difference(tmp_path):
 
     report = run_scan([path])
     assert "identical apart from 1 furniture line (" in render_github(report)
+    assert "cosine 1.00; identical apart from 1 furniture line |" in github_summary(report)
     assert "identical apart from 1 furniture line (" in render_sarif(report)
 
 

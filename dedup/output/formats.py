@@ -311,6 +311,8 @@ def github_summary(report: ScanReport, *, max_rows: int = 500) -> str:
                 )
             else:
                 details = format_scores(item.scores) if item.scores is not None else "exact"
+                if item.difference is not None:
+                    details += f"; {item.difference.summary}"
             excerpt = (
                 finding.prefix_text
                 if finding.part == "prefix" and finding.prefix_text
