@@ -373,9 +373,11 @@ def _with(finding: Finding, **changes: object) -> Finding:
 
 class CorpusTexts:
     """The texts of the findings of a scan of ``corpus`` (a :class:`~dedup.output.report.Texts`):
-    paragraphs in their typographic form, as compared, the passages two places share marked
-    as the report's passages are found (:func:`shared_passages`). Near documents compare
-    their bodies without ``left_out`` paragraphs (titles and furniture), as the scan did."""
+    paragraphs read again from the files, with the passages two places share marked, found
+    as the report's passages are (:func:`shared_runs` and :func:`run_spans` on the forms
+    compared, then moved onto the files' text). Near documents compare their bodies without
+    ``left_out`` paragraphs (titles and furniture), as the scan did; exact ones are the same
+    body once normalized, furniture included, and all of it is marked."""
 
     def __init__(self, corpus: Corpus, left_out: np.ndarray | None) -> None:
         self.corpus, self.left_out = corpus, left_out
@@ -388,7 +390,8 @@ class CorpusTexts:
         exact = finding.kind in ("exact_document", "exact_paragraph")
         refs = (finding.canonical_ref, finding.refs[index])
         shown = [self._paragraphs(ref, document) for ref in refs]
-        compared = [[k for k, (_, role) in enumerate(side) if role == "body"] for side in shown]
+        kept_roles = ("body", "furniture") if finding.kind == "exact_document" else ("body",)
+        compared = [[k for k, (_, role) in enumerate(side) if role in kept_roles] for side in shown]
         forms = [self.corpus.forms(ref.doc) for ref in refs]
         bases = [int(self.corpus.first_par[ref.doc]) for ref in refs]
         texts = [
@@ -434,16 +437,10 @@ class CorpusTexts:
         lo, hi = int(corpus.first_par[ref.doc]), int(corpus.first_par[ref.doc + 1])
         title, left_out = corpus.pars.title, self.left_out
         if document:
+            furniture = left_out if left_out is not None else np.zeros_like(title)
+            roles = ("body", "furniture", "title")  # by title * 2 + furniture, a title first
             return [
-                (
-                    g,
-                    "title"
-                    if title[g]
-                    else "furniture"
-                    if left_out is not None and left_out[g]
-                    else "body",
-                )
-                for g in range(lo, hi)
+                (g, roles[min(2, 2 * int(title[g]) + int(furniture[g]))]) for g in range(lo, hi)
             ]
         start, end = corpus.pars.start, corpus.pars.end
         inside = [(g, "body") for g in range(lo, hi) if start[g] >= ref.start and end[g] <= ref.end]
