@@ -437,11 +437,13 @@ class CorpusTexts:
         lo, hi = int(corpus.first_par[ref.doc]), int(corpus.first_par[ref.doc + 1])
         title, left_out = corpus.pars.title, self.left_out
         if document:
-            furniture = left_out if left_out is not None else np.zeros_like(title)
-            roles = ("body", "furniture", "title")  # by title * 2 + furniture, a title first
-            return [
-                (g, roles[min(2, 2 * int(title[g]) + int(furniture[g]))]) for g in range(lo, hi)
-            ]
+
+            def role(g: int) -> str:
+                if title[g]:
+                    return "title"
+                return "furniture" if left_out is not None and left_out[g] else "body"
+
+            return [(g, role(g)) for g in range(lo, hi)]
         start, end = corpus.pars.start, corpus.pars.end
         inside = [(g, "body") for g in range(lo, hi) if start[g] >= ref.start and end[g] <= ref.end]
         if lo < hi and title[lo] and not (inside and inside[0][0] == lo):
