@@ -194,3 +194,16 @@ def test_a_file_changed_since_the_scan_shows_what_was_compared(tmp_path):
     tags = [t for t in parsed.text if "as compared" in t]
     assert tags  # b.txt's paragraphs, from what was compared
     assert "Report 3: the river rose by 3 metres" in "".join(parsed.text)
+
+
+def test_exact_duplicates_are_marked_whole(tmp_path):
+    text = STORY + FURNITURE + "\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text, encoding="utf-8")
+    parsed = Page(html_of(str(tmp_path)))
+    kinds = [f["data-kind"] for f in parsed.classed("finding")]
+    assert kinds.count("exact_document") == 1
+    body = "".join(parsed.text)
+    assert "exact: the same body once normalized (every score 1.00)" in body
+    assert parsed.marks.count(FURNITURE) == 2  # furniture is part of what exact groups compare
+    assert "Floods cut off the valley towns" not in parsed.marks  # the title is not
