@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,54 @@ def run_cli(args, exit_code=0, input=None):
         f"stdout: {result.stdout}\nstderr: {result.stderr}\nexception: {result.exception!r}"
     )
     return result
+
+
+class Page(HTMLParser):
+    """The elements of a page: (tag, attributes) in document order, and its text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.open: list[str] = []
+        self.marks: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        if tag not in ("meta", "link", "br", "rect", "input"):
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in ("rect",):
+            return
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes <{self.open[-1:]}>"
+        self.open.pop()
+
+    def handle_startendtag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if "mark" in self.open:
+            self.marks.append(data)
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
+        """Elements ``tag`` with these attributes (``class_`` is class, ``http_equiv`` is
+        http-equiv)."""
+        wanted = {k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()}
+        return [
+            a
+            for t, a in self.elements
+            if t == tag and all(a.get(k) == v for k, v in wanted.items())
+        ]
+
+    def classed(self, name: str) -> list[dict[str, str | None]]:
+        return [a for _, a in self.elements if name in (a.get("class") or "").split()]
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "browser: runs headless Chromium on the HTML report (skips without one)"
+    )

@@ -129,3 +129,38 @@ def test_folding_the_typographic_form_gives_the_normalized_form(text):
     assert [len(line.split()) for line in typographic] == [
         len(fold_case(line).split()) for line in typographic
     ]
+
+
+TYPOGRAPHY = "ab Éé'’«»“”–—…ﬁ\u00a0\u202f\u200b\u00ad\t•-\""
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text(alphabet=TYPOGRAPHY, max_size=40))
+def test_typographic_offsets_point_each_form_character_at_its_source(text):
+    """Each character of the form comes from one of the original that makes it (its
+    image, or white space for a space), in order."""
+    from dedup.stages.normalize import _typography, typographic_lines, typographic_offsets
+
+    form = " ".join(typographic_lines(text))
+    form = " ".join(form.split())
+    offsets = typographic_offsets(text, form)
+    assert offsets is not None
+    assert len(offsets) == len(form) + 1 and offsets[-1] == len(text)
+    assert offsets[:-1] == sorted(offsets[:-1])
+    for i, char in enumerate(form):
+        source = text[offsets[i]]
+        if char == " ":
+            assert _typography(source).isspace()
+        else:
+            assert char in _typography(source)
+
+
+def test_typographic_offsets_of_every_seed_line():
+    from conftest import SEEDS
+
+    from dedup.stages.normalize import typographic_lines, typographic_offsets
+
+    for path in sorted(SEEDS.iterdir()):
+        text = path.read_text(encoding="utf-8")
+        for line, form in zip(text.splitlines(), typographic_lines(text), strict=False):
+            assert typographic_offsets(line, form) is not None, line

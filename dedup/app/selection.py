@@ -188,4 +188,5 @@ def _without_allowed(finding: Finding, lines: LineReader) -> Finding | None:
         refs=pick(finding.refs),
         member_scores=pick(finding.member_scores),
         member_passages=pick(finding.member_passages),
+        member_differences=pick(finding.member_differences),
     )

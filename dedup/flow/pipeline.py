@@ -27,7 +27,12 @@ from dedup.config import ScanConfig
 from dedup.corpus import Corpus, Progress
 from dedup.flow.executor import sampled_map, thread_map, total_articles
 from dedup.io import inputs
-from dedup.output.findings import boilerplate_findings, document_findings, paragraph_finding
+from dedup.output.findings import (
+    CorpusTexts,
+    boilerplate_findings,
+    document_findings,
+    paragraph_finding,
+)
 from dedup.output.report import DOCUMENT_KINDS, Finding, ScanReport
 from dedup.records import InputWarning
 from dedup.stages import boilerplate as bp
@@ -130,6 +135,7 @@ def build_report(corpus: Corpus, analysis: Analysis, facts: RunFacts) -> ScanRep
             "paragraphs": {"candidate_pairs": analysis.paragraph_pairs},
         },
         read=[d.article for d in corpus.documents[first:]],
+        texts=CorpusTexts(corpus, analysis.documents.left_out),
     )
 
 

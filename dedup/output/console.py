@@ -21,19 +21,11 @@ from rich.text import Text
 
 from dedup.config import SETTING
 from dedup.escape import printable
-from dedup.output.report import KINDS, Finding, ScanReport
+from dedup.output.report import KINDS, TITLES, Finding, ScanReport
 from dedup.records import InputWarning
 
 if TYPE_CHECKING:
     from dedup.app.evaluate import Evaluation
-
-TITLES = {
-    "exact_document": "Exact duplicate articles",
-    "near_document": "Near-duplicate articles (copies, rewrites, briefs)",
-    "exact_paragraph": "Repeated paragraphs",
-    "near_paragraph": "Near-repeated paragraphs",
-    "boilerplate": "Boilerplate",
-}
 
 
 #: Reports wrap on word boundaries at this many columns at most (a wider terminal too).
@@ -121,6 +113,9 @@ def render_report(out: Console, report: ScanReport, title: str = "dedup scan") -
     ):
         summary.add_row(Text(label), Text(str(value)))
     out.print(summary)
+    note = report.identical_note()
+    if note:
+        out.print(Text(note, style="dim"), soft_wrap=True)
     for kind in KINDS:
         group = [f for f in report.findings if f.kind == kind]
         if not group:
@@ -181,12 +176,15 @@ def _render_finding(out: Console, finding: Finding) -> None:
                 style="dim",
             )
     out.print(head)
-    for location in finding.locations:
+    differences = finding.member_differences or (None,) * len(finding.locations)
+    for location, difference in zip(finding.locations, differences, strict=True):
         if finding.kind == "boilerplate":
             mark = "  at    "
         else:
             mark = "  kept  " if location == finding.canonical else "  also  "
         out.print(Text(mark, style="dim") + safe(str(location)), soft_wrap=True)
+        if difference is not None:
+            out.print(Text("        ") + safe(str(difference), style="yellow"), soft_wrap=True)
     shown = finding.prefix_text if finding.part == "prefix" and finding.prefix_text else None
     out.print(Padding(Text("“") + safe(shown or finding.excerpt) + Text("”"), (0, 0, 0, 4)))
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from dedup.output.report import ScanReport
 
 #: The output formats of a report (``--format``); ``text`` is the console's.
-FORMATS = ("text", "json", "jsonl", "github", "sarif")
+FORMATS = ("text", "json", "jsonl", "github", "sarif", "html")
 
 
 def report_warnings(report: ScanReport, quiet: bool) -> list[InputWarning]:
@@ -41,8 +41,8 @@ def report_warnings(report: ScanReport, quiet: bool) -> list[InputWarning]:
 def write_report(
     report: ScanReport, fmt: str, timings: bool, write: Callable[[str], object]
 ) -> None:
-    """Write ``report`` through ``write`` in ``fmt`` (json, jsonl, github or sarif); for
-    github, also append its summary to ``$GITHUB_STEP_SUMMARY`` when that is set."""
+    """Write ``report`` through ``write`` in ``fmt`` (json, jsonl, github, sarif or html);
+    for github, also append its summary to ``$GITHUB_STEP_SUMMARY`` when that is set."""
     if fmt == "json":
         report.write_json(write, timings)
     elif fmt == "jsonl":
@@ -60,5 +60,9 @@ def write_report(
         from dedup.output import formats
 
         write(formats.render_sarif(report))
+    elif fmt == "html":
+        from dedup.output import html
+
+        write(html.render_html(report, timings, report_warnings(report, quiet=False)))
     else:
         raise ValueError(f"not a machine format: {fmt}")

@@ -8,20 +8,31 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from difflib import SequenceMatcher
 
 import numpy as np
 
 from dedup.corpus import Corpus
 from dedup.escape import replace_surrogates
-from dedup.output.report import Finding, Ref
+from dedup.output.report import (
+    DOCUMENT_KINDS,
+    Comparison,
+    Difference,
+    DifferingLine,
+    Finding,
+    Ref,
+    ShownParagraph,
+    Side,
+)
 from dedup.records import Location
 from dedup.stages.boilerplate import Template, template_text
 from dedup.stages.candidates import sorted_unique
 from dedup.stages.cluster import Cluster
-from dedup.stages.evidence import shared_runs
+from dedup.stages.evidence import MIN_RUN, shared_runs
 from dedup.stages.fingerprint import word_hashes
-from dedup.stages.normalize import fold_case, normalize_text
+from dedup.stages.normalize import fold_case, normalize_text, typographic_offsets
 from dedup.stages.patterns import PatternSet
 from dedup.stages.segment import split_lines, split_paragraphs
 from dedup.stages.verify import Scores
@@ -99,16 +110,31 @@ def shared_passages(words: _BodyWords, i: int, kept: np.ndarray) -> tuple[tuple[
     with the body whose word hashes are ``kept``, in reading order: (words, text), the text
     cut short."""
     runs = shared_runs(words.hashes(i), kept)
-    if not runs:
+    longest = sorted(sorted(runs, key=lambda r: r[0] - r[1])[:PASSAGES])
+    spans = run_spans(words, i, longest)
+    if spans is None:
         return ()
+    forms = words.bodies[i]
+    return tuple(
+        (end - first, excerpt(" / ".join(forms[p][a:b] for p, a, b in pieces), PASSAGE_CHARS))
+        for (first, end), pieces in zip(longest, spans, strict=True)
+    )
+
+
+def run_spans(
+    words: _BodyWords, i: int, runs: Sequence[tuple[int, int]]
+) -> list[list[tuple[int, int, int]]] | None:
+    """Where each run of words of body ``i`` of ``words`` (``(first word, end)``, counted in
+    the body, as :func:`~dedup.stages.evidence.shared_runs` gives them) is in its text: per
+    run, its pieces ``(paragraph, first character, end character)``, one per paragraph it
+    covers. ``None`` if the words of a paragraph are not those that were hashed."""
     forms = words.bodies[i]
     base, offset = int(words.start[i]), int(words.first[i])
     # Where each paragraph's words start, counted in the body.
     par_first = (words.par_first[base : base + len(forms) + 1] - offset).tolist()
-    spans: dict[int, list[re.Match[str]]] = {}
-    longest = sorted(sorted(runs, key=lambda r: r[0] - r[1])[:PASSAGES])
+    tokens: dict[int, list[re.Match[str]]] = {}
     out = []
-    for first, end in longest:
+    for first, end in runs:
         pieces = []
         lo_par = bisect_right(par_first, first) - 1
         hi_par = bisect_right(par_first, end - 1) - 1
@@ -116,16 +142,16 @@ def shared_passages(words: _BodyWords, i: int, kept: np.ndarray) -> tuple[tuple[
             count = par_first[paragraph + 1] - par_first[paragraph]
             if count == 0:
                 continue
-            found = spans.get(paragraph)
+            found = tokens.get(paragraph)
             if found is None:
-                found = spans[paragraph] = list(_TOKEN.finditer(forms[paragraph]))
+                found = tokens[paragraph] = list(_TOKEN.finditer(forms[paragraph]))
             if len(found) != count:
-                return ()  # not the words hashed
+                return None  # not the words hashed
             lo = max(first, par_first[paragraph]) - par_first[paragraph]
             hi = min(end, par_first[paragraph + 1]) - par_first[paragraph] - 1
-            pieces.append(forms[paragraph][found[lo].start() : found[hi].end()])
-        out.append((end - first, excerpt(" / ".join(pieces), PASSAGE_CHARS)))
-    return tuple(out)
+            pieces.append((paragraph, found[lo].start(), found[hi].end()))
+        out.append(pieces)
+    return out
 
 
 def _body(corpus: Corpus, doc: int, left_out: np.ndarray | None) -> list[str]:
@@ -166,8 +192,15 @@ def document_findings(
                 else ()
             )
             passages: tuple[tuple[tuple[int, str], ...], ...] = ()
+            differences: tuple[Difference | None, ...] = ()
             if kind == "near_document":
                 passages = next(passages_of)
+                differences = tuple(
+                    difference(corpus, c.representative, m, left_out)
+                    if s is not None and reads_identical(s)
+                    else None
+                    for m, s in zip(c.members, member_scores, strict=True)
+                )
             out.append(
                 Finding(
                     kind,
@@ -178,9 +211,55 @@ def document_findings(
                     canonical_ref,
                     member_scores,
                     passages,
+                    differences,
                 )
             )
     return out
+
+
+def reads_identical(scores: Scores) -> bool:
+    """Whether every score of a pair reads 1.00 in the reports (two decimals)."""
+    return all(f"{v:.2f}" == "1.00" for v in (scores.jaccard, scores.containment, scores.cosine))
+
+
+def difference(
+    corpus: Corpus, kept: int, copy: int, left_out: np.ndarray | None
+) -> Difference | None:
+    """The body paragraphs (titles apart: exact duplicates compare bodies) that only one of
+    documents ``kept`` and ``copy`` has, once normalized, as :func:`difflib` aligns them;
+    each furniture (``left_out``), repeated (its article has it elsewhere) or text. ``None``
+    when the bodies are equal."""
+    sides = []
+    for doc in (kept, copy):
+        base, forms = int(corpus.first_par[doc]), corpus.forms(doc)
+        norms = fold_case("\n".join(forms)).split("\n") if forms else []
+        body = [k for k in range(len(forms)) if not corpus.pars.title[base + k]]
+        sides.append((doc, base, forms, norms, body))
+    texts = [[norms[k] for k in body] for _, _, _, norms, body in sides]
+    matcher = SequenceMatcher(None, texts[0], texts[1], autojunk=False)
+    spans: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            spans[0].append((i1, i2))
+            spans[1].append((j1, j2))
+    lines = []
+    for name, (doc, base, forms, norms, body), found, text in zip(
+        ("kept", "copy"), sides, spans, texts, strict=True
+    ):
+        count = Counter(text)
+        document = corpus.documents[doc]
+        for lo, hi in found:
+            for k in body[lo:hi]:
+                par = base + k
+                if left_out is not None and left_out[par]:
+                    what = "furniture"
+                elif count[norms[k]] > 1:
+                    what = "repeated"
+                else:
+                    what = "text"
+                location = document.location(int(corpus.pars.start[par]), int(corpus.pars.end[par]))
+                lines.append(DifferingLine(name, what, location, excerpt(forms[k], PASSAGE_CHARS)))
+    return Difference(tuple(lines)) if lines else None
 
 
 #: Near clusters whose bodies are hashed together for their shared passages (the transient
@@ -290,3 +369,111 @@ def _with(finding: Finding, **changes: object) -> Finding:
     from dataclasses import replace
 
     return replace(finding, **changes)  # type: ignore[arg-type]
+
+
+class CorpusTexts:
+    """The texts of the findings of a scan of ``corpus`` (a :class:`~dedup.output.report.Texts`):
+    paragraphs read again from the files, with the passages two places share marked, found
+    as the report's passages are (:func:`shared_runs` and :func:`run_spans` on the forms
+    compared, then moved onto the files' text). Near documents compare their bodies without
+    ``left_out`` paragraphs (titles and furniture), as the scan did; exact ones are the same
+    body once normalized, furniture included, and all of it is marked."""
+
+    def __init__(self, corpus: Corpus, left_out: np.ndarray | None) -> None:
+        self.corpus, self.left_out = corpus, left_out
+
+    def source(self, ref: Ref) -> str:
+        return self.corpus.documents[ref.doc].source
+
+    def compare(self, finding: Finding, index: int) -> Comparison:
+        document = finding.kind in DOCUMENT_KINDS
+        exact = finding.kind in ("exact_document", "exact_paragraph")
+        refs = (finding.canonical_ref, finding.refs[index])
+        shown = [self._paragraphs(ref, document) for ref in refs]
+        kept_roles = ("body", "furniture") if finding.kind == "exact_document" else ("body",)
+        compared = [[k for k, (_, role) in enumerate(side) if role in kept_roles] for side in shown]
+        forms = [self.corpus.forms(ref.doc) for ref in refs]
+        bases = [int(self.corpus.first_par[ref.doc]) for ref in refs]
+        texts = [
+            [forms[s][shown[s][k][0] - bases[s]] for k in compared[s]] for s in range(len(refs))
+        ]
+        marks: list[dict[int, list[tuple[int, int]]]] = [{}, {}]
+        if exact:  # the same text, once normalized: all of it is shared
+            for s in range(len(refs)):
+                marks[s] = {k: [(0, len(t))] for k, t in zip(compared[s], texts[s], strict=True)}
+        else:
+            # Paragraphs are short: any word n-gram they share is marked.
+            min_run = MIN_RUN if document else 1
+            words = _BodyWords(texts)
+            for s in range(len(refs)):
+                runs = shared_runs(words.hashes(s), words.hashes(1 - s), min_run)
+                for pieces in run_spans(words, s, runs) or []:
+                    for paragraph, a, b in pieces:
+                        marks[s].setdefault(compared[s][paragraph], []).append((a, b))
+        sides = []
+        for s, ref in enumerate(refs):
+            doc = self.corpus.documents[ref.doc]
+            lines = split_lines(self.corpus.document(ref.doc).text)
+            paragraphs = []
+            for k, (g, role) in enumerate(shown[s]):
+                start, end = int(self.corpus.pars.start[g]), int(self.corpus.pars.end[g])
+                paragraphs.append(
+                    _in_file(
+                        doc.location(start, end),
+                        forms[s][g - bases[s]],
+                        "\n".join(lines[start - 1 : end]),
+                        role,
+                        _merged(marks[s].get(k, [])),
+                    )
+                )
+            where = finding.locations[index] if s else finding.canonical
+            sides.append(Side(where, doc.source, tuple(paragraphs)))
+        return Comparison(sides[0], sides[1])
+
+    def _paragraphs(self, ref: Ref, document: bool) -> list[tuple[int, str]]:
+        """The paragraphs shown of ``ref`` (global indices) and their roles: a document's
+        every paragraph; a paragraph, after its article's title (context)."""
+        corpus = self.corpus
+        lo, hi = int(corpus.first_par[ref.doc]), int(corpus.first_par[ref.doc + 1])
+        title, left_out = corpus.pars.title, self.left_out
+        if document:
+
+            def role(g: int) -> str:
+                if title[g]:
+                    return "title"
+                return "furniture" if left_out is not None and left_out[g] else "body"
+
+            return [(g, role(g)) for g in range(lo, hi)]
+        start, end = corpus.pars.start, corpus.pars.end
+        inside = [(g, "body") for g in range(lo, hi) if start[g] >= ref.start and end[g] <= ref.end]
+        if lo < hi and title[lo] and not (inside and inside[0][0] == lo):
+            return [(lo, "context"), *inside]
+        return inside
+
+
+def _in_file(
+    location: Location, form: str, original: str, role: str, marks: list[tuple[int, int]]
+) -> ShownParagraph:
+    """A paragraph as in its file, ``marks`` (spans of its typographic ``form``) moved onto
+    its ``original`` text; as compared (``form``) if ``form`` is not that of ``original``
+    (the file changed or cannot be read)."""
+    offsets = typographic_offsets(original, form)
+    if offsets is None:
+        return ShownParagraph(location, form, role, tuple(marks), normalized=True)
+    moved = [(offsets[a], offsets[b - 1] + 1) for a, b in marks if b > a]
+    return ShownParagraph(location, original, role, tuple(_merged(moved)))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character spans sorted, those that overlap or touch merged.
+
+    >>> _merged([(5, 9), (0, 3), (3, 4), (8, 12)])
+    [(0, 4), (5, 12)]
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out

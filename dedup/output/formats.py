@@ -16,7 +16,14 @@ from urllib.parse import quote
 
 from dedup import __version__
 from dedup.escape import printable
-from dedup.output.report import DOCUMENT_KINDS, KINDS, Finding, ScanReport, dumps_indented
+from dedup.output.report import (
+    DOCUMENT_KINDS,
+    KINDS,
+    Difference,
+    Finding,
+    ScanReport,
+    dumps_indented,
+)
 from dedup.records import Location
 from dedup.stages.normalize import normalize_text
 from dedup.stages.verify import Scores
@@ -116,6 +123,14 @@ class Annotation:
     def kept(self) -> Location | None:
         return None if self.finding.kind == "boilerplate" else self.finding.canonical
 
+    @property
+    def difference(self) -> Difference | None:
+        """What differs from the kept copy, for a near copy whose scores all read 1.00."""
+        differences = self.finding.member_differences
+        if not differences:
+            return None
+        return differences[self.finding.locations.index(self.location)]
+
 
 def annotated(report: ScanReport) -> Iterator[Annotation]:
     """Every annotated place, in report order (findings sorted, locations as listed)."""
@@ -161,6 +176,10 @@ def message(item: Annotation) -> str:
         text += f" ({format_scores(item.scores)})"
     if item.location.id is not None:
         text += f", here {item.location}"
+    difference = item.difference
+    if difference is not None:
+        where = ", ".join(str(line.location) for line in difference.lines)
+        text += f", {difference.summary} ({where})"
     return text + f" — “{finding.excerpt}”"
 
 
@@ -292,6 +311,8 @@ def github_summary(report: ScanReport, *, max_rows: int = 500) -> str:
                 )
             else:
                 details = format_scores(item.scores) if item.scores is not None else "exact"
+                if item.difference is not None:
+                    details += f"; {item.difference.summary}"
             excerpt = (
                 finding.prefix_text
                 if finding.part == "prefix" and finding.prefix_text

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _encode_str
-from typing import Any
+from typing import Any, Protocol
 
 from dedup import __version__
 from dedup.records import InputWarning, Location
@@ -22,6 +22,14 @@ SCHEMA_VERSION = 1
 
 KINDS = ("exact_document", "near_document", "exact_paragraph", "near_paragraph", "boilerplate")
 DOCUMENT_KINDS = KINDS[:2]
+#: Each kind's heading in the text and HTML reports.
+TITLES = {
+    "exact_document": "Exact duplicate articles",
+    "near_document": "Near-duplicate articles (copies, rewrites, briefs)",
+    "exact_paragraph": "Repeated paragraphs",
+    "near_paragraph": "Near-repeated paragraphs",
+    "boilerplate": "Boilerplate",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +39,71 @@ class Ref:
     doc: int
     start: int
     end: int
+
+
+@dataclass(frozen=True, slots=True)
+class DifferingLine:
+    """A paragraph (usually one line) that only one of two near copies has: in the ``kept``
+    copy or in the other (``copy``), and what it is: ``furniture`` (a boilerplate line the
+    comparison leaves out), ``repeated`` (a paragraph the same article has elsewhere, which
+    the comparison counts once) or ``text``. ``text`` is its typographic form, cut short."""
+
+    side: str
+    what: str
+    location: Location
+    text: str
+
+    @property
+    def one_line(self) -> bool:
+        loc = self.location
+        first, last = loc.text_lines or (loc.start_line, loc.end_line)
+        return first == last
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"in": self.side, "what": self.what, **self.location.to_dict(), "text": self.text}
+
+    def __str__(self) -> str:
+        return f"{self.location} “{self.text}”"
+
+
+#: How :attr:`Difference.summary` names each kind of differing line.
+_DIFFERING = {"text": "", "furniture": "furniture ", "repeated": "repeated "}
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """What keeps a near copy whose scores all read 1.00 from being an exact duplicate
+    (exact duplicates compare whole bodies, furniture and repeats included): the body
+    paragraphs that only one of the two copies has, in reading order, kept copy first."""
+
+    lines: tuple[DifferingLine, ...]
+
+    @property
+    def summary(self) -> str:
+        """``identical apart from 1 furniture line``, ``differs only in 2 lines and 1
+        repeated line``: per kind, the larger of the counts on either side (a line changed
+        in both copies counts once)."""
+        noun = "line" if all(line.one_line for line in self.lines) else "paragraph"
+        parts = []
+        for what, adjective in _DIFFERING.items():
+            n = max(
+                sum(1 for line in self.lines if line.what == what and line.side == side)
+                for side in ("kept", "copy")
+            )
+            if n:
+                parts.append(f"{n} {adjective}{noun}{'s' if n != 1 else ''}")
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        if any(line.what == "text" for line in self.lines):
+            return f"differs only in {listed}"
+        return f"identical apart from {listed}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": self.summary, "lines": [line.to_dict() for line in self.lines]}
+
+    def __str__(self) -> str:
+        """The summary, then every line: ``identical apart from 1 furniture line: b.txt:8
+        “Read more”``."""
+        return f"{self.summary}: " + "; ".join(str(line) for line in self.lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +127,9 @@ class Finding:
     member_scores: tuple[Scores | None, ...] = ()
     #: Near documents: per location, the passages it shares with the kept copy (words, text).
     member_passages: tuple[tuple[tuple[int, str], ...], ...] = ()
+    #: Near documents: per location, what differs from the kept copy when every score reads
+    #: 1.00 (``None`` otherwise, and for the kept copy).
+    member_differences: tuple[Difference | None, ...] = ()
     rule: str | None = None
     template: str | None = None
     source: str | None = None
@@ -102,10 +178,11 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         locations = []
         passages = self.member_passages or ((),) * len(self.locations)
-        for loc, scores, shared in zip(
+        for loc, scores, shared, difference in zip(
             self.locations,
             self.member_scores or [None] * len(self.locations),
             passages,
+            self.member_differences or [None] * len(self.locations),
             strict=True,
         ):
             item = loc.to_dict()
@@ -113,6 +190,8 @@ class Finding:
                 item["scores"] = scores.to_dict()
             if shared:
                 item["passages"] = [{"words": n, "text": text} for n, text in shared]
+            if difference is not None:
+                item["difference"] = difference.to_dict()
             locations.append(item)
         out: dict[str, Any] = {
             "kind": self.kind,
@@ -132,6 +211,51 @@ class Finding:
             if self.prefix_text is not None:
                 out["prefix"] = self.prefix_text
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class ShownParagraph:
+    """A paragraph of one side of a :class:`Comparison`: its place, its text as in the file
+    (its lines joined by ``\n``), what it is (``title``, ``furniture``, ``body``, or
+    ``context``: shown, not compared) and the character spans it shares with the other side
+    (``marks``, sorted, disjoint). ``normalized``: the text is the typographic form that was
+    compared (normalized but for case), the file's text being unreadable or changed."""
+
+    location: Location
+    text: str
+    role: str
+    marks: tuple[tuple[int, int], ...] = ()
+    normalized: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One of the two texts of a :class:`Comparison`: where it is, its source (outlet) and
+    its paragraphs."""
+
+    location: Location
+    source: str
+    paragraphs: tuple[ShownParagraph, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The kept copy of a finding beside one of its other places, passages shared marked."""
+
+    kept: Side
+    copy: Side
+
+
+class Texts(Protocol):
+    """The texts of a report's findings, read when a format shows them (the HTML page)."""
+
+    def compare(self, finding: Finding, index: int) -> Comparison:
+        """The kept copy of ``finding`` beside its place ``index`` (of ``locations``)."""
+        ...
+
+    def source(self, ref: Ref) -> str:
+        """The source (outlet) of the article of ``ref``."""
+        ...
 
 
 @dataclass
@@ -164,9 +288,29 @@ class ScanReport:
     hidden: dict[str, int] = field(default_factory=dict)
     #: How many findings fail a ``--check`` run (``--fail-on``); None: all of them.
     failing: int | None = None
+    #: The findings' texts, for a format that shows them (not part of the JSON).
+    texts: Texts | None = field(default=None, repr=False, compare=False)
 
     def counts(self) -> dict[str, int]:
         return {kind: sum(1 for f in self.findings if f.kind == kind) for kind in KINDS}
+
+    def identical_copies(self) -> int:
+        """Near copies whose scores all read 1.00 (each with what differs from its kept copy)."""
+        return sum(1 for f in self.findings for d in f.member_differences if d is not None)
+
+    def identical_note(self) -> str | None:
+        """Why near copies that read 1.00 on every score are not counted as exact duplicates
+        (``None`` when there are none)."""
+        n = self.identical_copies()
+        if not n:
+            return None
+        one = n == 1
+        return (
+            f"{n} near {'copy reads' if one else 'copies read'} 1.00 on every score but "
+            f"{'is not an exact duplicate' if one else 'are not exact duplicates'}: exact "
+            "duplicates compare whole bodies, furniture and repeated paragraphs included. "
+            f"What differs is shown with {'it' if one else 'each'}."
+        )
 
     def return_code(self, check: bool) -> int:
         failing = len(self.findings) if self.failing is None else self.failing

@@ -411,9 +411,10 @@ def _conflicts(prep: Prepared, short: np.ndarray, long_: np.ndarray) -> np.ndarr
     return conflict
 
 
-def shared_runs(a: np.ndarray, b: np.ndarray) -> list[tuple[int, int]]:
+def shared_runs(a: np.ndarray, b: np.ndarray, min_run: int = MIN_RUN) -> list[tuple[int, int]]:
     """The runs of ``a``'s words (word hashes, in order) that lie in passages shared with
-    ``b``, as ``(first word, end)`` spans: for showing the evidence of one finding.
+    ``b``, as ``(first word, end)`` spans: for showing the evidence of one finding. A run is
+    ``min_run`` word n-grams or more (by default those the evidence counts as passages).
 
     >>> a = np.arange(20, dtype=np.uint64); b = np.concatenate([a[5:15], a[:2]])
     >>> shared_runs(a, b)
@@ -429,5 +430,5 @@ def shared_runs(a: np.ndarray, b: np.ndarray) -> list[tuple[int, int]]:
     edges = np.diff(np.concatenate(([0], hit.view(np.int8), [0])))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     return [
-        (int(s), int(e) + NGRAM - 1) for s, e in zip(starts, ends, strict=True) if e - s >= MIN_RUN
+        (int(s), int(e) + NGRAM - 1) for s, e in zip(starts, ends, strict=True) if e - s >= min_run
     ]

@@ -138,3 +138,40 @@ def normalize_lines(text: str) -> list[str]:
     ["l'été", '" oui "', '']
     """
     return fold_case("\n".join(typographic_lines(text))).split("\n")
+
+
+def typographic_offsets(original: str, form: str) -> list[int] | None:
+    """Where each character of ``form``, the typographic form of ``original`` (steps 1, 2
+    and 4; its lines joined by one space), comes from in ``original``, then
+    ``len(original)``: so that a span found in the form can be shown in the original.
+    ``None`` if ``form`` is not the typographic form of ``original`` character by character
+    (a combining accent composed by NFKC, a Markdown marker left out, another text).
+
+    >>> typographic_offsets("l’ﬁn  «x»", "l'fin \\"x\\"")
+    [0, 1, 2, 2, 3, 4, 6, 7, 8, 9]
+    >>> typographic_offsets("abc", "abd") is None
+    True
+    """
+    out: list[int] = []
+    i = 0
+    for j, char in enumerate(original):
+        if i < len(form) and form[i] == char:
+            out.append(j)
+            i += 1
+            continue
+        image = _typography(char)
+        if not image:  # removed (zero-width, soft hyphen)
+            continue
+        if image.isspace():  # white space: one space between words, none at the ends
+            if i < len(form) and form[i] == " ":
+                out.append(j)
+                i += 1
+            continue
+        if not form.startswith(image, i):
+            return None
+        out += [j] * len(image)
+        i += len(image)
+    if i != len(form):
+        return None
+    out.append(len(original))
+    return out
