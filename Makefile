@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PEERS ?= .venv-peers
 PEER_STAMP := $(PEERS)/.installed
 
-.PHONY: install scan test lint format typecheck check bench bench-peers profile eval golden demo clean
+.PHONY: install scan test lint format typecheck check bench bench-peers profile eval golden demo pictures clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,9 @@ eval: $(STAMP)  ## quality on the labelled sets in ../shared/datasets, beside ju
 
 demo: $(STAMP)  ## the newsroom walkthrough: init, the pre-commit hook, a copy blocked, a rename, an edit (in a temporary git repository)
 	$(BIN)/python tests/walkthrough.py
+
+pictures: $(STAMP)  ## the README's pictures: docs/report.svg (text report) and docs/report-html.png (HTML report, with Chromium)
+	$(BIN)/python docs/pictures.py
 
 golden: $(STAMP)  ## outputs byte for byte those of REV (default HEAD): scan, clean, index
 	$(BIN)/python benchmarks/golden.py --before $(or $(REV),HEAD)
