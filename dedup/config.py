@@ -9,6 +9,7 @@ the file behaves exactly like an option default and an option on the command lin
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import sys
 import typing
@@ -30,6 +31,8 @@ NORMALIZATION_VERSION = 1
 DEFAULT_INDEX = os.path.join(".dedup", "index.sqlite")
 #: The accepted findings that ``scan`` and ``check`` read when it exists.
 DEFAULT_BASELINE = ".dedup-baseline.jsonl"
+#: The built-in boilerplate pattern lists, ``dedup/data/patterns/<name>.txt``.
+PATTERN_LISTS: tuple[str, ...] = ("fr", "en")
 
 
 def _setting(default: Any, help: str, **cli: Any) -> Any:
@@ -43,14 +46,39 @@ def _setting(default: Any, help: str, **cli: Any) -> Any:
     return field(default=default, metadata={"help": help, **cli})
 
 
+def shown(value: Any) -> str:
+    """``value`` as an error message quotes it: as TOML writes it (``"para"``, ``true``,
+    ``["fr"]``), which is also how a command-line value reads."""
+    if isinstance(value, tuple):
+        value = list(value)
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # a TOML date, for one
+        return str(value)
+
+
 def _check_unit(name: str, value: float) -> None:
     if not 0.0 <= value <= 1.0:
-        raise ConfigError(name, value, "must be between 0.0 and 1.0")
+        raise ConfigError(name, value, f"must be between 0.0 and 1.0, got {shown(value)}")
 
 
 def _check_positive(name: str, value: int) -> None:
     if value < 1:
-        raise ConfigError(name, value, "must be a positive integer")
+        raise ConfigError(name, value, f"must be a positive integer, got {shown(value)}")
+
+
+def unknown_pattern_list(name: str) -> str:
+    """What is wrong with asking for the built-in pattern list ``name``, which is not one."""
+    lists = ", ".join(PATTERN_LISTS)
+    what = (
+        f"{shown(name)} is not the name of a built-in list"
+        if any(c in name for c in "/\\.")
+        else f"no built-in pattern list {shown(name)}"
+    )
+    return (
+        f"{what} (the built-in lists are {lists}; a list of your own cannot be given as a "
+        "file: --learn learns the furniture of each source)"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +117,8 @@ class LoadConfig:
     def __post_init__(self) -> None:
         _check_positive("max_input_bytes", self.max_input_bytes)
         if self.segment not in ("auto", "line", "block"):
-            raise ConfigError("segment", self.segment, "must be one of auto, line, block")
+            reason = f"expected one of auto, line, block, got {shown(self.segment)}"
+            raise ConfigError("segment", self.segment, reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,15 +188,17 @@ class MinHashConfig:
         _check_positive("stock_sample", self.stock_sample)
         _check_positive("stock_run", self.stock_run)
         if self.stock_articles < 0:
-            raise ConfigError("stock_articles", self.stock_articles, "must be 0 or more")
+            reason = f"must be 0 or more, got {self.stock_articles}"
+            raise ConfigError("stock_articles", self.stock_articles, reason)
         _check_positive("within_min_tokens", self.within_min_tokens)
         _check_positive("ngram_size", self.ngram_size)
         _check_positive("num_perm", self.num_perm)
         _check_positive("max_bucket", self.max_bucket)
-        _check_unit("doc_threshold", self.doc_threshold)
-        _check_unit("paragraph_threshold", self.paragraph_threshold)
-        if self.doc_threshold == 0.0 or self.paragraph_threshold == 0.0:
-            raise ConfigError("threshold", 0.0, "an LSH threshold must be above 0.0")
+        for name in ("doc_threshold", "paragraph_threshold"):
+            value = getattr(self, name)
+            _check_unit(name, value)
+            if value == 0.0:
+                raise ConfigError(name, value, f"must be above 0.0, got {shown(value)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,9 +238,13 @@ class VerifyConfig:
     )
 
     def __post_init__(self) -> None:
+        p = self.copy_probability
+        if p is not None and not 0.0 < p < 1.0:
+            reason = f"must be between 0 and 1 (both excluded), got {shown(p)}"
+            raise ConfigError("copy_probability", p, reason)
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if value is None or isinstance(value, str):
+            if value is None or isinstance(value, str) or f.name == "copy_probability":
                 continue
             if isinstance(value, float):
                 _check_unit(f.name, value)
@@ -261,6 +296,9 @@ class BoilerplateConfig:
         _check_positive("max_tokens", self.max_tokens)
         _check_positive("edge_lines", self.edge_lines)
         _check_unit("min_fraction", self.min_fraction)
+        for name in self.patterns:
+            if name not in PATTERN_LISTS:
+                raise ConfigError("patterns", name, unknown_pattern_list(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +320,8 @@ class ScanConfig:
 
     def __post_init__(self) -> None:
         if self.workers < 0:
-            raise ConfigError("workers", self.workers, "must be 0 (one per core) or more")
+            reason = f"must be 0 (one per core) or more, got {self.workers}"
+            raise ConfigError("workers", self.workers, reason)
         _check_positive("batch_size", self.batch_size)
 
     @property
