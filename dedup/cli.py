@@ -19,11 +19,13 @@ from dedup import __version__
 from dedup.cli_options import (
     baseline_option,
     clean_options,
+    config_option,
     config_options,
     configure_streams,
     emit_report,
     error_boundary,
     eval_options,
+    from_config_file,
     index_option,
     index_options,
     read_stdin,
@@ -68,7 +70,7 @@ def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> i
             stdin_name=options["stdin_filename"],
             on_progress=on_progress,
         )
-    apply_baseline(result.report, baseline_path)
+    apply_baseline(result.report, baseline_path, from_config_file("baseline_path"))
     return emit_report(result.report, options)
 
 
@@ -93,7 +95,7 @@ def check_command(
     config = scan_config(options)
     stdin = read_stdin(paths)
     report = index.check(paths, config, index_location, stdin, options["stdin_filename"])
-    apply_baseline(report, baseline_path)
+    apply_baseline(report, baseline_path, from_config_file("baseline_path"))
     return emit_report(report, options)
 
 
@@ -150,6 +152,7 @@ def index_update(paths: tuple[str, ...], index_location: str, **options: Any) ->
 @index_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+@config_option
 @error_boundary
 def index_stats(index_location: str, fmt: str, debug: bool) -> None:
     """Summarise the index: articles, sources, templates, postings, parameters."""

@@ -1,14 +1,17 @@
 """Configuration: one frozen :class:`ScanConfig` built by the CLI and passed to every stage.
 
 Every field has a documented default (see README, "Options"). Values may also come from
-``[tool.dedup]`` in ``pyproject.toml``; :func:`read_pyproject` returns that table with the
-option names as the CLI spells them, and the CLI turns it into click defaults, so a value in
-the file behaves exactly like an option default and an option on the command line wins.
+``[tool.dedup]`` in ``pyproject.toml``: :func:`find_pyproject` finds the file,
+:func:`read_pyproject` returns that table, and :func:`read_settings` checks every value in it
+against the type and the range of its setting (or of the command option the key names); the
+CLI turns them into click defaults, so a value in the file behaves exactly like an option
+default and an option on the command line wins.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import os
 import sys
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dedup.errors import ConfigError
+from dedup.errors import ConfigError, ConfigFileError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -416,34 +419,162 @@ def build_config(values: Mapping[str, Any]) -> ScanConfig:
     return ScanConfig(**sections, **parts.get(None, {}))
 
 
+def check_value(setting: Setting, value: Any) -> Any:
+    """``value``, as TOML gives it, as ``setting`` takes it: checked against its type (an
+    integer is not truncated from a float, a boolean is not read from a string) and its
+    choices, a list of strings made a tuple. Ranges are the dataclasses' to check.
+
+    >>> check_value(SETTING["patterns"], "fr, en")
+    ('fr', 'en')
+    >>> check_value(SETTING["min_docs"], 2.5)
+    Traceback (most recent call last):
+    ...
+    dedup.errors.ConfigError: min_docs: expected an integer, got 2.5
+
+    Raises:
+        ConfigError: the value is not of the setting's type.
+    """
+    kind = setting.type
+
+    def expected(what: str) -> ConfigError:
+        return ConfigError(setting.name, value, f"expected {what}, got {shown(value)}")
+
+    if setting.choices:
+        if not isinstance(value, str) or value not in setting.choices:
+            raise expected("one of " + ", ".join(setting.choices))
+        return value
+    if typing.get_origin(kind) is tuple:
+        one = "one comma-separated string" if setting.comma else "one string"
+        if isinstance(value, str):
+            items = value.split(",") if setting.comma else [value]
+            return tuple(x.strip() for x in items if x.strip())
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise expected(f"a list of strings (or {one})")
+        return tuple(value)
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise expected("true or false")
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise expected("an integer")
+        return value
+    if kind is float or float in typing.get_args(kind):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise expected("a number")
+        return float(value)
+    if not isinstance(value, str):
+        raise expected("a string")
+    return value
+
+
+#: Each setting by its [tool.dedup] key.
+SETTING_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def file_key(written: str) -> str:
+    """The key ``written`` in [tool.dedup] in the options' spelling (``min_docs`` is
+    ``min-docs``)."""
+    return written.replace("_", "-")
+
+
+def file_name(path: Path) -> str:
+    """How messages name the configuration file ``path``: as given when relative, else
+    relative to the current directory when it is in it (``pyproject.toml``)."""
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    name = file_name(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigFileError(name, f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigFileError(name, f"cannot read: not UTF-8 ({exc.reason})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigFileError(name, f"not valid TOML: {exc}") from None
+
+
+def _dedup_table(data: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
+    tool = data.get("tool", {})
+    if not isinstance(tool, Mapping):
+        raise ConfigFileError(name, f"[tool] must be a table, got {shown(tool)}")
+    table = tool.get("dedup")
+    if table is not None and not isinstance(table, Mapping):
+        raise ConfigFileError(name, f"[tool.dedup] must be a table, got {shown(table)}")
+    return table
+
+
 def find_pyproject(start: Path) -> Path | None:
-    """Return the nearest ``pyproject.toml`` at or above ``start`` that has ``[tool.dedup]``."""
+    """Return the nearest ``pyproject.toml`` at or above ``start`` that has ``[tool.dedup]``,
+    up to the repository's root (the directory with ``.git``).
+
+    Raises:
+        ConfigFileError: a ``pyproject.toml`` on the way cannot be read or parsed (whether it
+            has ``[tool.dedup]`` cannot be known: ruff and black stop there too).
+    """
     start = start.resolve()
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue
-            if "dedup" in data.get("tool", {}):
-                return candidate
+        if candidate.is_file() and _dedup_table(_load_toml(candidate), file_name(candidate)):
+            return candidate
         if (directory / ".git").exists():
             break
     return None
 
 
 def read_pyproject(path: Path) -> dict[str, Any]:
-    """Read ``[tool.dedup]`` from ``path``; keys use the CLI's spelling (``ngram-size``).
+    """Read ``[tool.dedup]`` from ``path`` (empty when it has none), keys as written.
 
     Raises:
-        ConfigError: the file cannot be parsed or the table is not a table.
+        ConfigFileError: the file cannot be read or parsed, or the table is not a table.
     """
+    table = _dedup_table(_load_toml(path), file_name(path))
+    return {str(k): v for k, v in (table or {}).items()}
+
+
+def read_settings(
+    path: Path, table: Mapping[str, Any], keys: Mapping[str, Setting] = SETTING_BY_KEY
+) -> dict[str, tuple[str, Any]]:
+    """The values of ``table`` (``[tool.dedup]`` of ``path``), checked: each key one of
+    ``keys`` (every setting's, and those of command options the CLI allows in the file), each
+    value of its type (:func:`check_value`), the settings' in their ranges (the dataclasses'
+    checks); a file name is read relative to the file's directory.
+
+    Returns:
+        By key in the options' spelling: the key as written, and the value.
+
+    Raises:
+        ConfigFileError: naming ``path`` and the key as written, with the closest valid key
+            when the key is unknown.
+    """
+    name = file_name(path)
+    out: dict[str, tuple[str, Any]] = {}
+    for written, raw in table.items():
+        key = file_key(written)
+        setting = keys.get(key)
+        if setting is None:
+            close = difflib.get_close_matches(key, list(keys), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ConfigFileError(name, f"unknown key [tool.dedup] {written}{hint}")
+        if key in out:
+            raise ConfigFileError(name, f"given twice, as {out[key][0]} and {written}", written)
+        try:
+            value = check_value(setting, raw)
+        except ConfigError as exc:
+            raise ConfigFileError(name, exc.reason, written) from None
+        if setting.path and value and "://" not in value:
+            value = os.path.join(os.path.dirname(name), value)
+        out[key] = (written, value)
+    written_as = {keys[key].name: written for key, (written, _) in out.items()}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError("config", str(path), f"cannot read: {exc}") from None
-    table = data.get("tool", {}).get("dedup", {})
-    if not isinstance(table, Mapping):
-        raise ConfigError("tool.dedup", table, "must be a table")
-    return {str(k).replace("_", "-"): v for k, v in table.items()}
+        build_config({keys[key].name: value for key, (_, value) in out.items()})
+    except ConfigError as exc:
+        raise ConfigFileError(name, exc.reason, written_as.get(exc.field, exc.field)) from None
+    return out
