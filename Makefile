@@ -1,7 +1,10 @@
-# Targets used by people and by CI alike. `make scan` and `make test` set up on their own.
+# Targets used by people and by CI alike. `make scan` and `make test` set up on their own:
+# `make scan` installs dedup and its runtime dependencies only; every other target adds the
+# dev and bench extras to the same venv (its stamp comes after the runtime one).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed
 
 PEERS ?= .venv-peers
@@ -9,15 +12,19 @@ PEER_STAMP := $(PEERS)/.installed
 
 .PHONY: install scan test lint format typecheck check bench bench-peers profile eval golden demo pictures clean
 
-$(STAMP): setup.cfg pyproject.toml
+$(RUNTIME_STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
+
+$(STAMP): $(RUNTIME_STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	touch $(STAMP)
 
 install: $(STAMP)  ## editable install with the dev and bench extras, in .venv
 
-scan: $(STAMP)  ## scan the seed articles
+scan: $(RUNTIME_STAMP)  ## scan the seed articles (installs the runtime dependencies only)
 	$(BIN)/dedup scan seeds/
 
 test: $(STAMP)  ## run the test suite (unit, end-to-end, doctests)

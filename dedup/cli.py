@@ -21,6 +21,7 @@ from dedup.cli_options import (
     DedupGroup,
     baseline_option,
     clean_options,
+    config_option,
     config_options,
     configure_streams,
     emit_report,
@@ -286,6 +287,7 @@ def index_update(paths: tuple[str, ...], index_location: str, **options: Any) ->
     help="Format of the summary on stdout.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+@config_option
 @error_boundary
 def index_stats(index_location: str, fmt: str, debug: bool) -> None:
     """Summarise the index: articles, sources, templates, postings, parameters."""

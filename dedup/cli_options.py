@@ -22,17 +22,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from dedup.config import (
     DEFAULT_INDEX,
+    SETTING,
+    SETTING_BY_KEY,
     SETTINGS,
     ScanConfig,
     Setting,
+    file_name,
     find_pyproject,
     read_pyproject,
+    read_settings,
 )
 from dedup.config import build_config as config_from
-from dedup.errors import ConfigError, DedupError
+from dedup.errors import ConfigError, ConfigFileError, DedupError
 from dedup.escape import printable
 from dedup.io.files import write_atomic
 from dedup.output import emit
@@ -57,7 +62,9 @@ INTERNAL_MESSAGE_CHARS = 200
 def _fail(exc: BaseException, debug: bool) -> NoReturn:
     if debug:
         traceback.print_exc()
-    if isinstance(exc, DedupError):
+    if isinstance(exc, ConfigError):
+        message = _config_message(exc)
+    elif isinstance(exc, DedupError):
         message = str(exc)
     else:
         detail = str(exc)
@@ -65,6 +72,22 @@ def _fail(exc: BaseException, debug: bool) -> NoReturn:
             detail = detail[:INTERNAL_MESSAGE_CHARS] + " …"
         message = f"internal error: {type(exc).__name__}: {detail} (--debug shows where)"
     raise RunError(printable(message)) from None
+
+
+def _config_message(exc: ConfigError) -> str:
+    """A bad setting, named as the user gave it: the ``[tool.dedup]`` key and its file when
+    the value came from there, the option when it came from the command line."""
+    ctx = click.get_current_context(silent=True)
+    setting = SETTING.get(exc.field)
+    if ctx is None or setting is None:
+        return str(exc)
+    source = ctx.get_parameter_source(setting.name)
+    path, written = ctx.meta.get(CONFIG_FILE, (None, {}))
+    if source is ParameterSource.DEFAULT_MAP and path is not None:
+        return str(ConfigFileError(path, exc.reason, written.get(setting.name, setting.key)))
+    if source in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+        return f"{setting.option.split('/')[0]}: {exc.reason}"
+    return f"{setting.key}: {exc.reason}"
 
 
 def error_boundary(func: Callable[..., int | None]) -> Callable[..., None]:
@@ -124,7 +147,7 @@ def finish_report(report: ScanReport, baseline_path: str | None, options: dict[s
     baseline, then ``--select``/``--ignore``/``--fail-on`` and the allow marker."""
     from dedup.app.baseline import apply_baseline
 
-    apply_baseline(report, baseline_path)
+    apply_baseline(report, baseline_path, from_config_file("baseline_path"))
     narrow_report(report, options)
 
 
@@ -328,39 +351,95 @@ def emit_report(report: ScanReport, options: dict[str, Any], title: str = "dedup
 
 # --------------------------------------------------------------------------- options
 
-#: The option (parameter) name of each [tool.dedup] key of a setting.
-NAME_OF_KEY = {s.key: s.name for s in SETTINGS}
+#: The options of commands, beside the settings, that ``[tool.dedup]`` may set: a project's
+#: report format, its baseline and its index. The options that say what one run does
+#: (``--check``, ``--quiet``, ``--debug``, ``--timings``, ``--out``, ``--dry-run`` ...) are not
+#: keys: a value in the file could not be undone on the command line, as most of them are
+#: flags without an opposite.
+COMMAND_KEYS = ("format", "baseline", "index")
+#: Of those, the ones that name a file (read relative to the configuration file).
+_PATH_KEYS = ("baseline", "index")
+#: ``ctx.meta`` key: the configuration file read (as messages name it) and its keys as
+#: written, by parameter name.
+CONFIG_FILE = "dedup.config_file"
+
+
+def _options_by_key(command: click.Command) -> dict[str, click.Option]:
+    """The options of ``command`` by their long name without dashes (a ``[tool.dedup]`` key)."""
+    return {
+        opt.removeprefix("--"): p
+        for p in command.params
+        if isinstance(p, click.Option)
+        for opt in p.opts
+        if opt.startswith("--")
+    }
+
+
+def _commands(command: click.Command) -> Iterator[click.Command]:
+    yield command
+    for sub in getattr(command, "commands", {}).values():
+        yield from _commands(sub)
+
+
+def file_keys(root: click.Command) -> dict[str, Setting]:
+    """Every key ``[tool.dedup]`` may hold, as a :class:`~dedup.config.Setting` to check its
+    value against: each setting's, and :data:`COMMAND_KEYS`, typed as the commands under
+    ``root`` take them (``format``: any format of any command)."""
+    keys = dict(SETTING_BY_KEY)
+    for key in COMMAND_KEYS:
+        options = [o for c in _commands(root) if (o := _options_by_key(c).get(key))]
+        choices = [c for o in options if isinstance(o.type, click.Choice) for c in o.type.choices]
+        keys[key] = Setting(
+            name=key,
+            section=None,
+            type=str,
+            default=None,
+            help=options[0].help or "",
+            option=f"--{key}",
+            choices=tuple(dict.fromkeys(map(str, choices))) or None,
+            path=key in _PATH_KEYS,
+        )
+    return keys
 
 
 def _load_config_file(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """Eager callback: ``[tool.dedup]`` values become option defaults (black's pattern)."""
-    path = Path(value) if value else find_pyproject(Path.cwd())
-    if path is None:
-        return value
+    """Eager callback: ``[tool.dedup]`` values become option defaults (black's pattern), once
+    every one is checked (:func:`dedup.config.read_settings`). A key of another command's
+    option (``index`` for ``scan``), or a format this command does not write, is left to it."""
     try:
-        table = read_pyproject(path)
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc), ctx=ctx, param_hint="--config") from None
-    known = {p.name for p in ctx.command.params}
-    root = ctx.find_root().command
-    # A key another command takes (``check`` for scan) is not an error for this one.
-    anywhere = {
-        p.name
-        for c in getattr(root, "commands", {ctx.command.name: ctx.command}).values()
-        for p in c.params
-    }
-    defaults = {}
-    for key, item in table.items():
-        name = NAME_OF_KEY.get(key, key.replace("-", "_"))
-        if name in anywhere - known:
+        path = Path(value) if value else find_pyproject(Path.cwd())
+        if path is None:
+            return value
+        keys = file_keys(ctx.find_root().command)
+        values = read_settings(path, read_pyproject(path), keys)
+    except DedupError as exc:
+        _fail(exc, debug=False)
+    here = _options_by_key(ctx.command)
+    defaults: dict[str, Any] = {}
+    for key, (_, item) in values.items():
+        option, setting = here.get(key), keys[key]
+        if option is None or option.name is None:
             continue
-        if name not in known or name in ("paths", "config"):
-            raise click.BadParameter(
-                f"{path}: unknown key [tool.dedup] {key}", ctx=ctx, param_hint="--config"
-            )
-        defaults[name] = item
+        if isinstance(option.type, click.Choice) and item not in option.type.choices:
+            continue
+        if setting.comma:
+            item = ",".join(item)
+        elif setting.multiple:
+            item = list(item)
+        if option.multiple and isinstance(item, str):  # format = "json": one report
+            item = [item]
+        defaults[option.name] = item
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
+    written = {keys[key].name: spelled for key, (spelled, _) in values.items()}
+    ctx.meta[CONFIG_FILE] = (file_name(path), written)
     return value
+
+
+def from_config_file(name: str) -> bool:
+    """Whether the value of the current command's parameter ``name`` is the configuration
+    file's."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source is ParameterSource.DEFAULT_MAP
 
 
 def _apply(options: list[Callable[..., Any]], func: Callable[..., Any]) -> Callable[..., Any]:
@@ -447,21 +526,22 @@ def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return _run_options(config_options(func))
 
 
+def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config``: the file whose ``[tool.dedup]`` gives the options' defaults."""
+    return click.option(
+        "--config",
+        type=click.Path(dir_okay=False),
+        is_eager=True,
+        expose_value=False,
+        callback=_load_config_file,
+        help="pyproject.toml to read [tool.dedup] from (default: the nearest).",
+    )(func)
+
+
 def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--config``, and one option per setting (:data:`dedup.config.SETTINGS`): everything
     :func:`scan_config` reads."""
-    options = [
-        click.option(
-            "--config",
-            type=click.Path(dir_okay=False),
-            is_eager=True,
-            expose_value=False,
-            callback=_load_config_file,
-            help="pyproject.toml to read [tool.dedup] from (default: the nearest).",
-        ),
-        *(_setting_option(s) for s in SETTINGS),
-    ]
-    return _apply(options, func)
+    return _apply([config_option, *(_setting_option(s) for s in SETTINGS)], func)
 
 
 def _setting_option(s: Setting) -> Callable[..., Any]:
@@ -505,11 +585,9 @@ def build_config(o: dict[str, Any]) -> ScanConfig:
 
 
 def scan_config(options: dict[str, Any]) -> ScanConfig:
-    """:func:`build_config`, with a bad value reported as a usage error (exit 2)."""
-    try:
-        return build_config(options)
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc)) from None
+    """:func:`build_config`; a bad value raises :class:`~dedup.errors.ConfigError`, which the
+    error boundary names as the user gave it (option, or key and file)."""
+    return build_config(options)
 
 
 def baseline_option(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,14 +1,18 @@
 """Configuration: one frozen :class:`ScanConfig` built by the CLI and passed to every stage.
 
 Every field has a documented default (see README, "Options"). Values may also come from
-``[tool.dedup]`` in ``pyproject.toml``; :func:`read_pyproject` returns that table with the
-option names as the CLI spells them, and the CLI turns it into click defaults, so a value in
-the file behaves exactly like an option default and an option on the command line wins.
+``[tool.dedup]`` in ``pyproject.toml``: :func:`find_pyproject` finds the file,
+:func:`read_pyproject` returns that table, and :func:`read_settings` checks every value in it
+against the type and the range of its setting (or of the command option the key names); the
+CLI turns them into click defaults, so a value in the file behaves exactly like an option
+default and an option on the command line wins.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import json
 import os
 import sys
 import typing
@@ -17,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dedup.errors import ConfigError
+from dedup.errors import ConfigError, ConfigFileError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -30,6 +34,8 @@ NORMALIZATION_VERSION = 1
 DEFAULT_INDEX = os.path.join(".dedup", "index.sqlite")
 #: The accepted findings that ``scan`` and ``check`` read when it exists.
 DEFAULT_BASELINE = ".dedup-baseline.jsonl"
+#: The built-in boilerplate pattern lists, ``dedup/data/patterns/<name>.txt``.
+PATTERN_LISTS: tuple[str, ...] = ("fr", "en")
 
 
 def _setting(default: Any, help: str, **cli: Any) -> Any:
@@ -43,14 +49,39 @@ def _setting(default: Any, help: str, **cli: Any) -> Any:
     return field(default=default, metadata={"help": help, **cli})
 
 
+def shown(value: Any) -> str:
+    """``value`` as an error message quotes it: as TOML writes it (``"para"``, ``true``,
+    ``["fr"]``), which is also how a command-line value reads."""
+    if isinstance(value, tuple):
+        value = list(value)
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # a TOML date, for one
+        return str(value)
+
+
 def _check_unit(name: str, value: float) -> None:
     if not 0.0 <= value <= 1.0:
-        raise ConfigError(name, value, "must be between 0.0 and 1.0")
+        raise ConfigError(name, value, f"must be between 0.0 and 1.0, got {shown(value)}")
 
 
 def _check_positive(name: str, value: int) -> None:
     if value < 1:
-        raise ConfigError(name, value, "must be a positive integer")
+        raise ConfigError(name, value, f"must be a positive integer, got {shown(value)}")
+
+
+def unknown_pattern_list(name: str) -> str:
+    """What is wrong with asking for the built-in pattern list ``name``, which is not one."""
+    lists = ", ".join(PATTERN_LISTS)
+    what = (
+        f"{shown(name)} is not the name of a built-in list"
+        if any(c in name for c in "/\\.")
+        else f"no built-in pattern list {shown(name)}"
+    )
+    return (
+        f"{what} (the built-in lists are {lists}; a list of your own cannot be given as a "
+        "file: --learn learns the furniture of each source)"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +120,8 @@ class LoadConfig:
     def __post_init__(self) -> None:
         _check_positive("max_input_bytes", self.max_input_bytes)
         if self.segment not in ("auto", "line", "block"):
-            raise ConfigError("segment", self.segment, "must be one of auto, line, block")
+            reason = f"expected one of auto, line, block, got {shown(self.segment)}"
+            raise ConfigError("segment", self.segment, reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,15 +191,17 @@ class MinHashConfig:
         _check_positive("stock_sample", self.stock_sample)
         _check_positive("stock_run", self.stock_run)
         if self.stock_articles < 0:
-            raise ConfigError("stock_articles", self.stock_articles, "must be 0 or more")
+            reason = f"must be 0 or more, got {self.stock_articles}"
+            raise ConfigError("stock_articles", self.stock_articles, reason)
         _check_positive("within_min_tokens", self.within_min_tokens)
         _check_positive("ngram_size", self.ngram_size)
         _check_positive("num_perm", self.num_perm)
         _check_positive("max_bucket", self.max_bucket)
-        _check_unit("doc_threshold", self.doc_threshold)
-        _check_unit("paragraph_threshold", self.paragraph_threshold)
-        if self.doc_threshold == 0.0 or self.paragraph_threshold == 0.0:
-            raise ConfigError("threshold", 0.0, "an LSH threshold must be above 0.0")
+        for name in ("doc_threshold", "paragraph_threshold"):
+            value = getattr(self, name)
+            _check_unit(name, value)
+            if value == 0.0:
+                raise ConfigError(name, value, f"must be above 0.0, got {shown(value)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,9 +241,13 @@ class VerifyConfig:
     )
 
     def __post_init__(self) -> None:
+        p = self.copy_probability
+        if p is not None and not 0.0 < p < 1.0:
+            reason = f"must be between 0 and 1 (both excluded), got {shown(p)}"
+            raise ConfigError("copy_probability", p, reason)
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if value is None or isinstance(value, str):
+            if value is None or isinstance(value, str) or f.name == "copy_probability":
                 continue
             if isinstance(value, float):
                 _check_unit(f.name, value)
@@ -261,6 +299,9 @@ class BoilerplateConfig:
         _check_positive("max_tokens", self.max_tokens)
         _check_positive("edge_lines", self.edge_lines)
         _check_unit("min_fraction", self.min_fraction)
+        for name in self.patterns:
+            if name not in PATTERN_LISTS:
+                raise ConfigError("patterns", name, unknown_pattern_list(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +323,8 @@ class ScanConfig:
 
     def __post_init__(self) -> None:
         if self.workers < 0:
-            raise ConfigError("workers", self.workers, "must be 0 (one per core) or more")
+            reason = f"must be 0 (one per core) or more, got {self.workers}"
+            raise ConfigError("workers", self.workers, reason)
         _check_positive("batch_size", self.batch_size)
 
     @property
@@ -377,34 +419,162 @@ def build_config(values: Mapping[str, Any]) -> ScanConfig:
     return ScanConfig(**sections, **parts.get(None, {}))
 
 
+def check_value(setting: Setting, value: Any) -> Any:
+    """``value``, as TOML gives it, as ``setting`` takes it: checked against its type (an
+    integer is not truncated from a float, a boolean is not read from a string) and its
+    choices, a list of strings made a tuple. Ranges are the dataclasses' to check.
+
+    >>> check_value(SETTING["patterns"], "fr, en")
+    ('fr', 'en')
+    >>> check_value(SETTING["min_docs"], 2.5)
+    Traceback (most recent call last):
+    ...
+    dedup.errors.ConfigError: min_docs: expected an integer, got 2.5
+
+    Raises:
+        ConfigError: the value is not of the setting's type.
+    """
+    kind = setting.type
+
+    def expected(what: str) -> ConfigError:
+        return ConfigError(setting.name, value, f"expected {what}, got {shown(value)}")
+
+    if setting.choices:
+        if not isinstance(value, str) or value not in setting.choices:
+            raise expected("one of " + ", ".join(setting.choices))
+        return value
+    if typing.get_origin(kind) is tuple:
+        one = "one comma-separated string" if setting.comma else "one string"
+        if isinstance(value, str):
+            items = value.split(",") if setting.comma else [value]
+            return tuple(x.strip() for x in items if x.strip())
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise expected(f"a list of strings (or {one})")
+        return tuple(value)
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise expected("true or false")
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise expected("an integer")
+        return value
+    if kind is float or float in typing.get_args(kind):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise expected("a number")
+        return float(value)
+    if not isinstance(value, str):
+        raise expected("a string")
+    return value
+
+
+#: Each setting by its [tool.dedup] key.
+SETTING_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def file_key(written: str) -> str:
+    """The key ``written`` in [tool.dedup] in the options' spelling (``min_docs`` is
+    ``min-docs``)."""
+    return written.replace("_", "-")
+
+
+def file_name(path: Path) -> str:
+    """How messages name the configuration file ``path``: as given when relative, else
+    relative to the current directory when it is in it (``pyproject.toml``)."""
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    name = file_name(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigFileError(name, f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigFileError(name, f"cannot read: not UTF-8 ({exc.reason})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigFileError(name, f"not valid TOML: {exc}") from None
+
+
+def _dedup_table(data: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
+    tool = data.get("tool", {})
+    if not isinstance(tool, Mapping):
+        raise ConfigFileError(name, f"[tool] must be a table, got {shown(tool)}")
+    table = tool.get("dedup")
+    if table is not None and not isinstance(table, Mapping):
+        raise ConfigFileError(name, f"[tool.dedup] must be a table, got {shown(table)}")
+    return table
+
+
 def find_pyproject(start: Path) -> Path | None:
-    """Return the nearest ``pyproject.toml`` at or above ``start`` that has ``[tool.dedup]``."""
+    """Return the nearest ``pyproject.toml`` at or above ``start`` that has ``[tool.dedup]``,
+    up to the repository's root (the directory with ``.git``).
+
+    Raises:
+        ConfigFileError: a ``pyproject.toml`` on the way cannot be read or parsed (whether it
+            has ``[tool.dedup]`` cannot be known: ruff and black stop there too).
+    """
     start = start.resolve()
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue
-            if "dedup" in data.get("tool", {}):
-                return candidate
+        if candidate.is_file() and _dedup_table(_load_toml(candidate), file_name(candidate)):
+            return candidate
         if (directory / ".git").exists():
             break
     return None
 
 
 def read_pyproject(path: Path) -> dict[str, Any]:
-    """Read ``[tool.dedup]`` from ``path``; keys use the CLI's spelling (``ngram-size``).
+    """Read ``[tool.dedup]`` from ``path`` (empty when it has none), keys as written.
 
     Raises:
-        ConfigError: the file cannot be parsed or the table is not a table.
+        ConfigFileError: the file cannot be read or parsed, or the table is not a table.
     """
+    table = _dedup_table(_load_toml(path), file_name(path))
+    return {str(k): v for k, v in (table or {}).items()}
+
+
+def read_settings(
+    path: Path, table: Mapping[str, Any], keys: Mapping[str, Setting] = SETTING_BY_KEY
+) -> dict[str, tuple[str, Any]]:
+    """The values of ``table`` (``[tool.dedup]`` of ``path``), checked: each key one of
+    ``keys`` (every setting's, and those of command options the CLI allows in the file), each
+    value of its type (:func:`check_value`), the settings' in their ranges (the dataclasses'
+    checks); a file name is read relative to the file's directory.
+
+    Returns:
+        By key in the options' spelling: the key as written, and the value.
+
+    Raises:
+        ConfigFileError: naming ``path`` and the key as written, with the closest valid key
+            when the key is unknown.
+    """
+    name = file_name(path)
+    out: dict[str, tuple[str, Any]] = {}
+    for written, raw in table.items():
+        key = file_key(written)
+        setting = keys.get(key)
+        if setting is None:
+            close = difflib.get_close_matches(key, list(keys), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ConfigFileError(name, f"unknown key [tool.dedup] {written}{hint}")
+        if key in out:
+            raise ConfigFileError(name, f"given twice, as {out[key][0]} and {written}", written)
+        try:
+            value = check_value(setting, raw)
+        except ConfigError as exc:
+            raise ConfigFileError(name, exc.reason, written) from None
+        if setting.path and value and "://" not in value:
+            value = os.path.join(os.path.dirname(name), value)
+        out[key] = (written, value)
+    written_as = {keys[key].name: written for key, (written, _) in out.items()}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError("config", str(path), f"cannot read: {exc}") from None
-    table = data.get("tool", {}).get("dedup", {})
-    if not isinstance(table, Mapping):
-        raise ConfigError("tool.dedup", table, "must be a table")
-    return {str(k).replace("_", "-"): v for k, v in table.items()}
+        build_config({keys[key].name: value for key, (_, value) in out.items()})
+    except ConfigError as exc:
+        raise ConfigFileError(name, exc.reason, written_as.get(exc.field, exc.field)) from None
+    return out

@@ -31,13 +31,36 @@ class InputError(DedupError):
 
 
 class ConfigError(DedupError):
-    """A configuration value is out of range or of the wrong type."""
+    """A configuration value is out of range or of the wrong type.
+
+    ``field`` is the setting's name (:data:`dedup.config.SETTING`), ``reason`` says what is
+    wrong with ``value`` and quotes it: the CLI names the setting as the user wrote it (the
+    option, or the ``[tool.dedup]`` key and its file) in front of ``reason``.
+    """
 
     def __init__(self, field: str, value: object, reason: str) -> None:
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__(f"{field}={value!r}: {reason}")
+        super().__init__(f"{field}: {reason}")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.field, self.value, self.reason))
+
+
+class ConfigFileError(DedupError):
+    """A configuration file cannot be read, or its ``[tool.dedup]`` table is wrong.
+
+    The message names the file as the user knows it (the path given with ``--config``, or the
+    ``pyproject.toml`` found) and, when it is about one, the key as written there.
+    """
+
+    def __init__(self, path: str, reason: str, key: str | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        self.key = key
+        where = f"{path}: [tool.dedup] {key}" if key is not None else path
+        super().__init__(f"{where}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.reason, self.key))

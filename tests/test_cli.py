@@ -96,7 +96,7 @@ def test_pyproject_tool_dedup_sets_defaults(tmp_path, monkeypatch):
     (tmp_path / "pyproject.toml").write_text("[tool.dedup]\nmin-docs = 0\n")
     monkeypatch.chdir(tmp_path)
     result = run_cli(["scan", str(SEEDS)], exit_code=2)
-    assert "min_docs" in result.stderr
+    assert "min-docs" in result.stderr and "min_docs" not in result.stderr
     (tmp_path / "pyproject.toml").write_text("[tool.dedup]\nunknown-key = 1\n")
     assert "unknown key" in run_cli(["scan", str(SEEDS)], exit_code=2).stderr
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dedup.config import BoilerplateConfig
 from dedup.errors import ConfigError
 from dedup.stages.normalize import normalize_text
 from dedup.stages.patterns import LANGUAGES, MAX_WHOLE_LINE_WORDS, Pattern, PatternSet
@@ -243,9 +244,12 @@ def test_load_order_and_repeats():
 
 
 def test_unknown_language():
-    with pytest.raises(ConfigError, match="available: fr, en") as info:
+    with pytest.raises(ConfigError, match="the built-in lists are fr, en") as info:
         PatternSet.load(["fr", "de"])
     assert info.value.field == "patterns" and info.value.value == "de"
+    assert str(info.value).startswith('patterns: no built-in pattern list "de"')
+    with pytest.raises(ConfigError, match="the built-in lists are fr, en"):
+        BoilerplateConfig(patterns=("fr", "de"))
 
 
 def test_rule_ids_are_unique_and_readable():

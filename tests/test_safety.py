@@ -274,7 +274,7 @@ def test_strict_applies_to_standard_input():
 def test_input_errors_pickle():
     import pickle
 
-    from dedup.errors import ConfigError, InputError
+    from dedup.errors import ConfigError, ConfigFileError, InputError
 
     error = pickle.loads(pickle.dumps(InputError("a.txt", "binary file", 3)))
     assert (error.path, error.reason, error.line, str(error)) == (
@@ -285,6 +285,8 @@ def test_input_errors_pickle():
     )
     config = pickle.loads(pickle.dumps(ConfigError("min_docs", 2.5, "must be an integer")))
     assert str(config) == str(ConfigError("min_docs", 2.5, "must be an integer"))
+    file = pickle.loads(pickle.dumps(ConfigFileError("pyproject.toml", "bad", "min-docs")))
+    assert str(file) == "pyproject.toml: [tool.dedup] min-docs: bad"
 
 
 def test_duplicate_ids_in_a_jsonl_file_are_warned(tmp_path):

@@ -140,13 +140,15 @@ class Baseline:
         }
 
 
-def apply_baseline(report: ScanReport, path: str | None) -> None:
+def apply_baseline(report: ScanReport, path: str | None, optional: bool = False) -> None:
     """Apply the baseline at ``path`` to ``report`` (see :meth:`Baseline.apply`); None: the
-    default one (``.dedup-baseline.jsonl``), if it exists."""
-    if path is None:
-        if not Path(DEFAULT_BASELINE).is_file():
+    default one (``.dedup-baseline.jsonl``), if it exists. ``optional``: a missing file at
+    ``path`` is no baseline (where a project's configuration keeps it, before any finding is
+    accepted), not an error."""
+    if path is None or optional:
+        path = path or DEFAULT_BASELINE
+        if not Path(path).is_file():
             return
-        path = DEFAULT_BASELINE
     Baseline.read(path).apply(report)
 
 

@@ -68,6 +68,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from dedup.config import PATTERN_LISTS, unknown_pattern_list
 from dedup.errors import ConfigError
 from dedup.stages.pattern_cache import cache_templates, cached_templates
 from dedup.stages.pattern_language import (
@@ -80,7 +81,7 @@ from dedup.stages.pattern_language import (
 )
 
 #: Languages with a built-in pattern list.
-LANGUAGES: tuple[str, ...] = ("fr", "en")
+LANGUAGES: tuple[str, ...] = PATTERN_LISTS
 #: Lines with more words than this are never tried against whole-line templates.
 MAX_WHOLE_LINE_WORDS = 40
 #: A prefix template that begins with a slot is tried on a line only when its longest run of
@@ -328,12 +329,7 @@ class PatternSet:
         texts: dict[str, str] = {}
         for lang in langs:
             if lang not in LANGUAGES:
-                available = ", ".join(LANGUAGES)
-                raise ConfigError(
-                    "patterns",
-                    lang,
-                    f"no built-in pattern list for this language; available: {available}",
-                )
+                raise ConfigError("patterns", lang, unknown_pattern_list(lang))
             if lang not in texts:
                 resource = resources.files("dedup").joinpath("data", "patterns", f"{lang}.txt")
                 texts[lang] = resource.read_text(encoding="utf-8")

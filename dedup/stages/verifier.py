@@ -106,7 +106,7 @@ class Verifier:
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], where: str = "verifier") -> Verifier:
+    def from_dict(cls, data: dict[str, Any], where: str = "the model") -> Verifier:
         try:
             if data.get("format") != FORMAT:
                 raise ValueError(f"format is {data.get('format')!r}, not {FORMAT!r}")
@@ -129,7 +129,8 @@ class Verifier:
                 features, mean, scale, coef, float(data["intercept"]), threshold, meta, floor
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError("verifier", where, f"not a dedup verifier model: {exc}") from None
+            reason = f"{where} is not a dedup verifier model: {exc}"
+            raise ConfigError("verifier", where, reason) from None
 
     @classmethod
     def load(cls, path: str | None = None) -> Verifier:
@@ -140,12 +141,14 @@ class Verifier:
         try:
             info = os.stat(path)
         except OSError as exc:
-            raise ConfigError("verifier", path, f"cannot read: {exc.strerror or exc}") from None
+            reason = f"cannot read {path}: {exc.strerror or exc}"
+            raise ConfigError("verifier", path, reason) from None
         return _load(path, (info.st_mtime_ns, info.st_size))
 
 
 @lru_cache(maxsize=4)
 def _load(path: str, _stamp: tuple[int, int] | None) -> Verifier:
+    where = path or "the built-in model"
     try:
         if path:
             text = Path(path).read_text(encoding="utf-8")
@@ -153,10 +156,10 @@ def _load(path: str, _stamp: tuple[int, int] | None) -> Verifier:
             text = resources.files("dedup").joinpath("data/verifier.json").read_text("utf-8")
         data = json.loads(text)
     except (OSError, ValueError) as exc:
-        raise ConfigError("verifier", path or "built-in", f"cannot read: {exc}") from None
+        raise ConfigError("verifier", where, f"cannot read {where}: {exc}") from None
     if not isinstance(data, dict):
-        raise ConfigError("verifier", path or "built-in", "not a dedup verifier model")
-    return Verifier.from_dict(data, path or "built-in")
+        raise ConfigError("verifier", where, f"{where} is not a dedup verifier model")
+    return Verifier.from_dict(data, where)
 
 
 # --------------------------------------------------------------------------- fitting
