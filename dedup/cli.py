@@ -27,6 +27,7 @@ from dedup.cli_options import (
     index_option,
     index_options,
     read_stdin,
+    require_paths,
     scan_config,
     scan_options,
     writing_stdout,
@@ -58,6 +59,7 @@ def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> i
     from dedup.output import console
 
     config = scan_config(options)
+    require_paths(paths)
     err = console.error_console()
     stdin = read_stdin(paths)
     with console.progress(err, enabled=not options["quiet"]) as on_progress:
@@ -91,6 +93,7 @@ def check_command(
 
     options["check"] = True
     config = scan_config(options)
+    require_paths(paths)
     stdin = read_stdin(paths)
     report = index.check(paths, config, index_location, stdin, options["stdin_filename"])
     apply_baseline(report, baseline_path)
@@ -111,6 +114,7 @@ def _index_run(
     if "-" in paths:
         raise click.UsageError("the index reads files, not standard input ('-')")
     config = scan_config(options)
+    require_paths(paths)
     err = console.error_console()
     with console.progress(err, enabled=not options["quiet"]) as on_progress:
         if building:
@@ -192,6 +196,7 @@ def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) 
     from dedup.output import console
 
     config = scan_config(options)
+    require_paths(paths)
     err = console.error_console()
     with console.progress(err, enabled=not options["quiet"]) as on_progress:
         result = run_scan(paths, config=config, on_progress=on_progress)
@@ -234,6 +239,7 @@ def clean(
     if not (in_place or out_dir is not None or dry_run or check):
         raise click.UsageError("give --out DIR (or --in-place, --dry-run, --check)")
     config = scan_config(options)
+    require_paths(paths)
     err = console.error_console()
     target = rewrite.Target.of(out_dir, in_place, manifest_path)
     writing = not (dry_run or check)

@@ -107,6 +107,14 @@ def configure_streams() -> None:
                 reconfigure(errors="backslashreplace")
 
 
+def require_paths(paths: tuple[str, ...]) -> None:
+    """Every path names something (:func:`dedup.io.inputs.require_paths`): checked first,
+    before standard input is read or an index is opened."""
+    from dedup.io.inputs import require_paths as require
+
+    require(paths)
+
+
 def read_stdin(paths: tuple[str, ...]) -> bytes | None:
     """The bytes on standard input when ``-`` is among ``paths``."""
     from dedup.io.inputs import STDIN

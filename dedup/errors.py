@@ -41,3 +41,15 @@ class ConfigError(DedupError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.field, self.value, self.reason))
+
+
+class MissingPathError(DedupError):
+    """Paths given that name nothing: a file or directory that does not exist, or a pattern
+    that matches no file. The one message names each, with why."""
+
+    def __init__(self, missing: tuple[tuple[str, str], ...]) -> None:
+        self.missing = missing
+        super().__init__("; ".join(f"{path}: {reason}" for path, reason in missing))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.missing,))

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import IO
 
 from dedup.config import LoadConfig
-from dedup.errors import InputError
+from dedup.errors import InputError, MissingPathError
 from dedup.records import InputWarning
 
 TEXT_SUFFIXES = (".txt",)
@@ -62,9 +62,15 @@ def expand_paths(
     point where the user looks. A file is identified by what it is (device and inode, through
     symlinks), not by how it is spelled: ``r8`` and ``./r8``, a file and a symlink to it, or a
     glob through a symlink loop name each file once, the first spelling winning. ``-`` passes
-    through. A path that matches nothing is a warning (with ``strict``, an
+    through. A directory without an article file is a warning (with ``strict``, an
     :class:`~dedup.errors.InputError`).
+
+    Raises:
+        MissingPathError: a path does not exist, or a pattern matches no file
+            (:func:`require_paths`).
     """
+    paths = list(paths)
+    require_paths(paths)
     files: list[str] = []
     warnings: list[InputWarning] = []
     seen: set[tuple[int, int] | str] = set()
@@ -98,8 +104,6 @@ def expand_paths(
             add(raw)
         elif glob.has_magic(raw):
             matched = sorted(p for p in glob.glob(raw, recursive=True) if os.path.isfile(p))
-            if not matched:
-                warnings.append(InputWarning(raw, None, "the pattern matches no file"))
             # Each file under its shortest spelling (a glob through a symlink loop keeps the
             # path without the loop in it), then in sorted order as usual.
             shortest: dict[tuple[int, int] | str, str] = {}
@@ -107,11 +111,29 @@ def expand_paths(
                 shortest.setdefault(_identity(path), path)
             for path in sorted(shortest.values()):
                 add(path)
-        else:
-            warnings.append(InputWarning(raw, None, "no such file or directory"))
     if strict and warnings:
         raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
     return files, warnings
+
+
+def require_paths(paths: Iterable[str]) -> None:
+    """Check that every path names something: it exists (``-``, standard input, always
+    does), or it is a pattern that matches a file. A typo is an error, not a warning that a
+    run with nothing to read would pass over.
+
+    Raises:
+        MissingPathError: naming every path that names nothing, and why.
+    """
+    missing = []
+    for raw in paths:
+        if raw == STDIN or os.path.lexists(raw):
+            continue
+        if not glob.has_magic(raw):
+            missing.append((raw, "no such file or directory"))
+        elif not any(os.path.isfile(p) for p in glob.iglob(raw, recursive=True)):
+            missing.append((raw, "the pattern matches no file"))
+    if missing:
+        raise MissingPathError(tuple(missing))
 
 
 def _identity(path: str) -> tuple[int, int] | str:
