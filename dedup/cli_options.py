@@ -149,6 +149,10 @@ def emit_report(report: ScanReport, options: dict[str, Any]) -> int:
 
 #: The option (parameter) name of each [tool.dedup] key of a setting.
 NAME_OF_KEY = {s.key: s.name for s in SETTINGS}
+#: The settings given by repeating their option (a list in [tool.dedup]).
+MULTIPLE = {s.name for s in SETTINGS if s.multiple}
+#: Where ``--config`` leaves the folder of the pyproject.toml read (click's ``ctx.meta``).
+PROJECT_ROOT = "dedup.project_root"
 
 
 def _load_config_file(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -160,6 +164,7 @@ def _load_config_file(ctx: click.Context, _param: click.Parameter, value: str | 
         table = read_pyproject(path)
     except ConfigError as exc:
         raise click.BadParameter(str(exc), ctx=ctx, param_hint="--config") from None
+    ctx.meta[PROJECT_ROOT] = str(path.resolve().parent)
     known = {p.name for p in ctx.command.params}
     root = ctx.find_root().command
     # A key another command takes (``check`` for scan) is not an error for this one.
@@ -177,6 +182,8 @@ def _load_config_file(ctx: click.Context, _param: click.Parameter, value: str | 
             raise click.BadParameter(
                 f"{path}: unknown key [tool.dedup] {key}", ctx=ctx, param_hint="--config"
             )
+        if name in MULTIPLE and isinstance(item, str):
+            item = [item]  # one pattern, or a comma-separated list of them
         defaults[name] = item
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     return value
@@ -251,7 +258,7 @@ def _setting_option(s: Setting) -> Callable[..., Any]:
         kind = click.FloatRange(0.0, 1.0, min_open=True, max_open=True)
     elif s.path:
         kind, default = click.Path(dir_okay=False), s.default or None
-    elif s.comma:
+    elif s.comma and not s.multiple:
         default = ",".join(s.default)
     if s.type is bool and "/" in s.option:  # --learn/--no-learn
         return click.option(s.option, s.name, default=default, show_default=True, help=s.help)
@@ -272,13 +279,18 @@ def build_config(o: dict[str, Any]) -> ScanConfig:
     """The one ScanConfig, from option values (validation happens in the dataclasses)."""
     values = {s.name: o[s.name] for s in SETTINGS if s.name in o}
     for s in SETTINGS:
-        if s.name in values and s.comma:
+        if s.name in values and s.comma and s.multiple:
+            values[s.name] = tuple(
+                x.strip() for item in values[s.name] for x in str(item).split(",") if x.strip()
+            )
+        elif s.name in values and s.comma:
             values[s.name] = tuple(x.strip() for x in str(values[s.name]).split(",") if x.strip())
         elif s.name in values and s.path:
             values[s.name] = values[s.name] or ""
         elif s.name in values and s.multiple:
             values[s.name] = tuple(values[s.name])
-    return config_from(values)
+    ctx = click.get_current_context(silent=True)
+    return config_from(values, ctx.meta.get(PROJECT_ROOT, "") if ctx else "")
 
 
 def scan_config(options: dict[str, Any]) -> ScanConfig:

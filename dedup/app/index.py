@@ -211,7 +211,7 @@ class Index:
         with timer("load"):
             with decoding(self.location, "the catalog"):
                 catalog = {str(key): int(value) for key, value in self.store.items("catalog")}
-            plan = up.plan(paths, catalog, config.load.max_input_bytes)
+            plan = up.plan(paths, catalog, config.load)
         with timer("fingerprint"):
             change = self._gather(plan, config, on_progress)
         with timer("documents"):
@@ -334,7 +334,7 @@ class Index:
         self.check_params(config)
         timer = pipeline.Timer()
         with timer("load"):
-            files, warnings = inputs.expand_paths(paths, config.load.strict)
+            files, warnings = inputs.expand_paths(paths, config.load, strict=config.load.strict)
             shards = list(
                 inputs.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)
             )
