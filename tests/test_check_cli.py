@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from conftest import SEEDS
 
 from dedup.cli import main
+from dedup.config import DEFAULT_EXCLUDE
 
 SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 
@@ -168,6 +169,15 @@ def test_pre_commit_hooks_manifest():
     check = by_id["dedup-check"]
     assert check["require_serial"] is True and check.get("pass_filenames", True)
     assert all(re.search(check["files"], f"a/b{ext}") for ext in (".txt", ".md", ".jsonl"))
+    # pre-commit passes files one by one: the repository's documents are left out by the
+    # hook, and the excludes of [tool.dedup] apply to the files passed.
+    assert "--force-exclude" in check["entry"].split()
+    documents = [p for p in DEFAULT_EXCLUDE if p.endswith(".*")]
+    for name in documents:
+        for path in (f"{name[:-2]}.md", f"docs/{name[:-2].lower()}.fr.md"):
+            assert re.search(check["exclude"], path), path
+    for path in ("articles/security-council-vote.txt", "changes-to-the-law.md", "a/readme"):
+        assert not re.search(check["exclude"], path), path
     assert by_id["dedup-scan"]["stages"] == ["manual"] and not by_id["dedup-scan"]["pass_filenames"]
 
 
