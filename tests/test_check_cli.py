@@ -194,3 +194,18 @@ def test_check_reads_standard_input(repo):
         "articles/000_fcda6f0cde3ca470.txt",
         "incoming.txt",
     }
+
+
+def test_the_hook_leaves_out_a_file_the_excludes_match(repo):
+    """pre-commit passes files one by one: with the hook's --force-exclude, a README that
+    copies an article is not checked, nor a file [tool.dedup] excludes."""
+    readme = repo / "README.txt"
+    readme.write_text((SEEDS / "000_fcda6f0cde3ca470.txt").read_text(encoding="utf-8"), "utf-8")
+    run(["check", "README.txt", "-q"], exit_code=1)
+    run(["check", "README.txt", "--force-exclude", "-q"], exit_code=0)
+    new = copy_of_seed(repo)
+    run(["check", "README.txt", new.relative_to(repo), "--force-exclude", "-q"], exit_code=1)
+    (repo / "pyproject.toml").write_text(
+        '[tool.dedup]\nextend-exclude = ["new.txt"]\n', encoding="utf-8"
+    )
+    run(["check", "README.txt", new.relative_to(repo), "--force-exclude", "-q"], exit_code=0)
