@@ -60,7 +60,7 @@ def main() -> None:
         sys.executable, args.articles, args.seed, HERE / "work", args.variant
     )
     cfg = ScanConfig()
-    files, _ = inputs.expand_paths([str(directory / "corpus.jsonl")])
+    files, _ = inputs.expand_paths([str(directory / "corpus.jsonl")], False)
     shards = list(inputs.plan_shards(files, cfg.load, cfg.batch_size, None, "-"))
     corpus = Corpus.gather(map_shards(shards, cfg), None, 0, cfg.load)
     n = len(corpus.documents)

@@ -248,7 +248,7 @@ def clean(
         _tell(resumed, quiet)
         return 0
     rewrite.refuse_unsafe_outputs(
-        out_dir, target.manifest, paths, expand_paths(paths, config.load)[0]
+        out_dir, target.manifest, paths, expand_paths(paths, config=config.load)[0]
     )
     with console.progress(err, enabled=not quiet) as on_progress:
         result = run_scan(paths, config=config, on_progress=on_progress)

@@ -89,7 +89,7 @@ def repo(tmp_path, monkeypatch):
 
 
 def walk(paths: list[str], **load: object) -> list[str]:
-    files, _ = expand_paths(paths, LoadConfig(**load))
+    files, _ = expand_paths(paths, config=LoadConfig(**load))
     return files
 
 
@@ -186,7 +186,7 @@ def test_default_names_match_whatever_their_case_and_not_an_article_slug(repo):
 
 
 def test_a_folder_with_only_excluded_files_says_so(repo):
-    files, warnings = expand_paths(["docs"], LoadConfig())
+    files, warnings = expand_paths(["docs"], config=LoadConfig())
     assert files == []
     [warning] = warnings
     assert warning.path == "docs" and "excluded" in warning.message

@@ -334,7 +334,7 @@ class Index:
         self.check_params(config)
         timer = pipeline.Timer()
         with timer("load"):
-            files, warnings = inputs.expand_paths(paths, config.load, strict=config.load.strict)
+            files, warnings = inputs.expand_paths(paths, config.load.strict, config.load)
             shards = list(
                 inputs.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)
             )

@@ -94,7 +94,7 @@ def plan(paths: Sequence[str], catalog: dict[str, int], config: LoadConfig) -> P
     """What an update has to do: the inputs' articles that are not in ``catalog`` (key ->
     article id), the catalogued ones that are gone (from a file given, or whose file no
     longer exists)."""
-    files, warnings = inputs.expand_paths(paths, config)
+    files, warnings = inputs.expand_paths(paths, config=config)
     units, unreadable = catalog_units(files, config.max_input_bytes)
     present = {u.key for u in units}
     given = {os.path.normpath(f) for f in files}

@@ -56,7 +56,7 @@ class Shard:
 
 
 def expand_paths(
-    paths: Iterable[str], config: LoadConfig | None = None, *, strict: bool = False
+    paths: Iterable[str], strict: bool = False, config: LoadConfig | None = None
 ) -> tuple[list[str], list[InputWarning]]:
     """Expand directories and globs into a sorted list of input files, each file once.
 
