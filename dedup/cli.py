@@ -33,6 +33,7 @@ from dedup.cli_options import (
     index_options,
     narrow_report,
     read_stdin,
+    require_paths,
     scan_config,
     scan_options,
     writing_stdout,
@@ -109,6 +110,7 @@ def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> i
     from dedup.output import console
 
     config = scan_config(options)
+    require_paths(paths)
     err = console.error_console(options["color"])
     stdin = read_stdin(paths)
     with console.progress(err, enabled=not options["quiet"]) as on_progress:
@@ -162,6 +164,7 @@ def check_command(
 
     options["check"] = True
     config = scan_config(options)
+    require_paths(paths)
     if update_index:
         moved = index.refresh([p for p in paths if p != "-"], config, index_location, corpus_roots)
         paths = tuple(p for p in paths if p not in moved)
@@ -199,6 +202,7 @@ def init_command(
     paths = paths or (".",)
     if "-" in paths:
         raise click.UsageError("init reads files, not standard input ('-')")
+    require_paths(paths)
     config = scan_config(options)
     err = console.error_console()
     with console.progress(err, enabled=not options["quiet"]) as on_progress:
@@ -239,6 +243,7 @@ def _index_run(
     if "-" in paths:
         raise click.UsageError("the index reads files, not standard input ('-')")
     config = scan_config(options)
+    require_paths(paths)
     err = console.error_console()
     with console.progress(err, enabled=not options["quiet"]) as on_progress:
         if building:
@@ -330,6 +335,7 @@ def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) 
     from dedup.output import console
 
     config = scan_config(options)
+    require_paths(paths)
     err = console.error_console()
     with console.progress(err, enabled=not options["quiet"]) as on_progress:
         result = run_scan(paths, config=config, on_progress=on_progress)
@@ -374,6 +380,7 @@ def clean(
     if not (in_place or out_dir is not None or dry_run or check):
         raise click.UsageError("give --out DIR (or --in-place, --dry-run, --check)")
     config = scan_config(options)
+    require_paths(paths)
     err = console.error_console()
     target = rewrite.Target.of(out_dir, in_place, manifest_path)
     writing = not (dry_run or check)
@@ -381,7 +388,9 @@ def clean(
     if resumed is not None:
         _tell(resumed, quiet)
         return 0
-    rewrite.refuse_unsafe_outputs(out_dir, target.manifest, paths, expand_paths(paths)[0])
+    rewrite.refuse_unsafe_outputs(
+        out_dir, target.manifest, paths, expand_paths(paths, config=config.load)[0]
+    )
     with console.progress(err, enabled=not quiet) as on_progress:
         result = run_scan(paths, config=config, on_progress=on_progress)
     # What the selection leaves out and lines marked allowed stay (no baseline: a clean

@@ -135,6 +135,14 @@ def configure_streams() -> None:
                 reconfigure(errors="backslashreplace")
 
 
+def require_paths(paths: tuple[str, ...]) -> None:
+    """Every path names something (:func:`dedup.io.inputs.require_paths`): checked first,
+    before standard input is read or an index is opened."""
+    from dedup.io.inputs import require_paths as require
+
+    require(paths)
+
+
 def read_stdin(paths: tuple[str, ...]) -> bytes | None:
     """The bytes on standard input when ``-`` is among ``paths``."""
     from dedup.io.inputs import STDIN
@@ -402,6 +410,11 @@ def file_keys(root: click.Command) -> dict[str, Setting]:
     return keys
 
 
+#: Where ``--config`` leaves the folder of the pyproject.toml read (click's ``ctx.meta``):
+#: exclude patterns with a slash are relative to it.
+PROJECT_ROOT = "dedup.project_root"
+
+
 def _load_config_file(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """Eager callback: ``[tool.dedup]`` values become option defaults (black's pattern), once
     every one is checked (:func:`dedup.config.read_settings`). A key of another command's
@@ -414,6 +427,7 @@ def _load_config_file(ctx: click.Context, _param: click.Parameter, value: str | 
         values = read_settings(path, read_pyproject(path), keys)
     except DedupError as exc:
         _fail(exc, debug=False)
+    ctx.meta[PROJECT_ROOT] = str(path.resolve().parent)
     here = _options_by_key(ctx.command)
     defaults: dict[str, Any] = {}
     for key, (_, item) in values.items():
@@ -554,7 +568,7 @@ def _setting_option(s: Setting) -> Callable[..., Any]:
         kind = click.FloatRange(0.0, 1.0, min_open=True, max_open=True)
     elif s.path:
         kind, default = click.Path(dir_okay=False), s.default or None
-    elif s.comma:
+    elif s.comma and not s.multiple:
         default = ",".join(s.default)
     if s.type is bool and "/" in s.option:  # --learn/--no-learn
         return click.option(s.option, s.name, default=default, show_default=True, help=s.help)
@@ -575,13 +589,18 @@ def build_config(o: dict[str, Any]) -> ScanConfig:
     """The one ScanConfig, from option values (validation happens in the dataclasses)."""
     values = {s.name: o[s.name] for s in SETTINGS if s.name in o}
     for s in SETTINGS:
-        if s.name in values and s.comma:
+        if s.name in values and s.comma and s.multiple:
+            values[s.name] = tuple(
+                x.strip() for item in values[s.name] for x in str(item).split(",") if x.strip()
+            )
+        elif s.name in values and s.comma:
             values[s.name] = tuple(x.strip() for x in str(values[s.name]).split(",") if x.strip())
         elif s.name in values and s.path:
             values[s.name] = values[s.name] or ""
         elif s.name in values and s.multiple:
             values[s.name] = tuple(values[s.name])
-    return config_from(values)
+    ctx = click.get_current_context(silent=True)
+    return config_from(values, ctx.meta.get(PROJECT_ROOT, "") if ctx else "")
 
 
 def scan_config(options: dict[str, Any]) -> ScanConfig:

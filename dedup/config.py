@@ -38,14 +38,43 @@ DEFAULT_BASELINE = ".dedup-baseline.jsonl"
 PATTERN_LISTS: tuple[str, ...] = ("fr", "en")
 
 
+#: What a directory walk skips unless ``--exclude`` says otherwise (gitignore-style patterns,
+#: matched whatever the case; see :func:`dedup.io.inputs.expand_paths`): the folders of tools
+#: and builds, and the documents of a repository, which are never articles. ``README.*``, not
+#: ``README*``: an article's slug (``security-council-vote.txt``) must not match.
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    "build",
+    "dist",
+    ".dedup",
+    "site-packages",
+    "README.*",
+    "CHANGELOG.*",
+    "CHANGES.*",
+    "LICENSE.*",
+    "LICENCE.*",
+    "COPYING.*",
+    "CONTRIBUTING.*",
+    "CODE_OF_CONDUCT.*",
+    "SECURITY.*",
+    "AUTHORS.*",
+)
+
+
 def _setting(default: Any, help: str, **cli: Any) -> Any:
     """A setting: a dataclass field whose metadata the CLI options, the ``[tool.dedup]``
     keys and the index parameters are made from (see :data:`SETTINGS`). ``cli`` may give
     ``option`` (its spelling, default ``--`` and the field name with dashes), ``choices``,
     ``index`` (True: an index built with another value cannot be checked with this one),
     ``comma`` (a tuple written ``fr,en`` on the command line) or ``multiple`` (a tuple given
-    by repeating the option), ``open_unit`` (a probability strictly between 0 and 1),
-    ``path`` (a file name)."""
+    by repeating the option; with ``comma`` too, each may be a comma-separated list),
+    ``open_unit`` (a probability strictly between 0 and 1), ``path`` (a file name)."""
     return field(default=default, metadata={"help": help, **cli})
 
 
@@ -98,6 +127,16 @@ class LoadConfig:
         max_input_bytes: a file (``.txt``, ``.md``) or a JSON Lines record larger than this is
             skipped with a warning: an input is read whole, and a mistaken path (a disk image,
             a database dump) should not take the memory of the run.
+        exclude, extend_exclude: gitignore-style patterns (matched whatever the case) of what
+            a directory walk skips; ``exclude`` replaces :data:`DEFAULT_EXCLUDE`,
+            ``extend_exclude`` adds to it. Patterns with a slash before their end are relative
+            to ``project_root``.
+        force_exclude: apply them to the paths given too (files, folders, glob matches), as
+            pre-commit passes files one by one.
+        respect_gitignore: a walk also skips what ``.gitignore`` files (from the repository's
+            root down) and ``.git/info/exclude`` exclude.
+        project_root: the folder ``exclude`` patterns are relative to: that of the
+            ``pyproject.toml`` they come from ("": the current folder). Not a setting.
     """
 
     id_field: str = _setting("id", "JSON Lines: the field of the record's id.")
@@ -116,6 +155,30 @@ class LoadConfig:
     max_input_bytes: int = _setting(
         256 << 20, "Skip, with a warning, a file or JSON Lines record larger than this."
     )
+    exclude: tuple[str, ...] = _setting(
+        DEFAULT_EXCLUDE,
+        "Directory walks skip what these gitignore-style patterns match, in any case "
+        "(replaces the default list; repeatable, or comma-separated).",
+        multiple=True,
+        comma=True,
+    )
+    extend_exclude: tuple[str, ...] = _setting(
+        (),
+        "Patterns to skip in addition to --exclude (repeatable, or comma-separated).",
+        multiple=True,
+        comma=True,
+    )
+    force_exclude: bool = _setting(
+        False,
+        "Apply the excludes to the paths given on the command line too (for pre-commit).",
+        option="--force-exclude/--no-force-exclude",
+    )
+    respect_gitignore: bool = _setting(
+        True,
+        "Directory walks skip what .gitignore files and .git/info/exclude exclude.",
+        option="--respect-gitignore/--no-respect-gitignore",
+    )
+    project_root: str = ""
 
     def __post_init__(self) -> None:
         _check_positive("max_input_bytes", self.max_input_bytes)
@@ -402,9 +465,10 @@ def setting_value(config: ScanConfig, setting: Setting) -> Any:
     return getattr(holder, setting.name)
 
 
-def build_config(values: Mapping[str, Any]) -> ScanConfig:
+def build_config(values: Mapping[str, Any], project_root: str = "") -> ScanConfig:
     """The one ScanConfig from settings by name (any not given keeps its default; the
-    dataclasses validate them).
+    dataclasses validate them); ``project_root``: the folder of the ``pyproject.toml`` they
+    come from (see :class:`LoadConfig`).
 
     Raises:
         ConfigError: a value is out of its range.
@@ -413,6 +477,8 @@ def build_config(values: Mapping[str, Any]) -> ScanConfig:
     for s in SETTINGS:
         if s.name in values:
             parts.setdefault(s.section, {})[s.name] = values[s.name]
+    if project_root:
+        parts.setdefault("load", {})["project_root"] = project_root
     sections = {
         name: SECTIONS[name](**kwargs) for name, kwargs in parts.items() if name is not None
     }

@@ -64,3 +64,15 @@ class ConfigFileError(DedupError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.path, self.reason, self.key))
+
+
+class MissingPathError(DedupError):
+    """Paths given that name nothing: a file or directory that does not exist, or a pattern
+    that matches no file. The one message names each, with why."""
+
+    def __init__(self, missing: tuple[tuple[str, str], ...]) -> None:
+        self.missing = missing
+        super().__init__("; ".join(f"{path}: {reason}" for path, reason in missing))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.missing,))

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from conftest import SEEDS
 
 from dedup.cli import main
+from dedup.config import DEFAULT_EXCLUDE
 
 SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 
@@ -168,6 +169,15 @@ def test_pre_commit_hooks_manifest():
     check = by_id["dedup-check"]
     assert check["require_serial"] is True and check.get("pass_filenames", True)
     assert all(re.search(check["files"], f"a/b{ext}") for ext in (".txt", ".md", ".jsonl"))
+    # pre-commit passes files one by one: the repository's documents are left out by the
+    # hook, and the excludes of [tool.dedup] apply to the files passed.
+    assert "--force-exclude" in check["entry"].split()
+    documents = [p for p in DEFAULT_EXCLUDE if p.endswith(".*")]
+    for name in documents:
+        for path in (f"{name[:-2]}.md", f"docs/{name[:-2].lower()}.fr.md"):
+            assert re.search(check["exclude"], path), path
+    for path in ("articles/security-council-vote.txt", "changes-to-the-law.md", "a/readme"):
+        assert not re.search(check["exclude"], path), path
     assert by_id["dedup-scan"]["stages"] == ["manual"] and not by_id["dedup-scan"]["pass_filenames"]
 
 
@@ -184,3 +194,18 @@ def test_check_reads_standard_input(repo):
         "articles/000_fcda6f0cde3ca470.txt",
         "incoming.txt",
     }
+
+
+def test_the_hook_leaves_out_a_file_the_excludes_match(repo):
+    """pre-commit passes files one by one: with the hook's --force-exclude, a README that
+    copies an article is not checked, nor a file [tool.dedup] excludes."""
+    readme = repo / "README.txt"
+    readme.write_text((SEEDS / "000_fcda6f0cde3ca470.txt").read_text(encoding="utf-8"), "utf-8")
+    run(["check", "README.txt", "-q"], exit_code=1)
+    run(["check", "README.txt", "--force-exclude", "-q"], exit_code=0)
+    new = copy_of_seed(repo)
+    run(["check", "README.txt", new.relative_to(repo), "--force-exclude", "-q"], exit_code=1)
+    (repo / "pyproject.toml").write_text(
+        '[tool.dedup]\nextend-exclude = ["new.txt"]\n', encoding="utf-8"
+    )
+    run(["check", "README.txt", new.relative_to(repo), "--force-exclude", "-q"], exit_code=0)

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from conftest import SEEDS, run_cli, write_jsonl
 
 
@@ -64,9 +65,50 @@ def test_strict_turns_bad_input_into_an_error(tmp_path):
     assert "bin.txt" in result.stderr
 
 
-def test_missing_path_is_a_warning(tmp_path):
-    result = run_cli(["scan", str(tmp_path / "nope.txt"), "--format", "json"])
-    assert "no such file" in result.stderr
+MISSING_PATH_COMMANDS = [
+    ["scan", "--check"],
+    ["check"],
+    ["clean", "--dry-run"],
+    ["index", "build"],
+    ["index", "update"],
+    ["baseline", "update"],
+]
+
+
+@pytest.mark.parametrize("command", MISSING_PATH_COMMANDS, ids=lambda c: " ".join(c))
+def test_a_path_that_does_not_exist_is_an_error(command, tmp_path, monkeypatch):
+    """A typo must not pass CI: exit 2, one line naming the path, nothing on stdout, and
+    nothing done (no index, no baseline written)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Titre\nUn paragraphe.\n", encoding="utf-8")
+    result = run_cli([*command, "a.txt", "nosuchdir/"], exit_code=2)
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert "nosuchdir/: no such file or directory" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+@pytest.mark.parametrize("command", MISSING_PATH_COMMANDS, ids=lambda c: " ".join(c))
+def test_a_pattern_that_matches_no_file_is_an_error(command, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "corpus").mkdir()
+    result = run_cli([*command, "corpus/*.txt"], exit_code=2)
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert "corpus/*.txt: the pattern matches no file" in line
+
+
+def test_every_path_that_names_nothing_is_named_on_one_line(tmp_path):
+    result = run_cli(["scan", str(tmp_path / "nope.txt"), str(tmp_path / "*.md"), "-"], 2)
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert f"{tmp_path / 'nope.txt'}: no such file or directory" in line
+    assert f"{tmp_path / '*.md'}: the pattern matches no file" in line
+
+
+def test_an_empty_directory_is_still_a_warning(tmp_path):
+    result = run_cli(["scan", str(tmp_path), "--check"])
+    assert "no .txt, .md or .jsonl file found" in result.stderr
 
 
 def test_cp1252_file_is_decoded_with_a_warning(tmp_path):

@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from dedup.config import LoadConfig
 from dedup.io import inputs
 
 #: A file as the index read it: its size and modification time (ns).
@@ -86,15 +87,19 @@ class Staleness:
 
 
 def staleness(
-    roots: Sequence[str], recorded: Mapping[str, Stamp], checked: Iterable[str] = ()
+    roots: Sequence[str],
+    recorded: Mapping[str, Stamp],
+    config: LoadConfig,
+    checked: Iterable[str] = (),
 ) -> Staleness | None:
     """The files under ``roots`` that ``recorded`` (the index's stamps) does not describe as
-    they are, leaving out ``checked`` (the files being checked are new, not stale). None
+    they are (the files a scan of ``roots`` with ``config`` reads: its excludes apply), leaving
+    out ``checked`` (the files being checked are new, not stale). None
     when it cannot tell: an index without roots, or none of them here (a check run from
     another directory than the build: every file would look gone)."""
     if not roots or not any(os.path.lexists(root) for root in roots):
         return None
-    files, _ = inputs.expand_paths(roots)
+    files, _ = inputs.expand_paths(roots, config=config)
     current = stamp_files(files)
     skip = {os.path.normpath(path) for path in checked}
     added = sorted(p for p in current if p not in recorded and p not in skip)

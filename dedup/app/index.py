@@ -44,7 +44,7 @@ from dedup.app.freshness import (
     staleness,
     stamp_files,
 )
-from dedup.config import DEFAULT_INDEX, ScanConfig
+from dedup.config import DEFAULT_INDEX, LoadConfig, ScanConfig
 from dedup.corpus import Corpus, Frequencies, Progress, ShardOutput
 from dedup.flow import pipeline
 from dedup.flow.executor import map_shards, sampled_map, thread_map, total_articles
@@ -139,10 +139,10 @@ class Index:
         with decoding(self.location, "file stamps"):
             return decode_stamps(self._files_blob)
 
-    def staleness(self, checked: Iterable[str] = ()) -> Staleness | None:
+    def staleness(self, config: LoadConfig, checked: Iterable[str] = ()) -> Staleness | None:
         """The files under the index's roots it does not describe as they are (leaving
         out ``checked``); None when it cannot tell (see :func:`freshness.staleness`)."""
-        return staleness(self.roots, self.stamps(), checked)
+        return staleness(self.roots, self.stamps(), config, checked)
 
     def renamed(self, files: Sequence[str], stale: Staleness | None) -> set[str]:
         """The ``files`` that are renames of indexed articles whose path is gone."""
@@ -243,7 +243,7 @@ class Index:
         with timer("load"):
             with decoding(self.location, "the catalog"):
                 catalog = {str(key): int(value) for key, value in self.store.items("catalog")}
-            plan = up.plan(paths, catalog, config.load.max_input_bytes)
+            plan = up.plan(paths, catalog, config.load)
         with timer("fingerprint"):
             change = self._gather(plan, config, on_progress)
         with timer("documents"):
@@ -380,8 +380,8 @@ class Index:
         self.check_params(config)
         timer = pipeline.Timer()
         with timer("load"):
-            files, warnings = inputs.expand_paths(paths, config.load.strict)
-            stale = self.staleness(files)
+            files, warnings = inputs.expand_paths(paths, config.load.strict, config.load)
+            stale = self.staleness(config.load, files)
             if stale:
                 warnings.append(InputWarning(self.location, None, stale.message(self.roots)))
             # A file gone from the corpus is no copy source, and a renamed article brings
@@ -500,10 +500,10 @@ def refresh(
     if not is_redis(location) and not os.path.isfile(location):
         build(corpus, config, location)
         return set()
-    files = [f for f in inputs.expand_paths(paths)[0] if f != inputs.STDIN]
+    files = [f for f in inputs.expand_paths(paths, config=config.load)[0] if f != inputs.STDIN]
     index = open_index(location, readonly=True)
     try:
-        stale, recorded = index.staleness(files), index.stamps()
+        stale, recorded = index.staleness(config.load, files), index.stamps()
         moved = index.renamed(files, stale)
     finally:
         index.store.close()

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from dedup.app.freshness import Stamp, stamp_files
-from dedup.config import ScanConfig
+from dedup.config import LoadConfig, ScanConfig
 from dedup.corpus import Corpus, ShardOutput
 from dedup.errors import InputError
 from dedup.io import inputs
@@ -95,13 +95,13 @@ class Plan:
         return list(inputs.shards_of(units, batch_size, defer_runs=True))
 
 
-def plan(paths: Sequence[str], catalog: dict[str, int], limit: int) -> Plan:
+def plan(paths: Sequence[str], catalog: dict[str, int], config: LoadConfig) -> Plan:
     """What an update has to do: the inputs' articles that are not in ``catalog`` (key ->
     article id), the catalogued ones that are gone (from a file given, or whose file no
     longer exists)."""
-    files, warnings = inputs.expand_paths(paths)
+    files, warnings = inputs.expand_paths(paths, config=config)
     stamps = stamp_files(files)
-    units, unreadable = catalog_units(files, limit)
+    units, unreadable = catalog_units(files, config.max_input_bytes)
     present = {u.key for u in units}
     given = {os.path.normpath(f) for f in files}
     gone: dict[str, int] = {}

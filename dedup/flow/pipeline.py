@@ -80,7 +80,7 @@ def scan(
     (``stdin``: the bytes of the article named ``-``)."""
     timer = Timer()
     with timer("load"):
-        files, warnings = inputs.expand_paths(paths, config.load.strict)
+        files, warnings = inputs.expand_paths(paths, config.load.strict, config.load)
         # An empty shard when nothing was found: the stages then run on empty arrays.
         shards = list(
             inputs.plan_shards(files, config.load, config.batch_size, stdin, stdin_name)

@@ -24,8 +24,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO
 
+from pathspec import GitIgnoreSpec
+
 from dedup.config import LoadConfig
-from dedup.errors import InputError
+from dedup.errors import ConfigError, InputError, MissingPathError
 from dedup.records import InputWarning
 
 TEXT_SUFFIXES = (".txt",)
@@ -54,7 +56,7 @@ class Shard:
 
 
 def expand_paths(
-    paths: Iterable[str], strict: bool = False
+    paths: Iterable[str], strict: bool = False, config: LoadConfig | None = None
 ) -> tuple[list[str], list[InputWarning]]:
     """Expand directories and globs into a sorted list of input files, each file once.
 
@@ -62,9 +64,23 @@ def expand_paths(
     point where the user looks. A file is identified by what it is (device and inode, through
     symlinks), not by how it is spelled: ``r8`` and ``./r8``, a file and a symlink to it, or a
     glob through a symlink loop name each file once, the first spelling winning. ``-`` passes
-    through. A path that matches nothing is a warning (with ``strict``, an
+    through. A directory without an article file is a warning (with ``strict``, an
     :class:`~dedup.errors.InputError`).
+
+    A directory is walked for article files (:class:`Walk`): what is hidden, what the
+    ``exclude`` patterns of ``config`` match and what ``.gitignore`` excludes is skipped. A
+    path given is read whatever its name, unless ``force_exclude``: then the excludes apply
+    to it too (not hidden names nor ``.gitignore``, as with ruff).
+
+    Raises:
+        MissingPathError: a path does not exist, or a pattern matches no file
+            (:func:`require_paths`).
+        ConfigError: an exclude pattern is not a gitignore-style pattern.
     """
+    paths = list(paths)
+    require_paths(paths)
+    walk = Walk(config or LoadConfig())
+    force = walk.config.force_exclude
     files: list[str] = []
     warnings: list[InputWarning] = []
     seen: set[tuple[int, int] | str] = set()
@@ -82,38 +98,52 @@ def expand_paths(
                 files.append(raw)
             continue
         if os.path.isdir(raw):
-            found = [
-                os.path.join(root, name)
-                for root, dirs, names in os.walk(raw)
-                for name in names
-                if name.lower().endswith(SUFFIXES)
-                and not name.startswith(".")
-                and not is_manifest(os.path.join(root, name))
-            ]
+            if force and walk.excluded(raw, is_dir=True):
+                continue
+            found, skipped = walk.files(raw)
             if os.path.normpath(raw) == os.curdir:  # `.` yields a/b.txt, as ruff says it
                 found = [os.path.relpath(path) for path in found]
             if not found:
-                warnings.append(InputWarning(raw, None, "no .txt, .md or .jsonl file found"))
+                why = f" ({skipped} hidden, excluded or ignored)" if skipped else ""
+                warnings.append(InputWarning(raw, None, f"no .txt, .md or .jsonl file found{why}"))
             for path in sorted(found):
                 add(path)
         elif os.path.lexists(raw):
-            add(raw)
+            if not (force and walk.excluded(raw, is_dir=False)):
+                add(raw)
         elif glob.has_magic(raw):
             matched = sorted(p for p in glob.glob(raw, recursive=True) if os.path.isfile(p))
-            if not matched:
-                warnings.append(InputWarning(raw, None, "the pattern matches no file"))
             # Each file under its shortest spelling (a glob through a symlink loop keeps the
             # path without the loop in it), then in sorted order as usual.
             shortest: dict[tuple[int, int] | str, str] = {}
             for path in sorted(matched, key=lambda p: (p.count(os.sep), p)):
                 shortest.setdefault(_identity(path), path)
             for path in sorted(shortest.values()):
-                add(path)
-        else:
-            warnings.append(InputWarning(raw, None, "no such file or directory"))
+                if not (force and walk.excluded(path, is_dir=False)):
+                    add(path)
     if strict and warnings:
         raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
     return files, warnings
+
+
+def require_paths(paths: Iterable[str]) -> None:
+    """Check that every path names something: it exists (``-``, standard input, always
+    does), or it is a pattern that matches a file. A typo is an error, not a warning that a
+    run with nothing to read would pass over.
+
+    Raises:
+        MissingPathError: naming every path that names nothing, and why.
+    """
+    missing = []
+    for raw in paths:
+        if raw == STDIN or os.path.lexists(raw):
+            continue
+        if not glob.has_magic(raw):
+            missing.append((raw, "no such file or directory"))
+        elif not any(os.path.isfile(p) for p in glob.iglob(raw, recursive=True)):
+            missing.append((raw, "the pattern matches no file"))
+    if missing:
+        raise MissingPathError(tuple(missing))
 
 
 def _identity(path: str) -> tuple[int, int] | str:
@@ -124,6 +154,269 @@ def _identity(path: str) -> tuple[int, int] | str:
     except OSError:
         return os.path.abspath(path)
     return info.st_dev, info.st_ino
+
+
+# --------------------------------------------------------------------------- the walk
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    """gitignore-style patterns (:class:`pathspec.GitIgnoreSpec`, git's own rules), and one
+    regular expression of them all that answers at once for a path none of them matches,
+    the walk's usual case (pathspec tries the patterns one by one)."""
+
+    spec: GitIgnoreSpec
+    quick: re.Pattern[str] | None = None
+
+    @classmethod
+    def of(cls, lines: Iterable[str]) -> _Patterns:
+        """Raises ValueError (``GitIgnorePatternError``): a line is not a pattern."""
+        spec = GitIgnoreSpec.from_lines(list(lines))
+        try:
+            regexes = [p.regex for p in spec.patterns if p.include is not None and p.regex]
+            [flags] = {r.flags for r in regexes}
+            # A group name at most once: the alternatives' named groups become plain ones.
+            quick = re.compile("|".join(_NAMED_GROUP.sub("(?:", r.pattern) for r in regexes), flags)
+        except (AttributeError, TypeError, ValueError, re.error):
+            quick = None  # no pattern, or another pathspec's: one by one, still right
+        return cls(spec, quick)
+
+    @property
+    def empty(self) -> bool:
+        return all(p.include is None for p in self.spec.patterns)
+
+    def check(self, path: str) -> bool | None:
+        """True: the last pattern that matches excludes ``path``; False: it includes it
+        again (``!``); None: no pattern matches."""
+        if self.quick is not None and self.quick.search(path) is None:
+            return None
+        return self.spec.check_file(path).include
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """gitignore-style patterns as a walk checks them: each path below the walk's root is
+    matched as ``prefix`` + its part from character ``strip`` on (the path relative to the
+    folder the patterns are relative to), lowercased when ``fold``."""
+
+    patterns: _Patterns
+    prefix: str = ""
+    strip: int = 0
+    fold: bool = False
+
+    def check(self, below: str, is_dir: bool) -> bool | None:
+        """True: excluded; False: included again by a ``!`` pattern; None: no pattern matches."""
+        path = self.prefix + below[self.strip :] + ("/" if is_dir else "")
+        return self.patterns.check(path.lower() if self.fold else path)
+
+
+class Walk:
+    """Which files a directory holds for dedup to read: files with an article suffix that
+    are not hidden (a name starting with ``.``), that the ``exclude`` and ``extend_exclude``
+    patterns do not match and, with ``respect_gitignore``, that no ``.gitignore`` (from the
+    repository's root down to each folder) nor ``.git/info/exclude`` excludes. A folder
+    skipped is not entered; a symlink to a folder is not followed (as git does), so no loop
+    is walked. The folder walked is itself read whatever its name: when it is one that the
+    patterns exclude (``dedup scan build/``), they apply from it down.
+
+    Exclude patterns are relative to ``project_root`` (those with a slash before their end;
+    the others match a name at any depth) and match whatever the case (``README.*`` skips
+    ``Readme.md``); ``.gitignore`` patterns are git's, relative to their file's folder.
+    """
+
+    def __init__(self, config: LoadConfig) -> None:
+        self.config = config
+        self.base = os.path.abspath(config.project_root or os.curdir)
+        patterns = (*config.exclude, *config.extend_exclude)
+        self.exclude = _Rules(_exclude_spec(config), fold=True) if patterns else None
+        self._ignores: dict[str, _Patterns | None] = {}
+
+    def excluded(self, path: str, is_dir: bool) -> bool:
+        """Whether a path given (``--force-exclude``) is one the exclude patterns match: by
+        its path from the project root, a folder on the way included; outside the project
+        root, by its name."""
+        if self.exclude is None:
+            return False
+        absolute = os.path.abspath(path)
+        relative = os.path.relpath(absolute, self.base)
+        if relative == os.curdir:
+            return False
+        if relative == os.pardir or relative.startswith(os.pardir + "/"):
+            relative = os.path.basename(absolute)
+        return bool(self.exclude.check(relative, is_dir))
+
+    def files(self, root: str) -> tuple[list[str], int]:
+        """The article files under the folder ``root``, spelled from it, and how many
+        article files were skipped (hidden, excluded or ignored)."""
+        absolute = os.path.abspath(root)
+        exclude = None
+        if self.exclude is not None:
+            exclude = self._rooted(self.exclude.patterns, self.base, absolute, fold=True)
+        ignores = self._ancestor_ignores(absolute) if self.config.respect_gitignore else []
+        found: list[str] = []
+        skipped = 0
+        stack = [(root, "", ignores)]
+        while stack:
+            folder, below, rules = stack.pop()
+            if self.config.respect_gitignore:
+                own = self._gitignore(os.path.join(absolute, below) if below else absolute)
+                if own is not None:
+                    rules = [*rules, _Rules(own, strip=len(below) + 1 if below else 0)]
+            try:
+                with os.scandir(folder) as entries:
+                    listed = [(e.name, _kind(e)) for e in entries]
+            except OSError:
+                continue  # an unreadable folder holds nothing to read (as os.walk has it)
+            for name, kind in listed:
+                is_dir = kind == FOLDER
+                article = kind == FILE and name.lower().endswith(SUFFIXES)
+                if not (is_dir or article):
+                    continue
+                relative = f"{below}/{name}" if below else name
+                if name.startswith(".") or _skipped(exclude, rules, relative, is_dir):
+                    skipped += article
+                elif is_dir:
+                    stack.append((os.path.join(folder, name), relative, rules))
+                elif not is_manifest(path := os.path.join(folder, name)):
+                    found.append(path)
+        return found, skipped
+
+    def _rooted(self, patterns: _Patterns, base: str, root: str, fold: bool = False) -> _Rules:
+        """Patterns relative to ``base`` as a walk of ``root`` checks them: from ``base``
+        when ``root`` is below it and not itself excluded by them, else from ``root``."""
+        relative = os.path.relpath(root, base)
+        if relative == os.curdir or relative == os.pardir or relative.startswith(os.pardir + "/"):
+            return _Rules(patterns, fold=fold)
+        prefix = relative + "/"
+        if patterns.check(prefix.lower() if fold else prefix):
+            return _Rules(patterns, fold=fold)
+        return _Rules(patterns, prefix, fold=fold)
+
+    def _ancestor_ignores(self, root: str) -> list[_Rules]:
+        """The ``.git/info/exclude`` of the repository ``root`` is in, then the
+        ``.gitignore`` files of the folders from the repository's root down to the parent
+        of ``root``: the rules of a walk of ``root``, the deepest last (and winning)."""
+        top = _repository_root(root)
+        if top is None:
+            return []
+        rules = []
+        info = _read_ignore(_info_exclude(top))
+        if info is not None:
+            rules.append(self._rooted(info, top, root))
+        folder, parents = root, []
+        while folder != top:
+            folder = os.path.dirname(folder)
+            parents.append(folder)
+        for folder in reversed(parents):
+            spec = self._gitignore(folder)
+            if spec is not None:
+                rules.append(self._rooted(spec, folder, root))
+        return rules
+
+    def _gitignore(self, folder: str) -> _Patterns | None:
+        if folder not in self._ignores:
+            self._ignores[folder] = _read_ignore(os.path.join(folder, ".gitignore"))
+        return self._ignores[folder]
+
+
+FILE, FOLDER, LINKED_FOLDER = "file", "folder", "linked folder"
+
+
+def _kind(entry: os.DirEntry[str]) -> str:
+    """A folder to walk into, a symlink to a folder (not followed), or anything else (a
+    file to read, or to refuse when read: a broken link, a FIFO...)."""
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return FOLDER
+        return LINKED_FOLDER if entry.is_dir() else FILE
+    except OSError:
+        return FILE
+
+
+def _skipped(exclude: _Rules | None, ignores: list[_Rules], relative: str, is_dir: bool) -> bool:
+    """Excluded by the patterns, or by the deepest ``.gitignore`` that has a say."""
+    if exclude is not None and exclude.check(relative, is_dir):
+        return True
+    for rules in reversed(ignores):
+        verdict = rules.check(relative, is_dir)
+        if verdict is not None:
+            return verdict
+    return False
+
+
+def _exclude_spec(config: LoadConfig) -> _Patterns:
+    """The exclude patterns (lowercased: they match whatever the case).
+
+    Raises:
+        ConfigError: one is not a gitignore-style pattern.
+    """
+    for name in ("exclude", "extend_exclude"):
+        for pattern in getattr(config, name):
+            if not _is_pattern(pattern.lower()):
+                raise ConfigError(name, pattern, "not a gitignore-style pattern")
+    return _Patterns.of(p.lower() for p in (*config.exclude, *config.extend_exclude))
+
+
+def _read_ignore(path: str | None) -> _Patterns | None:
+    """The patterns of a ``.gitignore`` file (None: no file, or nothing in it); a line that
+    is not a pattern is left out, as git does."""
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    try:
+        patterns = _Patterns.of(lines)
+    except ValueError:
+        patterns = _Patterns.of(line for line in lines if _is_pattern(line))
+    return None if patterns.empty else patterns
+
+
+def _is_pattern(line: str) -> bool:
+    try:
+        GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
+
+
+def _repository_root(folder: str) -> str | None:
+    """The nearest folder at or above ``folder`` (absolute) that holds a ``.git``."""
+    while True:
+        if os.path.lexists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _info_exclude(top: str) -> str | None:
+    """The ``info/exclude`` file of the repository whose work tree is ``top``: in its
+    ``.git`` folder, or for a linked work tree (``.git`` a file naming its git folder), in
+    the common folder of the repository."""
+    dot_git = os.path.join(top, ".git")
+    if os.path.isdir(dot_git):
+        return os.path.join(dot_git, "info", "exclude")
+    try:
+        with open(dot_git, encoding="utf-8") as handle:
+            first = handle.readline().strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not first.startswith("gitdir:"):
+        return None
+    git_dir = os.path.join(top, first.removeprefix("gitdir:").strip())
+    try:
+        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as handle:
+            git_dir = os.path.join(git_dir, handle.read().strip())
+    except (OSError, UnicodeDecodeError):
+        pass
+    return os.path.join(git_dir, "info", "exclude")
 
 
 MANIFEST_NAMES = ("manifest.jsonl", "dedup-manifest.jsonl")
