@@ -20,6 +20,7 @@ from dedup.cli_options import (
     NOT_INDEXED,
     DedupGroup,
     baseline_option,
+    baseline_target_option,
     clean_options,
     config_option,
     config_options,
@@ -36,9 +37,9 @@ from dedup.cli_options import (
     require_paths,
     scan_config,
     scan_options,
+    summary_format_option,
     writing_stdout,
 )
-from dedup.config import DEFAULT_BASELINE
 from dedup.escape import printable
 from dedup.io.files import write_atomic
 
@@ -178,14 +179,7 @@ def check_command(
 @hide_options(*NOT_INDEXED)
 @click.argument("paths", nargs=-1)
 @index_option
-@click.option(
-    "--baseline",
-    "baseline_path",
-    type=click.Path(dir_okay=False),
-    default=DEFAULT_BASELINE,
-    show_default=True,
-    help="The baseline to write (one that exists is kept).",
-)
+@baseline_target_option("The baseline to write (one that exists is kept).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 @config_options
@@ -283,14 +277,7 @@ def index_update(paths: tuple[str, ...], index_location: str, **options: Any) ->
 
 @index_group.command("stats")
 @index_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Format of the summary on stdout.",
-)
+@summary_format_option("Format of the summary on stdout.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 @config_option
 @error_boundary
@@ -318,14 +305,7 @@ def baseline_group() -> None:
 
 @baseline_group.command("update")
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--baseline",
-    "baseline_path",
-    type=click.Path(dir_okay=False),
-    default=DEFAULT_BASELINE,
-    show_default=True,
-    help="The baseline file to write.",
-)
+@baseline_target_option("The baseline file to write.")
 @scan_options
 @error_boundary
 def baseline_update(paths: tuple[str, ...], baseline_path: str, **options: Any) -> None:

@@ -25,6 +25,7 @@ import click
 from click.core import ParameterSource
 
 from dedup.config import (
+    DEFAULT_BASELINE,
     DEFAULT_INDEX,
     SETTING,
     SETTING_BY_KEY,
@@ -618,6 +619,30 @@ def baseline_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def baseline_target_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--baseline FILE`` of a command that writes the baseline."""
+    return click.option(
+        "--baseline",
+        "baseline_path",
+        type=click.Path(dir_okay=False),
+        default=DEFAULT_BASELINE,
+        show_default=True,
+        help=help,
+    )
+
+
+def summary_format_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format text|json`` of a command that prints a summary, not a report."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
 def index_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--index",
@@ -633,13 +658,7 @@ def index_options(func: Callable[..., Any]) -> Callable[..., Any]:
         [
             click.argument("paths", nargs=-1, required=True),
             index_option,
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(["text", "json"]),
-                default="text",
-                help="Summary format on stdout.",
-            ),
+            summary_format_option("Format of the summary on stdout."),
             click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings."),
             click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
             config_options,
@@ -717,14 +736,7 @@ def eval_options(func: Callable[..., Any]) -> Callable[..., Any]:
                 help="Document pairs: fit a verifier on LABELS and write it to FILE (JSON, for "
                 "--verifier); the figures are then of held-out probabilities (5 folds by story).",
             ),
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(["text", "json"]),
-                default="text",
-                show_default=True,
-                help="Format of the figures on stdout.",
-            ),
+            summary_format_option("Format of the figures on stdout."),
             click.option("-q", "--quiet", is_flag=True, help="No warnings."),
             click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
         ],

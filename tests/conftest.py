@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -56,8 +57,9 @@ def corpus_dir(tmp_path):
     return tmp_path
 
 
-def run_cli(args, exit_code=0, input=None):
-    result = CliRunner().invoke(main, args, input=input)
+def run_cli(args, exit_code=0, input=None, **kwargs):
+    """``dedup ARGS`` in-process; asserts its exit code, says what it printed when wrong."""
+    result = CliRunner().invoke(main, [str(a) for a in args], input=input, **kwargs)
     assert result.exit_code == exit_code, (
         f"dedup {' '.join(map(str, args))} exited {result.exit_code}\n"
         f"stdout: {result.stdout}\nstderr: {result.stderr}\nexception: {result.exception!r}"
@@ -114,3 +116,12 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "browser: runs headless Chromium on the HTML report (skips without one)"
     )
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    """A corpus repository: the seeds under articles/, the index in .dedup/."""
+    shutil.copytree(SEEDS, tmp_path / "articles")
+    monkeypatch.chdir(tmp_path)
+    run_cli(["index", "build", "articles", "-q", "--workers", "1"])
+    return tmp_path

@@ -3,36 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
-import pytest
 from click.testing import CliRunner
 from conftest import SEEDS
+from conftest import run_cli as run
 
 from dedup.cli import main
 from dedup.config import DEFAULT_EXCLUDE
 
 SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
-
-
-def run(args, exit_code=0):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert result.exit_code == exit_code, (
-        f"dedup {' '.join(map(str, args))} exited {result.exit_code}\n"
-        f"stdout: {result.stdout}\nstderr: {result.stderr}\nexception: {result.exception!r}"
-    )
-    return result
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    """A corpus repository: the seeds under articles/, the index in .dedup/."""
-    shutil.copytree(SEEDS, tmp_path / "articles")
-    monkeypatch.chdir(tmp_path)
-    run(["index", "build", "articles", "-q", "--workers", "1"])
-    return tmp_path
 
 
 def copy_of_seed(repo: Path) -> Path:

@@ -9,21 +9,10 @@ import json
 import shutil
 
 import pytest
-from click.testing import CliRunner
 from conftest import SEEDS
-
-from dedup.cli import main
+from conftest import run_cli as run
 
 SEED = SEEDS / "000_fcda6f0cde3ca470.txt"
-
-
-def run(args, exit_code=0, **kwargs):
-    result = CliRunner().invoke(main, [str(a) for a in args], **kwargs)
-    assert result.exit_code == exit_code, (
-        f"dedup {' '.join(map(str, args))} exited {result.exit_code}\n"
-        f"stdout: {result.stdout}\nstderr: {result.stderr}\nexception: {result.exception!r}"
-    )
-    return result
 
 
 @pytest.fixture

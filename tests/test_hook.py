@@ -11,31 +11,10 @@ import shutil
 import time
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
 from conftest import SEEDS
-
-from dedup.cli import main
+from conftest import run_cli as run
 
 SEED = SEEDS / "000_fcda6f0cde3ca470.txt"
-
-
-def run(args, exit_code=0):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert result.exit_code == exit_code, (
-        f"dedup {' '.join(map(str, args))} exited {result.exit_code}\n"
-        f"stdout: {result.stdout}\nstderr: {result.stderr}\nexception: {result.exception!r}"
-    )
-    return result
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    """A corpus repository: the seeds under articles/, the index in .dedup/."""
-    shutil.copytree(SEEDS, tmp_path / "articles")
-    monkeypatch.chdir(tmp_path)
-    run(["index", "build", "articles", "-q", "--workers", "1"])
-    return tmp_path
 
 
 def dated(date: str, body: str) -> str:
