@@ -165,7 +165,7 @@ def narrow_report(report: ScanReport, options: dict[str, Any]) -> None:
     :mod:`dedup.app.selection`)."""
     from dedup.app import selection
 
-    selection.select(report, selectors(options), selection.file_lines())
+    selection.select(report, selectors(options), selection.allow_marks())
 
 
 def selectors(options: dict[str, Any]) -> Any:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from dedup.app.selection import Selection, file_lines, select
+from dedup.app.selection import Selection, allow_marks, select
 from dedup.config import ScanConfig
 from dedup.flow.pipeline import scan
 from dedup.output.console import render_report
@@ -25,7 +25,7 @@ DOCS = ROOT / "docs"
 def text_report() -> Path:
     """The text report of `dedup scan seeds/`, as an SVG picture."""
     report = scan(["seeds/"], config=ScanConfig(workers=1)).report
-    select(report, Selection(), file_lines())
+    select(report, Selection(), allow_marks())
     console = Console(
         record=True,
         width=80,

@@ -117,7 +117,7 @@ class Selection:
         return not self.fail_on or any(s.matches(finding) for s in self.fail_on)
 
 
-def select(report: ScanReport, selection: Selection, lines: LineReader) -> None:
+def select(report: ScanReport, selection: Selection, marks: AllowedLines) -> None:
     """Leave out of ``report`` the findings ``selection`` does not report and the places
     marked allowed (see the module docstring), counting both in ``report.hidden``; mark
     which findings fail the run."""
@@ -127,7 +127,7 @@ def select(report: ScanReport, selection: Selection, lines: LineReader) -> None:
         if not selection.reports(finding):
             ignored += 1
             continue
-        narrowed = _without_allowed(finding, lines)
+        narrowed = _without_allowed(finding, marks)
         if narrowed is None:
             allowed += 1
             continue
@@ -139,39 +139,43 @@ def select(report: ScanReport, selection: Selection, lines: LineReader) -> None:
     report.failing = sum(1 for f in kept if selection.fails(f))
 
 
-#: The text of lines ``start..end`` (1-based, inclusive) of a file, or None when it cannot
-#: say (standard input, JSON Lines, a file gone).
-LineReader = Callable[[str, int, int], "str | None"]
+#: Whether one of lines ``start..end`` (1-based, inclusive) of a file holds the allow
+#: marker (False when it cannot say: standard input, JSON Lines, a file gone).
+AllowedLines = Callable[[str, int, int], bool]
 
 
-def file_lines() -> LineReader:
-    """A :data:`LineReader` over the files on disk, each read once."""
-    cache: dict[str, list[str] | None] = {}
+def allow_marks() -> AllowedLines:
+    """An :data:`AllowedLines` over the files on disk: each is read once, and only the
+    numbers of its marked lines are kept (a scan of many files holds none of their text)."""
+    marked: dict[str, list[int]] = {}
 
-    def read(path: str, start: int, end: int) -> str | None:
+    def allowed(path: str, start: int, end: int) -> bool:
         if path == STDIN or path.lower().endswith(JSONL_SUFFIXES):
-            return None
-        if path not in cache:
+            return False
+        if path not in marked:
             try:
                 with open(path, encoding="utf-8", errors="replace") as handle:
-                    cache[path] = handle.read().splitlines()
+                    text = handle.read()
             except OSError:
-                cache[path] = None
-        text = cache[path]
-        return None if text is None else "\n".join(text[start - 1 : end])
+                text = ""
+            marked[path] = (
+                [i for i, line in enumerate(text.splitlines(), 1) if ALLOW.search(line)]
+                if ALLOW.search(text)
+                else []
+            )
+        return any(start <= i <= end for i in marked[path])
 
-    return read
+    return allowed
 
 
-def _without_allowed(finding: Finding, lines: LineReader) -> Finding | None:
+def _without_allowed(finding: Finding, marks: AllowedLines) -> Finding | None:
     """``finding`` without its places on allowed lines; None when nothing is left to say
     (no place, or a repeat down to its kept copy)."""
     drop = set()
     for i, location in enumerate(finding.locations):
         if finding.kind != "boilerplate" and location == finding.canonical:
             continue
-        text = lines(location.path, location.start_line, location.end_line)
-        if text is not None and ALLOW.search(text):
+        if marks(location.path, location.start_line, location.end_line):
             drop.add(i)
     if not drop:
         return finding
