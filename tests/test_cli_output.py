@@ -188,3 +188,8 @@ def test_clean_keeps_a_line_marked_allowed(tmp_path, monkeypatch):
     (tmp_path / "in" / "b.txt").write_text(f"{b}\n{body} <!-- dedup: allow -->\n", "utf-8")
     run(["clean", "in", "--out", "out2", "--drop-cross-article-repeats", "-q"])
     assert body in (tmp_path / "out2" / "b.txt").read_text("utf-8")
+
+
+def test_no_line_of_the_text_report_ends_in_blanks(corpus):
+    out = run(["scan", "articles", "--color", "never"]).stdout
+    assert not [line for line in out.splitlines() if line != line.rstrip()]

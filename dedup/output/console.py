@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -101,7 +100,8 @@ def render_report(out: Console, report: ScanReport, title: str = "dedup scan") -
     """Summary, then findings grouped by kind, with excerpts printed literally, and one
     closing line."""
     counts = report.counts()
-    summary = Table(title=title, show_header=False, title_justify="left")
+    out.print(Text(title, style="italic"))
+    summary = Table(show_header=False)
     summary.add_column("what")
     summary.add_column("count", justify="right")
     for label, value in (
@@ -175,7 +175,7 @@ def _render_finding(out: Console, finding: Finding) -> None:
                 f"  cosine {scores.cosine:.2f}",
                 style="dim",
             )
-    out.print(head)
+    _print_wrapped(out, head)
     differences = finding.member_differences or (None,) * len(finding.locations)
     for location, difference in zip(finding.locations, differences, strict=True):
         if finding.kind == "boilerplate":
@@ -186,7 +186,15 @@ def _render_finding(out: Console, finding: Finding) -> None:
         if difference is not None:
             out.print(Text("        ") + safe(str(difference), style="yellow"), soft_wrap=True)
     shown = finding.prefix_text if finding.part == "prefix" and finding.prefix_text else None
-    out.print(Padding(Text("“") + safe(shown or finding.excerpt) + Text("”"), (0, 0, 0, 4)))
+    _print_wrapped(out, Text("“") + safe(shown or finding.excerpt) + Text("”"), indent=4)
+
+
+def _print_wrapped(out: Console, text: Text, indent: int = 0) -> None:
+    """``text`` wrapped on word boundaries to the console's width, each line after
+    ``indent`` spaces, with no trailing blanks (rich pads what it wraps to the width)."""
+    for line in text.wrap(out, max(out.width - indent, 20)):
+        line.rstrip()
+        out.print(Text(" " * indent) + line, soft_wrap=True)
 
 
 def render_evaluation(out: Console, result: Evaluation) -> None:
