@@ -319,6 +319,32 @@ def hide_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., An
 NOT_INDEXED = (*(s.name for s in SETTINGS if s.section == "verify"), "prefer_sources")
 
 
+def _refuse_inputs_as_outputs(report: ScanReport, paths: list[str]) -> None:
+    """An ``--output-file`` never replaces an article read (input files change only with
+    ``clean --in-place``), and two reports never go to one file."""
+    read = {os.path.normpath(path) for path, _ in report.read}
+    seen: list[str] = []
+    for path in paths:
+        # A file that does not exist yet is no input; one that does may be an input spelled
+        # otherwise (a symlink, ../x), which only its identity tells.
+        exists = os.path.exists(path)
+        if os.path.normpath(path) in read or (exists and any(_same(path, r) for r in read)):
+            raise click.UsageError(f"--output-file {printable(path)} is an input: not overwritten")
+        if any(
+            _same(path, other) or os.path.normpath(path) == os.path.normpath(other)
+            for other in seen
+        ):
+            raise click.UsageError(f"--output-file {printable(path)} is given twice")
+        seen.append(path)
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def emit_report(report: ScanReport, options: dict[str, Any], title: str = "dedup scan") -> int:
     """Warnings on stderr, the report in each format asked for (standard output, or its
     ``--output-file``, written atomically); the exit code.
@@ -327,6 +353,7 @@ def emit_report(report: ScanReport, options: dict[str, Any], title: str = "dedup
     say in a machine format answers without paying for it.
     """
     outputs = reporters(options)
+    _refuse_inputs_as_outputs(report, [path for _, path in outputs if path is not None])
     color = options["color"]
     warnings = emit.report_warnings(report, options["quiet"])
     texts = [path for fmt, path in outputs if fmt == "text"]

@@ -193,3 +193,27 @@ def test_clean_keeps_a_line_marked_allowed(tmp_path, monkeypatch):
 def test_no_line_of_the_text_report_ends_in_blanks(corpus):
     out = run(["scan", "articles", "--color", "never"]).stdout
     assert not [line for line in out.splitlines() if line != line.rstrip()]
+
+
+def test_an_output_file_never_replaces_an_input(corpus):
+    target = corpus / "articles" / "copy.txt"
+    before = target.read_bytes()
+    result = run(["scan", "articles", "--format", "json", "-o", "articles/copy.txt"], exit_code=2)
+    assert "is an input" in result.stderr
+    assert target.read_bytes() == before
+    result = run(
+        [
+            "scan",
+            "articles",
+            "--format",
+            "json",
+            "-o",
+            "r.json",
+            "--format",
+            "sarif",
+            "-o",
+            "r.json",
+        ],
+        exit_code=2,
+    )
+    assert "given twice" in result.stderr
