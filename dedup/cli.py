@@ -21,6 +21,7 @@ from dedup.cli_options import (
     DedupGroup,
     baseline_option,
     baseline_target_option,
+    check_report_options,
     clean_options,
     config_option,
     config_options,
@@ -37,6 +38,7 @@ from dedup.cli_options import (
     require_paths,
     scan_config,
     scan_options,
+    selectors,
     summary_format_option,
     writing_stdout,
 )
@@ -111,6 +113,7 @@ def scan(paths: tuple[str, ...], baseline_path: str | None, **options: Any) -> i
     from dedup.output import console
 
     config = scan_config(options)
+    check_report_options(options)
     require_paths(paths)
     err = console.error_console(options["color"])
     stdin = read_stdin(paths)
@@ -165,6 +168,7 @@ def check_command(
 
     options["check"] = True
     config = scan_config(options)
+    check_report_options(options)
     require_paths(paths)
     if update_index:
         moved = index.refresh([p for p in paths if p != "-"], config, index_location, corpus_roots)
@@ -360,6 +364,7 @@ def clean(
     if not (in_place or out_dir is not None or dry_run or check):
         raise click.UsageError("give --out DIR (or --in-place, --dry-run, --check)")
     config = scan_config(options)
+    selectors(options)
     require_paths(paths)
     err = console.error_console()
     target = rewrite.Target.of(out_dir, in_place, manifest_path)

@@ -151,6 +151,13 @@ def read_stdin(paths: tuple[str, ...]) -> bytes | None:
     return sys.stdin.buffer.read() if STDIN in paths else None
 
 
+def check_report_options(options: dict[str, Any]) -> None:
+    """Usage errors of the report's options (a bad selector, two formats on standard
+    output), said before a scan runs rather than after."""
+    selectors(options)
+    reporters(options)
+
+
 def finish_report(report: ScanReport, baseline_path: str | None, options: dict[str, Any]) -> None:
     """What every command that reports does to its report before it is written: the
     baseline, then ``--select``/``--ignore``/``--fail-on`` and the allow marker."""
@@ -176,9 +183,7 @@ def selectors(options: dict[str, Any]) -> Any:
     try:
         return Selection.of(options["select"], options["ignore"], options["fail_on"])
     except ConfigError as exc:
-        raise click.BadParameter(
-            f"{exc.value!r} {exc.reason}", param_hint=f"--{exc.field}"
-        ) from None
+        raise RunError(printable(f"--{exc.field}: {exc.value!r} {exc.reason}")) from None
 
 
 def reporters(options: dict[str, Any]) -> list[tuple[str, str | None]]:
