@@ -49,7 +49,7 @@ def test_check_errors_exit_2_with_one_line(repo, tmp_path):
     assert "nowhere.sqlite: no index here" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     result = run(["check", "articles/001_5e40105071325d3a.txt", "--ngram-size", "4"], 2)
-    assert "ngram_size=4 (index: 3)" in result.stderr
+    assert "--ngram-size 4 (index: 3)" in result.stderr and "ngram_size" not in result.stderr
 
 
 def test_update_from_the_command_line(repo):

@@ -236,7 +236,7 @@ def test_other_parameters_are_refused(seeds, tmp_path):
     location = str(tmp_path / "index.sqlite")
     index.build([str(seeds)], CONFIG, location)
     other = ScanConfig(workers=1, minhash=MinHashConfig(num_perm=64))
-    with pytest.raises(IndexMismatchError, match=r"num_perm=64 \(index: 128\)"):
+    with pytest.raises(IndexMismatchError, match=r"--num-perm 64 \(index: 128\)"):
         index.check([str(seeds / "001_5e40105071325d3a.txt")], other, location)
     with pytest.raises(IndexMismatchError):
         index.update([str(seeds)], other, location)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from dedup.config import NORMALIZATION_VERSION, SETTINGS, ScanConfig, setting_value
+from dedup.config import NORMALIZATION_VERSION, SETTING, SETTINGS, ScanConfig, setting_value
 from dedup.errors import DedupError
 from dedup.io.store import IndexError_
 from dedup.records import Document, Segment
@@ -210,12 +210,39 @@ def index_params(config: ScanConfig) -> dict[str, Any]:
     return params
 
 
+#: The LSH bands an index stores, by the threshold option that makes them.
+_BANDS_OF = {bands: threshold for threshold, bands in _AS_BANDS.items()}
+
+
+def _difference(param: str, wanted: Any, stored: Any, config: ScanConfig) -> str:
+    """One parameter that differs, as the user knows it: by its option and value (the LSH
+    bands, by the threshold that makes them), else by what it is."""
+    setting = SETTING.get(_BANDS_OF.get(param, param))
+    if setting is None:  # the schema or normalization version...
+        return f"{param.replace('_', ' ')} {_shown(wanted)} (index: {_shown(stored)})"
+    option = setting.option.split("/")[0]
+    if param in _BANDS_OF:
+        value = setting_value(config, setting)
+        return f"{option} {value} (LSH bands {_bands(wanted)}; the index's: {_bands(stored)})"
+    return f"{option} {_shown(wanted)} (index: {_shown(stored)})"
+
+
+def _bands(value: Any) -> str:
+    return "x".join(map(str, value)) if isinstance(value, list) else _shown(value)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value)) or "''"
+    return "none" if value is None else str(value)
+
+
 def check_params(stored: dict[str, Any], config: ScanConfig, location: str) -> None:
     """Refuse ``config`` unless it makes the parameters ``stored`` (of the index at
     ``location``)."""
     wanted = index_params(config)
     diff = [
-        f"{k}={wanted.get(k)!r} (index: {stored.get(k)!r})"
+        _difference(k, wanted.get(k), stored.get(k), config)
         for k in sorted(set(stored) | set(wanted))
         if stored.get(k) != wanted.get(k)
     ]
