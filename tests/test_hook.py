@@ -165,3 +165,18 @@ def test_init_keeps_an_existing_baseline(tmp_path, monkeypatch):
     result = run(["init", "articles", "--workers", "1"])
     assert baseline.read_text("utf-8") == ""
     assert "kept" in result.stderr
+
+
+def test_a_root_of_the_index_removed_makes_its_files_gone_not_an_error(tmp_path, monkeypatch):
+    shutil.copytree(SEEDS, tmp_path / "articles" / "2025")
+    (tmp_path / "articles" / "2026").mkdir()
+    (tmp_path / "articles" / "2026" / "a.txt").write_text("Titre\nUn article de 2026.\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    run(["index", "build", "articles/2025", "articles/2026", "-q", "--workers", "1"])
+    shutil.rmtree(tmp_path / "articles" / "2026")
+    fresh = tmp_path / "fresh.txt"
+    fresh.write_text("Titre sans rapport\nUn article sur un tout autre sujet.\n", "utf-8")
+    result = run(["check", "fresh.txt", "--format", "json"])
+    assert "stale: 1 file changed" in result.stderr and "articles/2026/a.txt" in result.stderr
+    run(["check", "fresh.txt", "--update-index", "-q"])
+    assert json.loads(run(["index", "stats", "--format", "json"]).stdout)["articles"] == 6

@@ -97,9 +97,10 @@ def staleness(
     out ``checked`` (the files being checked are new, not stale). None
     when it cannot tell: an index without roots, or none of them here (a check run from
     another directory than the build: every file would look gone)."""
-    if not roots or not any(os.path.lexists(root) for root in roots):
+    here = [root for root in roots if os.path.lexists(root)]
+    if not here:
         return None
-    files, _ = inputs.expand_paths(roots, config=config)
+    files, _ = inputs.expand_paths(here, config=config)  # a root gone: its files are gone
     current = stamp_files(files)
     skip = {os.path.normpath(path) for path in checked}
     added = sorted(p for p in current if p not in recorded and p not in skip)
