@@ -170,11 +170,13 @@ def check_command(
     config = scan_config(options)
     check_report_options(options)
     require_paths(paths)
-    if update_index:
-        moved = index.refresh([p for p in paths if p != "-"], config, index_location, corpus_roots)
-        paths = tuple(p for p in paths if p not in moved)
-    stdin = read_stdin(paths)
-    report = index.check(paths, config, index_location, stdin, options["stdin_filename"])
+    from dedup.io.inputs import StdinArticle
+
+    data = read_stdin(paths)
+    stdin = None if data is None else StdinArticle(data, options["stdin_filename"])
+    report = index.check(
+        paths, config, index_location, stdin, corpus_roots if update_index else None
+    )
     finish_report(report, baseline_path, options)
     return emit_report(report, options, "dedup check")
 

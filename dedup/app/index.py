@@ -372,29 +372,34 @@ class Index:
         self,
         paths: Sequence[str],
         config: ScanConfig,
-        stdin: bytes | None = None,
-        stdin_name: str = inputs.STDIN,
+        stdin: inputs.StdinArticle | None = None,
+        refreshed: set[str] | None = None,
     ) -> ScanReport:
         """Findings that involve the articles of ``paths``: against each other and against
-        the indexed corpus."""
+        the indexed corpus. ``refreshed``: the index was just brought up to date (see
+        :func:`refresh`), and these files of ``paths`` are renames; else the stale files
+        are named in a warning and the gone ones and the renames found here."""
         self.check_params(config)
         timer = pipeline.Timer()
         with timer("load"):
             files, warnings = inputs.expand_paths(paths, config.load.strict, config.load)
-            stale = self.staleness(config.load, files)
-            if stale:
-                warnings.append(InputWarning(self.location, None, stale.message(self.roots)))
             # A file gone from the corpus is no copy source, and a renamed article brings
             # no new text: neither is a finding.
-            gone = set(stale.gone) if stale is not None else set()
-            moved = self.renamed(files, stale)
+            gone: set[str] = set()
+            moved = refreshed or set()
+            if refreshed is None:
+                stale = self.staleness(config.load, files)
+                if stale:
+                    warnings.append(InputWarning(self.location, None, stale.message(self.roots)))
+                gone = set(stale.gone) if stale is not None else set()
+                moved = self.renamed(files, stale)
             shards = list(
                 inputs.plan_shards(
                     [f for f in files if f not in moved],
                     config.load,
                     config.batch_size,
-                    stdin,
-                    stdin_name,
+                    stdin.data if stdin is not None else None,
+                    stdin.name if stdin is not None else inputs.STDIN,
                 )
             )
         stock = self.stock(config)
@@ -518,12 +523,17 @@ def check(
     paths: Sequence[str],
     config: ScanConfig,
     location: str = DEFAULT_INDEX,
-    stdin: bytes | None = None,
-    stdin_name: str = inputs.STDIN,
+    stdin: inputs.StdinArticle | None = None,
+    update_from: Sequence[str] | None = None,
 ) -> ScanReport:
+    """Check ``paths`` (and ``stdin``) against the index at ``location``; with
+    ``update_from``, bring the index up to date first (:func:`refresh`; a missing index is
+    built from ``update_from``)."""
+    files = [p for p in paths if p != inputs.STDIN]
+    moved = None if update_from is None else refresh(files, config, location, update_from)
     index = open_index(location, readonly=True)
     try:
-        return index.check(paths, config, stdin, stdin_name)
+        return index.check(paths, config, stdin, moved)
     finally:
         index.store.close()
 

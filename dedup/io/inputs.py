@@ -22,11 +22,12 @@ import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import IO
-
-from pathspec import GitIgnoreSpec
+from typing import IO, TYPE_CHECKING
 
 from dedup.config import LoadConfig
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 from dedup.errors import ConfigError, InputError, MissingPathError
 from dedup.records import InputWarning
 
@@ -55,6 +56,14 @@ class Shard:
     stdin_name: str = STDIN
 
 
+@dataclass(frozen=True, slots=True)
+class StdinArticle:
+    """An article read from standard input (``-``), and the name it is reported under."""
+
+    data: bytes
+    name: str = STDIN
+
+
 def expand_paths(
     paths: Iterable[str], strict: bool = False, config: LoadConfig | None = None
 ) -> tuple[list[str], list[InputWarning]]:
@@ -79,8 +88,15 @@ def expand_paths(
     """
     paths = list(paths)
     require_paths(paths)
-    walk = Walk(config or LoadConfig())
-    force = walk.config.force_exclude
+    config = config or LoadConfig()
+    force = config.force_exclude
+    walks: list[Walk] = []
+
+    def walker() -> Walk:  # made once a folder is walked or --force-exclude asks
+        if not walks:
+            walks.append(Walk(config))
+        return walks[0]
+
     files: list[str] = []
     warnings: list[InputWarning] = []
     seen: set[tuple[int, int] | str] = set()
@@ -98,9 +114,9 @@ def expand_paths(
                 files.append(raw)
             continue
         if os.path.isdir(raw):
-            if force and walk.excluded(raw, is_dir=True):
+            if force and walker().excluded(raw, is_dir=True):
                 continue
-            found, skipped = walk.files(raw)
+            found, skipped = walker().files(raw)
             if os.path.normpath(raw) == os.curdir:  # `.` yields a/b.txt, as ruff says it
                 found = [os.path.relpath(path) for path in found]
             if not found:
@@ -109,7 +125,7 @@ def expand_paths(
             for path in sorted(found):
                 add(path)
         elif os.path.lexists(raw):
-            if not (force and walk.excluded(raw, is_dir=False)):
+            if not (force and walker().excluded(raw, is_dir=False)):
                 add(raw)
         elif glob.has_magic(raw):
             matched = sorted(p for p in glob.glob(raw, recursive=True) if os.path.isfile(p))
@@ -119,7 +135,7 @@ def expand_paths(
             for path in sorted(matched, key=lambda p: (p.count(os.sep), p)):
                 shortest.setdefault(_identity(path), path)
             for path in sorted(shortest.values()):
-                if not (force and walk.excluded(path, is_dir=False)):
+                if not (force and walker().excluded(path, is_dir=False)):
                     add(path)
     if strict and warnings:
         raise InputError(warnings[0].path, warnings[0].message, warnings[0].line)
@@ -171,6 +187,8 @@ class _Patterns:
     @classmethod
     def of(cls, lines: Iterable[str]) -> _Patterns:
         """Raises ValueError (``GitIgnorePatternError``): a line is not a pattern."""
+        from pathspec import GitIgnoreSpec  # only a walk or --force-exclude needs it
+
         spec = GitIgnoreSpec.from_lines(list(lines))
         try:
             regexes = [p.regex for p in spec.patterns if p.include is not None and p.regex]
@@ -378,6 +396,8 @@ def _read_ignore(path: str | None) -> _Patterns | None:
 
 
 def _is_pattern(line: str) -> bool:
+    from pathspec import GitIgnoreSpec
+
     try:
         GitIgnoreSpec.from_lines([line])
     except ValueError:
