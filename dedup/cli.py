@@ -207,8 +207,6 @@ def init_command(
     err = console.error_console()
     with console.progress(err, enabled=not options["quiet"]) as on_progress:
         done = init_repository(paths, config, index_location, baseline_path, on_progress)
-    if not options["quiet"]:
-        console.print_warnings(err, done.warnings)
     result = done.index
     steps = [
         f"{'built' if done.built else 'updated'} {index_location}: {result.articles} articles "
@@ -221,6 +219,7 @@ def init_command(
     if done.ignored is not None:
         steps.append(f"added {done.ignored} to .gitignore")
     if not options["quiet"]:
+        console.print_warnings(err, done.warnings)
         for step in steps:
             console.print_message(err, step)
     with writing_stdout():

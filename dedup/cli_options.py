@@ -36,6 +36,7 @@ from dedup.config import (
     find_pyproject,
     read_pyproject,
     read_settings,
+    shown,
 )
 from dedup.config import build_config as config_from
 from dedup.errors import ConfigError, ConfigFileError, DedupError
@@ -183,7 +184,7 @@ def selectors(options: dict[str, Any]) -> Any:
     try:
         return Selection.of(options["select"], options["ignore"], options["fail_on"])
     except ConfigError as exc:
-        raise RunError(printable(f"--{exc.field}: {exc.value!r} {exc.reason}")) from None
+        raise RunError(printable(f"--{exc.field}: {shown(exc.value)} {exc.reason}")) from None
 
 
 def reporters(options: dict[str, Any]) -> list[tuple[str, str | None]]:
@@ -275,7 +276,7 @@ def help_group(param: click.Parameter) -> str:
     name = param.name or ""
     if name in _OPTION_GROUP:
         return _OPTION_GROUP[name]
-    setting = next((s for s in SETTINGS if s.name == name), None)
+    setting = SETTING.get(name)
     return _SECTION_GROUP[setting.section] if setting is not None else "Options"
 
 
@@ -618,8 +619,10 @@ def _setting_option(s: Setting) -> Callable[..., Any]:
     )
 
 
-def build_config(o: dict[str, Any]) -> ScanConfig:
-    """The one ScanConfig, from option values (validation happens in the dataclasses)."""
+def scan_config(o: dict[str, Any]) -> ScanConfig:
+    """The one ScanConfig, from option values. The dataclasses validate them: a bad value
+    raises :class:`~dedup.errors.ConfigError`, which the error boundary names as the user
+    gave it (option, or key and file)."""
     values = {s.name: o[s.name] for s in SETTINGS if s.name in o}
     for s in SETTINGS:
         if s.name in values and s.comma and s.multiple:
@@ -634,12 +637,6 @@ def build_config(o: dict[str, Any]) -> ScanConfig:
             values[s.name] = tuple(values[s.name])
     ctx = click.get_current_context(silent=True)
     return config_from(values, ctx.meta.get(PROJECT_ROOT, "") if ctx else "")
-
-
-def scan_config(options: dict[str, Any]) -> ScanConfig:
-    """:func:`build_config`; a bad value raises :class:`~dedup.errors.ConfigError`, which the
-    error boundary names as the user gave it (option, or key and file)."""
-    return build_config(options)
 
 
 def baseline_option(func: Callable[..., Any]) -> Callable[..., Any]:

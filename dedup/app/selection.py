@@ -23,8 +23,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from dedup.config import PATTERN_LISTS
 from dedup.errors import ConfigError
 from dedup.io.inputs import JSONL_SUFFIXES, STDIN
+from dedup.output.formats import RULES
 from dedup.output.report import KINDS, Finding, ScanReport
 
 #: The groups of kinds a selector may name.
@@ -33,8 +35,10 @@ GROUPS = {
     "paragraph": ("exact_paragraph", "near_paragraph"),
     "boilerplate": ("boilerplate",),
 }
-#: The rule codes (those of :data:`dedup.output.formats.RULES`), in kind order.
-CODES = {f"DEDUP{i:03d}": (kind,) for i, kind in enumerate(KINDS, start=1)}
+#: The rule codes of the SARIF and GitHub reports.
+CODES = {rule.id: (rule.kind,) for rule in RULES}
+#: Pattern-id prefixes that name no folder: the built-in lists, and learned templates.
+LIST_NAMES = (*PATTERN_LISTS, "learned")
 #: The marker of a line that is meant to be there.
 ALLOW = re.compile(r"dedup:\s*allow\b", re.IGNORECASE)
 
@@ -61,7 +65,7 @@ class Selector:
         key = text.strip()
         if key in names or key.upper() in CODES:
             return cls(key, names.get(key) or CODES[key.upper()])
-        if "/" in key or key in ("fr", "en", "learned"):
+        if "/" in key or key in LIST_NAMES:
             return cls(key, rule=key)
         close = difflib.get_close_matches(key, list(names), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""

@@ -19,7 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from dedup.config import NORMALIZATION_VERSION, SETTING, SETTINGS, ScanConfig, setting_value
+from dedup.config import (
+    NORMALIZATION_VERSION,
+    SETTING,
+    SETTINGS,
+    ScanConfig,
+    setting_value,
+    shown,
+)
 from dedup.errors import DedupError
 from dedup.io.store import IndexError_
 from dedup.records import Document, Segment
@@ -219,22 +226,16 @@ def _difference(param: str, wanted: Any, stored: Any, config: ScanConfig) -> str
     bands, by the threshold that makes them), else by what it is."""
     setting = SETTING.get(_BANDS_OF.get(param, param))
     if setting is None:  # the schema or normalization version...
-        return f"{param.replace('_', ' ')} {_shown(wanted)} (index: {_shown(stored)})"
+        return f"{param.replace('_', ' ')} {shown(wanted)} (index: {shown(stored)})"
     option = setting.option.split("/")[0]
     if param in _BANDS_OF:
         value = setting_value(config, setting)
         return f"{option} {value} (LSH bands {_bands(wanted)}; the index's: {_bands(stored)})"
-    return f"{option} {_shown(wanted)} (index: {_shown(stored)})"
+    return f"{option} {shown(wanted)} (index: {shown(stored)})"
 
 
 def _bands(value: Any) -> str:
-    return "x".join(map(str, value)) if isinstance(value, list) else _shown(value)
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, list):
-        return ",".join(map(str, value)) or "''"
-    return "none" if value is None else str(value)
+    return "x".join(map(str, value)) if isinstance(value, list) else shown(value)
 
 
 def check_params(stored: dict[str, Any], config: ScanConfig, location: str) -> None:
