@@ -24,6 +24,24 @@ CORPORA = Path(__file__).resolve().parent / "data" / "corpora"
 os.environ["DEDUP_CACHE_DIR"] = tempfile.mkdtemp(prefix="dedup-test-cache-")
 
 
+#: A story of six long paragraphs, and a furniture line that a copy of it carries at its end
+#: (the near copy whose scores all read 1.00: tests/test_differences.py, tests/test_html.py).
+STORY = "Floods cut off the valley towns\n" + "".join(
+    f"Report {i}: the river rose by {i} metres overnight and {i * 10} families left "
+    f"their homes in the {name} district before dawn.\n"
+    for i, name in enumerate(("north", "east", "harbour", "old town", "station", "market"))
+)
+FURNITURE = "Read more: subscribe to our newsletter"
+
+
+def furniture_copy(folder: Path) -> Path:
+    """Two articles in ``folder``, identical but for one furniture line at the end of the
+    second (b.txt)."""
+    (folder / "a.txt").write_text(STORY, encoding="utf-8")
+    (folder / "b.txt").write_text(STORY + FURNITURE + "\n", encoding="utf-8")
+    return folder
+
+
 def write_jsonl(path: Path, records: list[dict]) -> Path:
     path.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"

@@ -63,6 +63,14 @@ def test_the_readme_option_table_lists_every_setting():
 # --------------------------------------------------------------------------- [tool.dedup] errors
 
 
+def _assert_file_errors(tmp_path, monkeypatch, cases):
+    """Each ``[tool.dedup]`` line of ``cases`` alone in a project's pyproject.toml: a scan
+    fails with the one-line reason it maps to, naming the file and the key."""
+    for line, reason in cases.items():
+        _project(tmp_path, monkeypatch, f"[tool.dedup]\n{line}\n")
+        assert _error(["scan", SEEDS]) == f"pyproject.toml: [tool.dedup] {reason}", line
+
+
 def _project(tmp_path, monkeypatch, text):
     """A project whose pyproject.toml is ``text``, as the current directory."""
     (tmp_path / ".git").mkdir(exist_ok=True)  # discovery stops here
@@ -117,9 +125,7 @@ def test_every_value_is_checked_against_its_type(tmp_path, monkeypatch):
         'format = "xml"': 'format: expected one of text, json, jsonl, github, sarif, html, got "xml"',
         "index = 1": "index: expected a string, got 1",
     }
-    for line, reason in cases.items():
-        _project(tmp_path, monkeypatch, f"[tool.dedup]\n{line}\n")
-        assert _error(["scan", SEEDS]) == f"pyproject.toml: [tool.dedup] {reason}", line
+    _assert_file_errors(tmp_path, monkeypatch, cases)
 
 
 def test_values_out_of_range_name_the_file_and_the_key(tmp_path, monkeypatch):
@@ -131,9 +137,7 @@ def test_values_out_of_range_name_the_file_and_the_key(tmp_path, monkeypatch):
         "workers = -1": "workers: must be 0 (one per core) or more, got -1",
         "min_fraction = 2": "min_fraction: must be between 0.0 and 1.0, got 2.0",
     }
-    for line, reason in cases.items():
-        _project(tmp_path, monkeypatch, f"[tool.dedup]\n{line}\n")
-        assert _error(["scan", SEEDS]) == f"pyproject.toml: [tool.dedup] {reason}", line
+    _assert_file_errors(tmp_path, monkeypatch, cases)
 
 
 def test_a_bad_option_is_named_as_the_command_line_spells_it(tmp_path, monkeypatch):

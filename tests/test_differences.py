@@ -4,23 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import by_kind, run_cli, run_scan
+from conftest import FURNITURE, STORY, by_kind, furniture_copy, run_cli, run_scan
 
 from dedup.output.formats import github_summary, render_github, render_sarif
-
-STORY = "Floods cut off the valley towns\n" + "".join(
-    f"Report {i}: the river rose by {i} metres overnight and {i * 10} families left "
-    f"their homes in the {name} district before dawn.\n"
-    for i, name in enumerate(("north", "east", "harbour", "old town", "station", "market"))
-)
-FURNITURE = "Read more: subscribe to our newsletter"
-
-
-def furniture_copy(tmp_path):
-    """Two articles identical but for one furniture line at the end of the second."""
-    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
-    (tmp_path / "b.txt").write_text(STORY + FURNITURE + "\n", encoding="utf-8")
-    return tmp_path
 
 
 def test_furniture_copy_is_near_and_says_what_differs(tmp_path):

@@ -7,23 +7,20 @@ import re
 import shutil
 
 import pytest
-from conftest import CORPORA, SEEDS, Page, by_kind, run_cli, run_scan
+from conftest import (
+    CORPORA,
+    FURNITURE,
+    SEEDS,
+    STORY,
+    Page,
+    by_kind,
+    furniture_copy,
+    run_cli,
+    run_scan,
+)
 
 from dedup.output import html as page
 from dedup.output.report import KINDS
-
-STORY = "Floods cut off the valley towns\n" + "".join(
-    f"Report {i}: the river rose by {i} metres overnight and {i * 10} families left "
-    f"their homes in the {name} district before dawn.\n"
-    for i, name in enumerate(("north", "east", "harbour", "old town", "station", "market"))
-)
-FURNITURE = "Read more: subscribe to our newsletter"
-
-
-def furniture_corpus(tmp_path):
-    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
-    (tmp_path / "b.txt").write_text(STORY + FURNITURE + "\n", encoding="utf-8")
-    return tmp_path
 
 
 def html_of(*args: str) -> str:
@@ -49,7 +46,7 @@ def assert_offline(text: str) -> Page:
 
 
 def test_page_is_self_contained_and_shows_every_finding(tmp_path):
-    text = html_of(str(furniture_corpus(tmp_path)))
+    text = html_of(str(furniture_copy(tmp_path)))
     assert text.startswith("<!DOCTYPE html>\n") and text.endswith("</html>\n")
     parsed = assert_offline(text)
     report = run_scan([tmp_path])
@@ -82,7 +79,7 @@ def test_page_is_self_contained_and_shows_every_finding(tmp_path):
 
 
 def test_same_input_same_bytes_and_no_time_without_timings(tmp_path):
-    furniture_corpus(tmp_path)
+    furniture_copy(tmp_path)
     first, second = html_of(str(tmp_path)), html_of(str(tmp_path))
     assert first == second
     assert 'id="timings"' not in first
@@ -187,7 +184,7 @@ def test_texts_are_the_files_own_and_marked_there(tmp_path):
 
 
 def test_a_file_changed_since_the_scan_shows_what_was_compared(tmp_path):
-    furniture_corpus(tmp_path)
+    furniture_copy(tmp_path)
     report = run_scan([tmp_path])
     (tmp_path / "b.txt").write_text("Something else entirely\n", encoding="utf-8")
     parsed = Page(page.render_html(report))
