@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 import jsonschema
 import pytest
-from conftest import CORPORA, ROOT, SEEDS, by_kind, run_scan
+from conftest import CORPORA, ROOT, SEEDS, STORY, by_kind, run_scan
 
 from dedup import __version__
 from dedup.output.formats import (
@@ -31,11 +31,7 @@ from dedup.output.report import ScanReport
 SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 SEED_001 = "001_5e40105071325d3a.txt"
 
-ARTICLE = "Floods cut off the valley towns\n" + "".join(
-    f"Report {i}: the river rose by {i} metres overnight and {i * 10} families left "
-    f"their homes in the {name} district before dawn.\n"
-    for i, name in enumerate(("north", "east", "harbour", "old town", "station", "market"))
-)
+ARTICLE = STORY
 REPEAT = "This sentence is repeated many times in the same article about the harbour works."
 
 
